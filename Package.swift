@@ -1,0 +1,85 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers point one way (see README "Architecture"):
+//   maas → MaaSServer, MaaSClient → MaaSRegistry, MaaSEngine → MaaSProtocol → ProtoWire
+// Only MaaSServer and MaaSClient touch NIO; ProtoWire and MaaSProtocol are testable without a socket.
+let package = Package(
+    name: "maas",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "maas", targets: ["maas"]),
+        .library(name: "MaaSClient", targets: ["MaaSClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSndFile",
+            pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]
+        ),
+        .target(name: "ProtoWire"),
+        .target(name: "MaaSProtocol", dependencies: ["ProtoWire"]),
+        .target(
+            name: "MaaSEngine",
+            dependencies: ["ProtoWire", "COpenBLAS"]
+        ),
+        .target(
+            name: "MaaSRegistry",
+            dependencies: [
+                "MaaSProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MaaSServer",
+            dependencies: [
+                "MaaSProtocol", "MaaSRegistry", "MaaSEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MaaSClient",
+            dependencies: [
+                "MaaSProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "maas",
+            dependencies: [
+                "MaaSServer", "MaaSClient", "MaaSEngine", "MaaSRegistry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MaaSProtocolTests", dependencies: ["MaaSProtocol"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MaaSEngineTests", dependencies: ["MaaSEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MaaSRegistryTests", dependencies: ["MaaSRegistry"]),
+        .testTarget(
+            name: "MaaSServerTests",
+            dependencies: [
+                "MaaSServer", "MaaSClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,181 @@
+/// Appends protobuf binary encoding to a byte buffer, byte-identical to Google's serializers:
+/// fields in the order the message writes them (by field number), minimal varints, proto3 defaults
+/// (0, false, "", empty) omitted by the `write…` helpers, packed repeated scalars, map entries sorted
+/// by key (Google's deterministic serialization).
+public struct ProtoWriter: Sendable {
+    public private(set) var bytes: [UInt8]
+
+    public init(reservingCapacity capacity: Int = 0) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    // MARK: Raw
+
+    @inline(__always)
+    public mutating func writeRawVarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    public mutating func writeRawFixed32(_ value: UInt32) {
+        for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt32(i)))) }
+    }
+
+    public mutating func writeRawFixed64(_ value: UInt64) {
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+    }
+
+    public mutating func writeRawBytes<C: Collection>(_ data: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: data)
+    }
+
+    public mutating func writeTag(_ number: Int, _ wireType: WireType) {
+        writeRawVarint(UInt64(number) << 3 | UInt64(wireType.rawValue))
+    }
+
+    /// Number of bytes `value` takes as a varint.
+    public static func varintSize(_ value: UInt64) -> Int {
+        var v = value
+        var n = 1
+        while v >= 0x80 { v >>= 7; n += 1 }
+        return n
+    }
+
+    // MARK: Singular proto3 fields (default values are not written)
+
+    public mutating func write(_ number: Int, uint64 value: UInt64) {
+        guard value != 0 else { return }
+        writeTag(number, .varint)
+        writeRawVarint(value)
+    }
+
+    public mutating func write(_ number: Int, int64 value: Int64) {
+        write(number, uint64: UInt64(bitPattern: value))
+    }
+
+    /// Negative int32 values are sign-extended to 64 bits (10 bytes), as the spec requires.
+    public mutating func write(_ number: Int, int32 value: Int32) {
+        write(number, uint64: UInt64(bitPattern: Int64(value)))
+    }
+
+    public mutating func write(_ number: Int, uint32 value: UInt32) {
+        write(number, uint64: UInt64(value))
+    }
+
+    public mutating func write(_ number: Int, sint32 value: Int32) {
+        write(number, uint64: UInt64(ZigZag.encode(value)))
+    }
+
+    public mutating func write(_ number: Int, sint64 value: Int64) {
+        write(number, uint64: ZigZag.encode(value))
+    }
+
+    public mutating func write(_ number: Int, bool value: Bool) {
+        write(number, uint64: value ? 1 : 0)
+    }
+
+    public mutating func write(_ number: Int, enum value: Int32) {
+        write(number, int32: value)
+    }
+
+    public mutating func write(_ number: Int, fixed32 value: UInt32) {
+        guard value != 0 else { return }
+        writeTag(number, .fixed32)
+        writeRawFixed32(value)
+    }
+
+    public mutating func write(_ number: Int, fixed64 value: UInt64) {
+        guard value != 0 else { return }
+        writeTag(number, .fixed64)
+        writeRawFixed64(value)
+    }
+
+    /// proto3 omits a float only when its bits are +0.0 (so -0.0 is written).
+    public mutating func write(_ number: Int, float value: Float) {
+        write(number, fixed32: value.bitPattern)
+    }
+
+    public mutating func write(_ number: Int, double value: Double) {
+        write(number, fixed64: value.bitPattern)
+    }
+
+    public mutating func write(_ number: Int, string value: String) {
+        guard !value.isEmpty else { return }
+        writeLengthDelimited(number, Array(value.utf8))
+    }
+
+    public mutating func write<C: Collection>(_ number: Int, bytes value: C) where C.Element == UInt8 {
+        guard !value.isEmpty else { return }
+        writeLengthDelimited(number, value)
+    }
+
+    /// Writes a length-delimited field even when empty (oneof members and message fields have presence).
+    public mutating func writeLengthDelimited<C: Collection>(_ number: Int, _ value: C) where C.Element == UInt8 {
+        writeTag(number, .lengthDelimited)
+        writeRawVarint(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    /// Writes an embedded message; always written, since message fields have presence.
+    public mutating func writeMessage<M: ProtoMessage>(_ number: Int, _ message: M) {
+        writeLengthDelimited(number, message.serializedBytes())
+    }
+
+    // MARK: Repeated
+
+    public mutating func writePacked(_ number: Int, int64 values: [Int64]) {
+        writePackedVarints(number, values.map { UInt64(bitPattern: $0) })
+    }
+
+    public mutating func writePacked(_ number: Int, uint64 values: [UInt64]) {
+        writePackedVarints(number, values)
+    }
+
+    public mutating func writePacked(_ number: Int, int32 values: [Int32]) {
+        writePackedVarints(number, values.map { UInt64(bitPattern: Int64($0)) })
+    }
+
+    private mutating func writePackedVarints(_ number: Int, _ values: [UInt64]) {
+        guard !values.isEmpty else { return }
+        writeTag(number, .lengthDelimited)
+        writeRawVarint(UInt64(values.reduce(0) { $0 + Self.varintSize($1) }))
+        for v in values { writeRawVarint(v) }
+    }
+
+    public mutating func writePacked(_ number: Int, float values: [Float]) {
+        guard !values.isEmpty else { return }
+        writeTag(number, .lengthDelimited)
+        writeRawVarint(UInt64(values.count * 4))
+        for v in values { writeRawFixed32(v.bitPattern) }
+    }
+
+    public mutating func writePacked(_ number: Int, double values: [Double]) {
+        guard !values.isEmpty else { return }
+        writeTag(number, .lengthDelimited)
+        writeRawVarint(UInt64(values.count * 8))
+        for v in values { writeRawFixed64(v.bitPattern) }
+    }
+
+    public mutating func write(_ number: Int, strings values: [String]) {
+        for v in values { writeLengthDelimited(number, Array(v.utf8)) }
+    }
+
+    public mutating func write<M: ProtoMessage>(_ number: Int, messages values: [M]) {
+        for v in values { writeMessage(number, v) }
+    }
+
+    /// `map<string,string>`: one entry message per key, keys in byte order; empty key/value omitted inside the entry.
+    public mutating func write(_ number: Int, stringMap map: [String: String]) {
+        for key in map.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            var entry = ProtoWriter()
+            entry.write(1, string: key)
+            entry.write(2, string: map[key]!)
+            writeLengthDelimited(number, entry.bytes)
+        }
+    }
+}
