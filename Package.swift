@@ -42,10 +42,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // NIO channel handlers for the frame format, shared by the server and the client.
+        .target(
+            name: "MaaSTransport",
+            dependencies: [
+                "MaaSProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "MaaSServer",
             dependencies: [
-                "MaaSProtocol", "MaaSRegistry", "MaaSEngine",
+                "MaaSProtocol", "MaaSTransport", "MaaSRegistry", "MaaSEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -54,7 +62,7 @@ let package = Package(
         .target(
             name: "MaaSClient",
             dependencies: [
-                "MaaSProtocol",
+                "MaaSProtocol", "MaaSTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -71,11 +79,20 @@ let package = Package(
         .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSProtocolTests", dependencies: ["MaaSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSEngineTests", dependencies: ["MaaSEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MaaSRegistryTests", dependencies: ["MaaSRegistry"]),
+        .testTarget(name: "MaaSRegistryTests", dependencies: ["MaaSRegistry", "MaaSProtocol"]),
+        .testTarget(
+            name: "MaaSTransportTests",
+            dependencies: [
+                "MaaSTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "MaaSClientTests", dependencies: ["MaaSClient"]),
         .testTarget(
             name: "MaaSServerTests",
             dependencies: [
-                "MaaSServer", "MaaSClient",
+                "MaaSServer", "MaaSClient", "MaaSEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
