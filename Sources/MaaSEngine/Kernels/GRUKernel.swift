@@ -1,0 +1,228 @@
+/// ONNX GRU: forward, reverse or bidirectional, optional bias, sequence_lens, initial state, clip,
+/// both layouts, `linear_before_reset` 0 and 1; default activations (sigmoid, tanh) only.
+///
+/// Like the LSTM, the input projection of all steps is one GEMM before the time loop. With
+/// linear_before_reset = 0 the candidate needs (r ⊙ h)·Rhᵀ, so a step makes two BLAS calls.
+package enum GRUKernel {
+    package struct Dims: Sendable, Hashable {
+        package var sequenceLength: Int
+        package var batchSize: Int
+        package var inputSize: Int
+        package var hiddenSize: Int
+        package var direction: RecurrentDirection
+        package var layout: RecurrentLayout
+        package var linearBeforeReset: Bool
+        /// ONNX `clip`; nil when absent.
+        package var clip: Float?
+
+        package init(sequenceLength: Int, batchSize: Int, inputSize: Int, hiddenSize: Int,
+                     direction: RecurrentDirection = .forward, layout: RecurrentLayout = .timeMajor,
+                     linearBeforeReset: Bool = false, clip: Float? = nil) {
+            self.sequenceLength = sequenceLength
+            self.batchSize = batchSize
+            self.inputSize = inputSize
+            self.hiddenSize = hiddenSize
+            self.direction = direction
+            self.layout = layout
+            self.linearBeforeReset = linearBeforeReset
+            self.clip = clip
+        }
+
+        var directions: Int { direction.count }
+        var gateWidth: Int { 3 * hiddenSize }
+    }
+
+    package struct Inputs {
+        package var x: UnsafePointer<Float>
+        /// From `packWeights`.
+        package var weights: UnsafePointer<Float>
+        package var sequenceLengths: UnsafePointer<Int32>?
+        /// Layout as ONNX `initial_h`; nil means zeros.
+        package var initialH: UnsafePointer<Float>?
+
+        package init(x: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                     sequenceLengths: UnsafePointer<Int32>? = nil, initialH: UnsafePointer<Float>? = nil) {
+            self.x = x
+            self.weights = weights
+            self.sequenceLengths = sequenceLengths
+            self.initialH = initialH
+        }
+    }
+
+    /// ONNX outputs Y and Y_h; nil for unused ones.
+    package struct Outputs {
+        package var y: UnsafeMutablePointer<Float>?
+        package var finalH: UnsafeMutablePointer<Float>?
+
+        package init(y: UnsafeMutablePointer<Float>? = nil, finalH: UnsafeMutablePointer<Float>? = nil) {
+            self.y = y
+            self.finalH = finalH
+        }
+    }
+
+    // MARK: packed weights
+
+    /// Layout: W [D·3H, I] (ONNX order z,r,h), R [D, 3H, H], projection bias [D·3H], recurrent
+    /// candidate bias [D, H]. Depends only on inputSize, hiddenSize, direction.
+    package static func packedWeightCount(for dims: Dims) -> Int {
+        let d = dims.directions, g = dims.gateWidth
+        return d * g * dims.inputSize + d * g * dims.hiddenSize + d * g + d * dims.hiddenSize
+    }
+
+    /// Packs ONNX W [D, 3H, I], R [D, 3H, H] and optional B [D, 6H].
+    ///
+    /// Rbz and Rbr always fold into the projection bias. Rbh folds there too when
+    /// linear_before_reset = 0; with 1 it must stay inside r ⊙ (h·Rhᵀ + Rbh), so it is kept apart.
+    package static func packWeights(
+        w: UnsafePointer<Float>, r: UnsafePointer<Float>, b: UnsafePointer<Float>?,
+        dims: Dims, into packed: UnsafeMutablePointer<Float>
+    ) {
+        let d = dims.directions, g = dims.gateWidth, h = dims.hiddenSize
+        let layout = PackedLayout(dims)
+        (packed + layout.w).update(from: w, count: d * g * dims.inputSize)
+        (packed + layout.r).update(from: r, count: d * g * h)
+        let bias = packed + layout.bias, candidateBias = packed + layout.candidateBias
+        for direction in 0..<d {
+            let wb = b.map { $0 + direction * 2 * g }, rb = b.map { $0 + direction * 2 * g + g }
+            for j in 0..<g {
+                let keepApart = dims.linearBeforeReset && j >= 2 * h
+                bias[direction * g + j] = (wb?[j] ?? 0) + (keepApart ? 0 : rb?[j] ?? 0)
+            }
+            for j in 0..<h {
+                candidateBias[direction * h + j] = dims.linearBeforeReset ? rb?[2 * h + j] ?? 0 : 0
+            }
+        }
+    }
+
+    struct PackedLayout {
+        let w: Int
+        let r: Int
+        let bias: Int
+        let candidateBias: Int
+
+        init(_ dims: Dims) {
+            let d = dims.directions, g = dims.gateWidth
+            w = 0
+            r = d * g * dims.inputSize
+            bias = r + d * g * dims.hiddenSize
+            candidateBias = bias + d * g
+        }
+    }
+
+    // MARK: running
+
+    /// Floats of scratch: projection of all steps, one step's gates, h, and r ⊙ h.
+    package static func scratchCount(for dims: Dims) -> Int {
+        let rows = dims.sequenceLength * dims.batchSize
+        return rows * dims.directions * dims.gateWidth + dims.batchSize * dims.gateWidth
+            + 2 * dims.batchSize * dims.hiddenSize
+    }
+
+    package static func run(_ inputs: Inputs, _ outputs: Outputs, scratch: UnsafeMutablePointer<Float>, dims: Dims) {
+        let steps = dims.sequenceLength, batch = dims.batchSize, hidden = dims.hiddenSize
+        let directions = dims.directions, g = dims.gateWidth
+        guard batch > 0, hidden > 0 else { return }
+        let layout = PackedLayout(dims)
+        let weights = inputs.weights
+        let projection = scratch
+        let gates = projection + steps * batch * directions * g
+        let h = gates + batch * g
+        let resetHidden = h + batch * hidden
+        let geometry = RecurrentGeometry(
+            steps: steps, batch: batch, hidden: hidden, directions: directions, layout: dims.layout,
+            sequenceLengths: inputs.sequenceLengths)
+
+        if steps * batch > 0 {
+            BiasBroadcast.fill(
+                projection, rows: steps * batch, columns: directions * g, from: weights + layout.bias,
+                layout: .row, scale: 1)
+            MatrixProduct.multiply(
+                a: inputs.x, b: weights + layout.w, c: projection,
+                dims: .init(m: steps * batch, n: directions * g, k: dims.inputSize, transposeB: true), beta: 1)
+        }
+
+        let cell = Cell(hidden: hidden, clip: dims.clip)
+        for direction in 0..<directions {
+            let reverse = dims.direction == .reverse || direction == 1
+            let recurrence = weights + layout.r + direction * g * hidden
+            let candidateBias = weights + layout.candidateBias + direction * hidden
+            geometry.loadState(inputs.initialH, into: h, direction: direction)
+            for step in 0..<steps {
+                if dims.linearBeforeReset {
+                    MatrixProduct.multiply(
+                        a: h, b: recurrence, c: gates, dims: .init(m: batch, n: g, k: hidden, transposeB: true))
+                } else {
+                    // Only z and r here; the candidate's product needs r first. Its columns are
+                    // strided by 3H so the candidate product can land beside them.
+                    MatrixProduct.multiply(
+                        a: h, b: recurrence, c: gates,
+                        dims: .init(m: batch, n: 2 * hidden, k: hidden, transposeB: true, ldc: g))
+                }
+                for row in 0..<batch {
+                    guard let t = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
+                    let projected = projection + geometry.inputRow(time: t, row: row) * directions * g + direction * g
+                    cell.gates(gates + row * g, projected: projected)
+                    if !dims.linearBeforeReset {
+                        let r = gates + row * g + hidden, hRow = h + row * hidden, reset = resetHidden + row * hidden
+                        for j in 0..<hidden { reset[j] = r[j] * hRow[j] }
+                    }
+                }
+                if !dims.linearBeforeReset {
+                    MatrixProduct.multiply(
+                        a: resetHidden, b: recurrence + 2 * hidden * hidden, c: gates + 2 * hidden,
+                        dims: .init(m: batch, n: hidden, k: hidden, transposeB: true, ldc: g))
+                }
+                for row in 0..<batch {
+                    guard let t = geometry.time(ofStep: step, row: row, reverse: reverse) else {
+                        if let y = outputs.y { geometry.clearOutput(y, time: step, direction: direction, row: row) }
+                        continue
+                    }
+                    let projected = projection + geometry.inputRow(time: t, row: row) * directions * g + direction * g
+                    cell.update(
+                        gates: gates + row * g, projected: projected,
+                        candidateBias: dims.linearBeforeReset ? candidateBias : nil, h: h + row * hidden)
+                    if let y = outputs.y {
+                        geometry.storeOutput(h + row * hidden, into: y, time: t, direction: direction, row: row)
+                    }
+                }
+            }
+            if let finalH = outputs.finalH { geometry.storeState(h, into: finalH, direction: direction) }
+        }
+    }
+
+    /// The elementwise parts of one GRU step for one batch row.
+    struct Cell {
+        let hidden: Int
+        let clip: Float?
+
+        /// Turns the z and r columns of `gates` (holding h·Rᵀ) into gate values.
+        func gates(_ gates: UnsafeMutablePointer<Float>, projected: UnsafePointer<Float>) {
+            let n = 2 * hidden
+            for j in 0..<n { gates[j] += projected[j] }
+            if let clip { clamp(gates, count: n, to: clip) }
+            VectorMath.sigmoid(gates, gates, count: n)
+        }
+
+        /// Computes the candidate from the third block of `gates` and blends it into `h`.
+        /// With `candidateBias` (linear_before_reset = 1) that block holds h·Rhᵀ, else (r ⊙ h)·Rhᵀ.
+        func update(
+            gates: UnsafeMutablePointer<Float>, projected: UnsafePointer<Float>,
+            candidateBias: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>
+        ) {
+            let n = hidden
+            let update = gates, reset = gates + n, candidate = gates + 2 * n, projectedCandidate = projected + 2 * n
+            if let candidateBias {
+                for j in 0..<n { candidate[j] = projectedCandidate[j] + reset[j] * (candidate[j] + candidateBias[j]) }
+            } else {
+                for j in 0..<n { candidate[j] += projectedCandidate[j] }
+            }
+            if let clip { clamp(candidate, count: n, to: clip) }
+            VectorMath.tanh(candidate, candidate, count: n)
+            for j in 0..<n { h[j] = (1 - update[j]) * candidate[j] + update[j] * h[j] }
+        }
+
+        private func clamp(_ values: UnsafeMutablePointer<Float>, count: Int, to limit: Float) {
+            for j in 0..<count { values[j] = min(max(values[j], -limit), limit) }
+        }
+    }
+}
