@@ -28,6 +28,19 @@ package enum BatchNormKernel {
         }
     }
 
+    /// The packed block as an array, for the plan compiler.
+    package static func pack(
+        scale: UnsafePointer<Float>, bias: UnsafePointer<Float>, mean: UnsafePointer<Float>,
+        variance: UnsafePointer<Float>, epsilon: Float, channels: Int
+    ) -> [Float] {
+        [Float](unsafeUninitializedCapacity: packedCount(channels: channels)) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            pack(scale: scale, bias: bias, mean: mean, variance: variance, epsilon: epsilon, channels: channels,
+                 into: base)
+            count = buffer.count
+        }
+    }
+
     /// `output` may equal `input`.
     package static func run(
         input: UnsafePointer<Float>, packed: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, dims: Dims

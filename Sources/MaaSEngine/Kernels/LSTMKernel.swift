@@ -104,6 +104,18 @@ package enum LSTMKernel {
         }
     }
 
+    /// The packed block as an array, for the plan compiler.
+    package static func packWeights(
+        w: UnsafePointer<Float>, r: UnsafePointer<Float>, b: UnsafePointer<Float>?, p: UnsafePointer<Float>?,
+        dims: Dims
+    ) -> [Float] {
+        [Float](unsafeUninitializedCapacity: packedWeightCount(for: dims)) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            packWeights(w: w, r: r, b: b, p: p, dims: dims, into: base)
+            count = buffer.count
+        }
+    }
+
     struct PackedLayout {
         let w: Int
         let r: Int
