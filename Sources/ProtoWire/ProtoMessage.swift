@@ -23,10 +23,13 @@ extension ProtoMessage {
 
     public func validate() throws(ProtoDecodingError) {}
 
-    /// Decodes a top-level message from `bytes`.
+    /// Decodes a top-level message from `bytes`; the whole buffer counts against `limits.maxLength`.
     public init(serializedBytes bytes: [UInt8], limits: ProtoLimits = .default) throws(ProtoDecodingError) {
-        var reader = ProtoReader(bytes, limits: limits)
-        do {
+        do throws(ProtoDecodingError) {
+            guard bytes.count <= max(0, limits.maxLength) else {
+                throw ProtoDecodingError(.tooLarge(length: UInt64(bytes.count), limit: limits.maxLength), offset: 0)
+            }
+            var reader = ProtoReader(bytes, limits: limits)
             try self.init(from: &reader)
         } catch var error {
             error.path.insert(Self.protoMessageName, at: 0)
@@ -37,8 +40,18 @@ extension ProtoMessage {
     /// Decodes every remaining field of `reader` as this message.
     public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         self.init()
+        try merge(from: &reader)
+    }
+
+    /// Reads every remaining field of `reader` into this message, the way Google's parsers merge:
+    /// scalars and oneof members overwrite, repeated fields and maps append, and embedded messages
+    /// decoded with `decodeEmbedded(_:from:merging:)` merge into what is already there.
+    public mutating func merge(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         while let field = try reader.nextField() {
-            do {
+            do throws(ProtoDecodingError) {
+                if field.wireType == .startGroup || field.wireType == .endGroup {
+                    throw ProtoReader.groupsError(field)
+                }
                 if try !decodeField(field, from: &reader) {
                     try reader.skip(field)
                 }
@@ -53,8 +66,18 @@ extension ProtoMessage {
 
     /// Decodes an embedded message field.
     public static func decodeEmbedded(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Self {
+        try decodeEmbedded(field, from: &reader, merging: nil)
+    }
+
+    /// Decodes an embedded message field into `existing`: when a singular message field occurs more
+    /// than once on the wire, protobuf merges the occurrences rather than keeping the last.
+    public static func decodeEmbedded(
+        _ field: FieldTag, from reader: inout ProtoReader, merging existing: Self?
+    ) throws(ProtoDecodingError) -> Self {
         var sub = try reader.readMessage(field)
-        return try Self(from: &sub)
+        var message = existing ?? Self()
+        try message.merge(from: &sub)
+        return message
     }
 
     public func serializedBytes() -> [UInt8] {

@@ -1,29 +1,24 @@
-/// Limits a reader enforces on hostile input.
-public struct ProtoLimits: Sendable {
-    /// Deepest nesting of messages accepted.
-    public var maxDepth: Int
-    /// Largest single length-delimited value (string, bytes, message, packed array).
-    public var maxLength: Int
-
-    public init(maxDepth: Int = 64, maxLength: Int = Int(Int32.max)) {
-        self.maxDepth = maxDepth
-        self.maxLength = maxLength
-    }
-
-    public static let `default` = ProtoLimits()
-}
-
 /// A bounds-checked cursor over protobuf bytes.
 ///
 /// The cursor moves only after a value decoded completely; every declared length is checked against
-/// what remains before anything is allocated. Offsets in errors are absolute in the top-level buffer.
-/// A known field with an unexpected wire type is rejected (`wrongWireType`) rather than skipped: a peer
-/// that sends one has a schema mismatch, and silently dropping the field would hide it. Repeated scalars
-/// are the exception the spec requires: both packed and unpacked encodings are accepted.
+/// the limit and then against what remains before anything is allocated. Offsets in errors are absolute
+/// in the top-level buffer, and point at the key of the field for wire-type and depth errors, at the
+/// length prefix for length errors, at the first byte of a bad varint, and at the first invalid byte of
+/// a bad string.
+///
+/// Interop rules, decided once:
+/// - Unknown fields are skipped by wire type; groups (wire types 3/4) are rejected wherever they appear.
+/// - Repeated scalars are accepted both packed and unpacked, whatever the schema declares.
+/// - A known field with an unexpected wire type is rejected (`wrongWireType`) rather than skipped as
+///   Google's parsers do: a peer that sends one has a schema mismatch, and dropping the field would hide it.
+/// - Varints are at most 10 bytes and the 10th byte may only be 0 or 1 (Google also accepts higher
+///   bits there and discards them; they cannot come from a correct encoder).
+/// - 32-bit integers arrive as 64-bit varints and are truncated to 32 bits, like Google's parsers.
 public struct ProtoReader: Sendable {
     @usableFromInline let buffer: [UInt8]
     @usableFromInline var position: Int
     @usableFromInline let end: Int
+    /// Embedded-message levels below the top-level message.
     public let depth: Int
     public let limits: ProtoLimits
 
@@ -51,19 +46,24 @@ public struct ProtoReader: Sendable {
     // MARK: Keys
 
     /// Reads the next field key, or returns nil at the end of this message.
+    ///
+    /// Group keys are returned (so the caller can name the field); `skip` and the typed readers reject them.
     public mutating func nextField() throws(ProtoDecodingError) -> FieldTag? {
         if position >= end { return nil }
         let start = position
         let key = try readRawVarint()
         guard key <= UInt64(UInt32.max) else {
+            position = start
             throw ProtoDecodingError(.malformedVarint, offset: start)
         }
         let wireBits = UInt8(key & 7)
         guard let wireType = WireType(rawValue: wireBits) else {
+            position = start
             throw ProtoDecodingError(.invalidWireType(wireBits), offset: start)
         }
         let number = key >> 3
-        guard number >= 1, number <= UInt64(FieldTag.maxFieldNumber) else {
+        guard number >= 1 else {
+            position = start
             throw ProtoDecodingError(.invalidFieldNumber(number), offset: start)
         }
         return FieldTag(number: Int(number), wireType: wireType, offset: start)
@@ -76,8 +76,7 @@ public struct ProtoReader: Sendable {
         case .fixed64: try advance(8)
         case .fixed32: try advance(4)
         case .lengthDelimited: _ = try readLengthDelimitedRange()
-        case .startGroup, .endGroup:
-            throw ProtoDecodingError(.groupsUnsupported, offset: field.offset, fieldNumber: field.number)
+        case .startGroup, .endGroup: throw Self.groupsError(field)
         }
     }
 
@@ -93,13 +92,14 @@ public struct ProtoReader: Sendable {
             guard index < end else { throw ProtoDecodingError(.truncated, offset: start) }
             let byte = buffer[index]
             index += 1
+            // At shift 63 only one payload bit is left, and no continuation: anything else is an 11th byte
+            // or bits beyond 64.
             if shift == 63 && byte > 1 {
                 throw ProtoDecodingError(.malformedVarint, offset: start)
             }
             result |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { break }
             shift += 7
-            if shift > 63 { throw ProtoDecodingError(.malformedVarint, offset: start) }
         }
         position = index
         return result
@@ -122,11 +122,12 @@ public struct ProtoReader: Sendable {
     }
 
     /// Reads a length prefix and returns the absolute range of the value, after checking it against
-    /// both the limit and the bytes that remain. Nothing is allocated.
+    /// the limit first (so an absurd length is reported as too large, not truncated) and then against
+    /// the bytes that remain. Nothing is allocated.
     public mutating func readLengthDelimitedRange() throws(ProtoDecodingError) -> Range<Int> {
         let start = position
         let length = try readRawVarint()
-        guard length <= UInt64(limits.maxLength) else {
+        guard length <= UInt64(clamping: limits.maxLength) else {
             position = start
             throw ProtoDecodingError(.tooLarge(length: length, limit: limits.maxLength), offset: start)
         }
@@ -145,12 +146,23 @@ public struct ProtoReader: Sendable {
     }
 
     @inline(__always)
-    private func expect(_ field: FieldTag, _ wireType: WireType) throws(ProtoDecodingError) {
-        guard field.wireType == wireType else {
-            throw ProtoDecodingError(
-                .wrongWireType(expected: wireType, actual: field.wireType),
+    func expect(_ field: FieldTag, _ wireType: WireType) throws(ProtoDecodingError) {
+        guard field.wireType == wireType else { throw Self.wireTypeError(field, expected: wireType) }
+    }
+
+    /// The error for a known field that arrived with `field.wireType`: groups get their own kind.
+    static func wireTypeError(_ field: FieldTag, expected: WireType) -> ProtoDecodingError {
+        switch field.wireType {
+        case .startGroup, .endGroup: groupsError(field)
+        default:
+            ProtoDecodingError(
+                .wrongWireType(expected: expected, actual: field.wireType),
                 offset: field.offset, fieldNumber: field.number)
         }
+    }
+
+    static func groupsError(_ field: FieldTag) -> ProtoDecodingError {
+        ProtoDecodingError(.groupsUnsupported, offset: field.offset, fieldNumber: field.number)
     }
 
     // MARK: Typed singular fields
@@ -206,6 +218,14 @@ public struct ProtoReader: Sendable {
         return try readRawFixed64()
     }
 
+    public mutating func readSFixed32(_ field: FieldTag) throws(ProtoDecodingError) -> Int32 {
+        Int32(bitPattern: try readFixed32(field))
+    }
+
+    public mutating func readSFixed64(_ field: FieldTag) throws(ProtoDecodingError) -> Int64 {
+        Int64(bitPattern: try readFixed64(field))
+    }
+
     public mutating func readFloat(_ field: FieldTag) throws(ProtoDecodingError) -> Float {
         Float(bitPattern: try readFixed32(field))
     }
@@ -225,136 +245,39 @@ public struct ProtoReader: Sendable {
         return buffer[try readLengthDelimitedRange()]
     }
 
+    /// A `string` must be valid UTF-8 (as Google's proto3 parsers require); the error points at the
+    /// first byte of the first invalid sequence.
     public mutating func readString(_ field: FieldTag) throws(ProtoDecodingError) -> String {
         try expect(field, .lengthDelimited)
         let start = position
         let range = try readLengthDelimitedRange()
         guard let string = String(validating: buffer[range], as: UTF8.self) else {
-            throw ProtoDecodingError(.invalidUTF8, offset: start, fieldNumber: field.number)
+            position = start
+            throw ProtoDecodingError(.invalidUTF8, offset: firstInvalidUTF8(in: range), fieldNumber: field.number)
         }
         return string
+    }
+
+    private func firstInvalidUTF8(in range: Range<Int>) -> Int {
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = buffer[range].makeIterator()
+        var offset = range.lowerBound
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let scalar): offset += scalar.count
+            case .error: return offset
+            case .emptyInput: return range.lowerBound  // not reached: the caller saw invalid bytes
+            }
+        }
     }
 
     /// A reader over an embedded message, one level deeper.
     public mutating func readMessage(_ field: FieldTag) throws(ProtoDecodingError) -> ProtoReader {
         try expect(field, .lengthDelimited)
-        guard depth + 1 <= limits.maxDepth else {
+        guard depth < limits.maxDepth else {
             throw ProtoDecodingError(.tooDeep(limit: limits.maxDepth), offset: field.offset, fieldNumber: field.number)
         }
         let range = try readLengthDelimitedRange()
         return ProtoReader(buffer: buffer, range: range, depth: depth + 1, limits: limits)
-    }
-
-    // MARK: Repeated scalars (packed or unpacked)
-
-    /// Appends one element (unpacked) or a packed run of varints, decoded by `transform`.
-    public mutating func readRepeatedVarint<T>(
-        _ field: FieldTag, into array: inout [T], _ transform: (UInt64) -> T
-    ) throws(ProtoDecodingError) {
-        switch field.wireType {
-        case .varint:
-            array.append(transform(try readRawVarint()))
-        case .lengthDelimited:
-            let range = try readLengthDelimitedRange()
-            // Each varint takes at least one byte, so the length bounds the count.
-            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
-            var count = 0
-            for byte in buffer[range] where byte & 0x80 == 0 { count += 1 }
-            array.reserveCapacity(array.count + count)
-            while !sub.isAtEnd {
-                array.append(transform(try sub.readRawVarint()))
-            }
-        default:
-            throw ProtoDecodingError(
-                .wrongWireType(expected: .varint, actual: field.wireType),
-                offset: field.offset, fieldNumber: field.number)
-        }
-    }
-
-    public mutating func readRepeatedInt64(_ field: FieldTag, into array: inout [Int64]) throws(ProtoDecodingError) {
-        try readRepeatedVarint(field, into: &array) { Int64(bitPattern: $0) }
-    }
-
-    public mutating func readRepeatedUInt64(_ field: FieldTag, into array: inout [UInt64]) throws(ProtoDecodingError) {
-        try readRepeatedVarint(field, into: &array) { $0 }
-    }
-
-    public mutating func readRepeatedInt32(_ field: FieldTag, into array: inout [Int32]) throws(ProtoDecodingError) {
-        try readRepeatedVarint(field, into: &array) { Int32(truncatingIfNeeded: $0) }
-    }
-
-    /// Appends one fixed32 element or a packed run of them.
-    public mutating func readRepeatedFixed32(_ field: FieldTag, into array: inout [UInt32]) throws(ProtoDecodingError) {
-        switch field.wireType {
-        case .fixed32:
-            array.append(try readRawFixed32())
-        case .lengthDelimited:
-            let start = position
-            let range = try readLengthDelimitedRange()
-            guard range.count % 4 == 0 else {
-                throw ProtoDecodingError(
-                    .invalidPackedLength(length: range.count, elementSize: 4), offset: start, fieldNumber: field.number)
-            }
-            array.reserveCapacity(array.count + range.count / 4)
-            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
-            while !sub.isAtEnd { array.append(try sub.readRawFixed32()) }
-        default:
-            throw ProtoDecodingError(
-                .wrongWireType(expected: .fixed32, actual: field.wireType),
-                offset: field.offset, fieldNumber: field.number)
-        }
-    }
-
-    /// Appends one fixed64 element or a packed run of them.
-    public mutating func readRepeatedFixed64(_ field: FieldTag, into array: inout [UInt64]) throws(ProtoDecodingError) {
-        switch field.wireType {
-        case .fixed64:
-            array.append(try readRawFixed64())
-        case .lengthDelimited:
-            let start = position
-            let range = try readLengthDelimitedRange()
-            guard range.count % 8 == 0 else {
-                throw ProtoDecodingError(
-                    .invalidPackedLength(length: range.count, elementSize: 8), offset: start, fieldNumber: field.number)
-            }
-            array.reserveCapacity(array.count + range.count / 8)
-            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
-            while !sub.isAtEnd { array.append(try sub.readRawFixed64()) }
-        default:
-            throw ProtoDecodingError(
-                .wrongWireType(expected: .fixed64, actual: field.wireType),
-                offset: field.offset, fieldNumber: field.number)
-        }
-    }
-
-    public mutating func readRepeatedFloat(_ field: FieldTag, into array: inout [Float]) throws(ProtoDecodingError) {
-        var raw: [UInt32] = []
-        try readRepeatedFixed32(field, into: &raw)
-        array.reserveCapacity(array.count + raw.count)
-        for bits in raw { array.append(Float(bitPattern: bits)) }
-    }
-
-    public mutating func readRepeatedDouble(_ field: FieldTag, into array: inout [Double]) throws(ProtoDecodingError) {
-        var raw: [UInt64] = []
-        try readRepeatedFixed64(field, into: &raw)
-        array.reserveCapacity(array.count + raw.count)
-        for bits in raw { array.append(Double(bitPattern: bits)) }
-    }
-
-    // MARK: Maps
-
-    /// Reads one `map<string,string>` entry (key = 1, value = 2; both may be absent and default to "").
-    public mutating func readStringMapEntry(_ field: FieldTag) throws(ProtoDecodingError) -> (key: String, value: String) {
-        var entry = try readMessage(field)
-        var key = ""
-        var value = ""
-        while let inner = try entry.nextField() {
-            switch inner.number {
-            case 1: key = try entry.readString(inner)
-            case 2: value = try entry.readString(inner)
-            default: try entry.skip(inner)
-            }
-        }
-        return (key, value)
     }
 }

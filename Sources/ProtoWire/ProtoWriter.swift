@@ -1,7 +1,10 @@
 /// Appends protobuf binary encoding to a byte buffer, byte-identical to Google's serializers:
 /// fields in the order the message writes them (by field number), minimal varints, proto3 defaults
-/// (0, false, "", empty) omitted by the `write…` helpers, packed repeated scalars, map entries sorted
-/// by key (Google's deterministic serialization).
+/// (0, false, "", empty) omitted by the `write(_:…:)` helpers, packed repeated scalars, map entries
+/// sorted by key bytes (Google's C++ deterministic serialization).
+///
+/// Fields with presence (oneof members, message fields) must be written even when they hold a default:
+/// use `writeTag` with the raw writers, `writeLengthDelimited` or `writeMessage` for those.
 public struct ProtoWriter: Sendable {
     public private(set) var bytes: [UInt8]
 
@@ -95,7 +98,15 @@ public struct ProtoWriter: Sendable {
         writeRawFixed64(value)
     }
 
-    /// proto3 omits a float only when its bits are +0.0 (so -0.0 is written).
+    public mutating func write(_ number: Int, sfixed32 value: Int32) {
+        write(number, fixed32: UInt32(bitPattern: value))
+    }
+
+    public mutating func write(_ number: Int, sfixed64 value: Int64) {
+        write(number, fixed64: UInt64(bitPattern: value))
+    }
+
+    /// proto3 omits a float only when its bits are +0.0 (so -0.0 is written, and NaN), as Google does.
     public mutating func write(_ number: Int, float value: Float) {
         write(number, fixed32: value.bitPattern)
     }
@@ -124,58 +135,5 @@ public struct ProtoWriter: Sendable {
     /// Writes an embedded message; always written, since message fields have presence.
     public mutating func writeMessage<M: ProtoMessage>(_ number: Int, _ message: M) {
         writeLengthDelimited(number, message.serializedBytes())
-    }
-
-    // MARK: Repeated
-
-    public mutating func writePacked(_ number: Int, int64 values: [Int64]) {
-        writePackedVarints(number, values.map { UInt64(bitPattern: $0) })
-    }
-
-    public mutating func writePacked(_ number: Int, uint64 values: [UInt64]) {
-        writePackedVarints(number, values)
-    }
-
-    public mutating func writePacked(_ number: Int, int32 values: [Int32]) {
-        writePackedVarints(number, values.map { UInt64(bitPattern: Int64($0)) })
-    }
-
-    private mutating func writePackedVarints(_ number: Int, _ values: [UInt64]) {
-        guard !values.isEmpty else { return }
-        writeTag(number, .lengthDelimited)
-        writeRawVarint(UInt64(values.reduce(0) { $0 + Self.varintSize($1) }))
-        for v in values { writeRawVarint(v) }
-    }
-
-    public mutating func writePacked(_ number: Int, float values: [Float]) {
-        guard !values.isEmpty else { return }
-        writeTag(number, .lengthDelimited)
-        writeRawVarint(UInt64(values.count * 4))
-        for v in values { writeRawFixed32(v.bitPattern) }
-    }
-
-    public mutating func writePacked(_ number: Int, double values: [Double]) {
-        guard !values.isEmpty else { return }
-        writeTag(number, .lengthDelimited)
-        writeRawVarint(UInt64(values.count * 8))
-        for v in values { writeRawFixed64(v.bitPattern) }
-    }
-
-    public mutating func write(_ number: Int, strings values: [String]) {
-        for v in values { writeLengthDelimited(number, Array(v.utf8)) }
-    }
-
-    public mutating func write<M: ProtoMessage>(_ number: Int, messages values: [M]) {
-        for v in values { writeMessage(number, v) }
-    }
-
-    /// `map<string,string>`: one entry message per key, keys in byte order; empty key/value omitted inside the entry.
-    public mutating func write(_ number: Int, stringMap map: [String: String]) {
-        for key in map.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-            var entry = ProtoWriter()
-            entry.write(1, string: key)
-            entry.write(2, string: map[key]!)
-            writeLengthDelimited(number, entry.bytes)
-        }
     }
 }

@@ -1,0 +1,142 @@
+/// Repeated scalars: each reader appends one unpacked element or a whole packed run, whichever the key
+/// says, so both encodings of a field are accepted.
+extension ProtoReader {
+    /// Appends one element (unpacked) or a packed run of varints, decoded by `transform`.
+    public mutating func readRepeatedVarint<T>(
+        _ field: FieldTag, into array: inout [T], _ transform: (UInt64) -> T
+    ) throws(ProtoDecodingError) {
+        switch field.wireType {
+        case .varint:
+            array.append(transform(try readRawVarint()))
+        case .lengthDelimited:
+            let range = try readLengthDelimitedRange()
+            // Every varint ends in exactly one byte with the top bit clear, so this counts the elements
+            // (and never more than the bytes that are really there).
+            var count = 0
+            for byte in buffer[range] where byte & 0x80 == 0 { count += 1 }
+            array.reserveForAppending(count)
+            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
+            while !sub.isAtEnd {
+                array.append(transform(try sub.readRawVarint()))
+            }
+        default:
+            throw Self.wireTypeError(field, expected: .varint)
+        }
+    }
+
+    /// Appends one fixed32 element or a packed run of them, decoded by `transform`.
+    public mutating func readRepeatedFixed32<T>(
+        _ field: FieldTag, into array: inout [T], _ transform: (UInt32) -> T
+    ) throws(ProtoDecodingError) {
+        switch field.wireType {
+        case .fixed32:
+            array.append(transform(try readRawFixed32()))
+        case .lengthDelimited:
+            let start = position
+            let range = try readLengthDelimitedRange()
+            guard range.count % 4 == 0 else {
+                position = start
+                throw ProtoDecodingError(
+                    .invalidPackedLength(length: range.count, elementSize: 4), offset: start, fieldNumber: field.number)
+            }
+            array.reserveForAppending(range.count / 4)
+            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
+            while !sub.isAtEnd { array.append(transform(try sub.readRawFixed32())) }
+        default:
+            throw Self.wireTypeError(field, expected: .fixed32)
+        }
+    }
+
+    /// Appends one fixed64 element or a packed run of them, decoded by `transform`.
+    public mutating func readRepeatedFixed64<T>(
+        _ field: FieldTag, into array: inout [T], _ transform: (UInt64) -> T
+    ) throws(ProtoDecodingError) {
+        switch field.wireType {
+        case .fixed64:
+            array.append(transform(try readRawFixed64()))
+        case .lengthDelimited:
+            let start = position
+            let range = try readLengthDelimitedRange()
+            guard range.count % 8 == 0 else {
+                position = start
+                throw ProtoDecodingError(
+                    .invalidPackedLength(length: range.count, elementSize: 8), offset: start, fieldNumber: field.number)
+            }
+            array.reserveForAppending(range.count / 8)
+            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
+            while !sub.isAtEnd { array.append(transform(try sub.readRawFixed64())) }
+        default:
+            throw Self.wireTypeError(field, expected: .fixed64)
+        }
+    }
+
+    // MARK: Varint types
+
+    public mutating func readRepeatedInt64(_ field: FieldTag, into array: inout [Int64]) throws(ProtoDecodingError) {
+        try readRepeatedVarint(field, into: &array) { Int64(bitPattern: $0) }
+    }
+
+    public mutating func readRepeatedUInt64(_ field: FieldTag, into array: inout [UInt64]) throws(ProtoDecodingError) {
+        try readRepeatedVarint(field, into: &array) { $0 }
+    }
+
+    public mutating func readRepeatedInt32(_ field: FieldTag, into array: inout [Int32]) throws(ProtoDecodingError) {
+        try readRepeatedVarint(field, into: &array) { Int32(truncatingIfNeeded: $0) }
+    }
+
+    public mutating func readRepeatedUInt32(_ field: FieldTag, into array: inout [UInt32]) throws(ProtoDecodingError) {
+        try readRepeatedVarint(field, into: &array) { UInt32(truncatingIfNeeded: $0) }
+    }
+
+    public mutating func readRepeatedSInt32(_ field: FieldTag, into array: inout [Int32]) throws(ProtoDecodingError) {
+        try readRepeatedVarint(field, into: &array) { ZigZag.decode(UInt32(truncatingIfNeeded: $0)) }
+    }
+
+    public mutating func readRepeatedSInt64(_ field: FieldTag, into array: inout [Int64]) throws(ProtoDecodingError) {
+        try readRepeatedVarint(field, into: &array) { ZigZag.decode($0) }
+    }
+
+    public mutating func readRepeatedBool(_ field: FieldTag, into array: inout [Bool]) throws(ProtoDecodingError) {
+        try readRepeatedVarint(field, into: &array) { $0 != 0 }
+    }
+
+    /// Open enums: every int32 value is kept.
+    public mutating func readRepeatedEnum(_ field: FieldTag, into array: inout [Int32]) throws(ProtoDecodingError) {
+        try readRepeatedInt32(field, into: &array)
+    }
+
+    // MARK: Fixed-width types
+
+    public mutating func readRepeatedFixed32(_ field: FieldTag, into array: inout [UInt32]) throws(ProtoDecodingError) {
+        try readRepeatedFixed32(field, into: &array) { $0 }
+    }
+
+    public mutating func readRepeatedFixed64(_ field: FieldTag, into array: inout [UInt64]) throws(ProtoDecodingError) {
+        try readRepeatedFixed64(field, into: &array) { $0 }
+    }
+
+    public mutating func readRepeatedSFixed32(_ field: FieldTag, into array: inout [Int32]) throws(ProtoDecodingError) {
+        try readRepeatedFixed32(field, into: &array) { Int32(bitPattern: $0) }
+    }
+
+    public mutating func readRepeatedSFixed64(_ field: FieldTag, into array: inout [Int64]) throws(ProtoDecodingError) {
+        try readRepeatedFixed64(field, into: &array) { Int64(bitPattern: $0) }
+    }
+
+    public mutating func readRepeatedFloat(_ field: FieldTag, into array: inout [Float]) throws(ProtoDecodingError) {
+        try readRepeatedFixed32(field, into: &array) { Float(bitPattern: $0) }
+    }
+
+    public mutating func readRepeatedDouble(_ field: FieldTag, into array: inout [Double]) throws(ProtoDecodingError) {
+        try readRepeatedFixed64(field, into: &array) { Double(bitPattern: $0) }
+    }
+}
+
+extension Array {
+    /// `reserveCapacity` grows to exactly what is asked, so calling it once per packed run would make a
+    /// field split into many small runs cost quadratic time; grow at least geometrically instead.
+    mutating func reserveForAppending(_ count: Int) {
+        let needed = self.count + count
+        if needed > capacity { reserveCapacity(Swift.max(needed, capacity * 2)) }
+    }
+}
