@@ -49,8 +49,10 @@ package enum SoftmaxKernel {
                 var sum: Float = 0
                 if logarithm {
                     for j in 0..<length { sum += VectorMath.exp(x[j * inner] - maximum) }
-                    let shift = maximum + logf(sum)
-                    for j in 0..<length { y[j * inner] = x[j * inner] - shift }
+                    // (x − max) − log Σ, in that order: folding max into the shift first would round
+                    // it at the magnitude of max and lose the small result.
+                    let logSum = logf(sum)
+                    for j in 0..<length { y[j * inner] = (x[j * inner] - maximum) - logSum }
                 } else {
                     for j in 0..<length {
                         let e = VectorMath.exp(x[j * inner] - maximum)

@@ -2,7 +2,7 @@
 /// that the compiler vectorises. Calling libm per element made the gate activations of a batched
 /// LSTM cost as much as its matrix products; these stay within ~2e-7 relative of libm.
 package enum VectorMath {
-    /// Largest and smallest inputs whose exp is a normal Float; beyond them the result saturates.
+    /// Largest and smallest inputs whose exp is a normal Float; above it the result saturates, below it is 0.
     private static let expUpperBound: Float = 88.3
     private static let expLowerBound: Float = -87.3
     private static let log2e: Float = 1.442_695_04
@@ -28,7 +28,8 @@ package enum VectorMath {
         p = p * r + 1
         p = p * r + 1
         let exponent = (shifted.bitPattern &- roundingMagic.bitPattern &+ 127) &<< 23
-        return p * Float(bitPattern: exponent)
+        // Below the normal range the true value is (close to) zero; flushing keeps softmax tails exact.
+        return x < expLowerBound ? 0 : p * Float(bitPattern: exponent)
     }
 
     @inline(__always)
