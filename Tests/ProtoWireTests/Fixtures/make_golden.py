@@ -10,11 +10,14 @@ same message.
 
 Needs: protoc (apt-get install protobuf-compiler) and `pip install protobuf`, at generation time only.
 Run from anywhere:  python3 Tests/ProtoWireTests/Fixtures/make_golden.py
-The Swift tests (GoldenBytesTests.swift) hold the same table of values under the same case names.
+The Swift tests (WireTest/GoldenCases.swift) hold the same table of values under the same case names; the
+seeded random messages (random_NN) have no Swift twin: decoding and re-encoding them must give their bytes back.
 """
 
 import hashlib
 import json
+import random
+import struct
 import subprocess
 import sys
 import tempfile
@@ -70,6 +73,9 @@ def repeated(prefix, values):
     """The 14 repeated scalar fields named prefix_<type>, from a dict keyed by type."""
     return {f"{prefix}_{kind}": list(items) for kind, items in values.items()}
 
+
+SCALAR_KINDS = ["int32", "int64", "uint32", "uint64", "sint32", "sint64", "bool", "enum", "fixed32", "fixed64",
+                "sfixed32", "sfixed64", "float", "double"]
 
 EDGE_REPEATED = {
     "int32": [0, 1, -1, I32_MIN, I32_MAX, 127, 128],
@@ -154,6 +160,88 @@ def cases():
         nested=M["EvolvedNested"](value=9, extra=U64_MAX), extra_far=1, f_max_field=8), False
 
 
+RANDOM_SEED = 20261129
+RANDOM_COUNT = 24
+KEYS = ["aa", "ab", "ba", "zz", "\u00e9\u00e9", "\u65e5\u672c", "k1", "k2"]  # no key is a prefix of another
+
+
+def random_scalar(rng, kind):
+    edges = {
+        "int32": [0, -1, I32_MIN, I32_MAX], "int64": [0, -1, I64_MIN, I64_MAX], "uint32": [0, U32_MAX],
+        "uint64": [0, U64_MAX], "sint32": [0, -1, I32_MIN, I32_MAX], "sint64": [0, -1, I64_MIN, I64_MAX],
+        "fixed32": [0, U32_MAX], "fixed64": [0, U64_MAX], "sfixed32": [I32_MIN, I32_MAX],
+        "sfixed64": [I64_MIN, I64_MAX], "enum": [0, 1, 2, NEGATIVE, 99],
+    }
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind in ("float", "double"):
+        while True:  # any bit pattern but NaN, whose payload protoc's text round trip would not keep
+            fmt, size = ("<f", 4) if kind == "float" else ("<d", 8)
+            value = struct.unpack(fmt, rng.randbytes(size))[0]
+            if value == value:
+                return value
+    if rng.random() < 0.3:
+        return rng.choice(edges[kind])
+    bits = 32 if kind in ("int32", "sint32", "sfixed32", "enum", "uint32", "fixed32") else 64
+    if kind.startswith(("uint", "fixed")):
+        return rng.getrandbits(rng.randint(1, bits))
+    magnitude = rng.getrandbits(rng.randint(1, bits - 1))  # random width, so short and long varints both occur
+    return -magnitude - 1 if rng.random() < 0.5 else magnitude
+
+
+def random_text(rng):
+    return "".join(rng.choice(["a", "\u00e9", "\u65e5", "\U0001f389", "\x00", " "]) for _ in range(rng.randint(0, 6)))
+
+
+def random_nested(rng, depth):
+    message = Nested(value=random_scalar(rng, "int32"), note=random_text(rng),
+                     marks=[random_scalar(rng, "sint32") for _ in range(rng.randint(0, 3))])
+    if depth > 0 and rng.random() < 0.5:
+        message.child.CopyFrom(random_nested(rng, depth - 1))
+    return message
+
+
+def random_all_types(rng):
+    """An AllTypes with each field set or not at random, from edge and random values."""
+    message = AllTypes()
+    for i, kind in enumerate(SCALAR_KINDS):
+        if rng.random() < 0.5:
+            setattr(message, f"f_{kind}", random_scalar(rng, kind))
+        for prefix in ("packed", "unpacked"):
+            if rng.random() < 0.3:
+                getattr(message, f"{prefix}_{kind}").extend(random_scalar(rng, kind) for _ in range(rng.randint(1, 4)))
+    if rng.random() < 0.5:
+        message.f_string = random_text(rng)
+    if rng.random() < 0.5:
+        message.f_bytes = rng.randbytes(rng.randint(0, 8))
+    message.repeated_string.extend(random_text(rng) for _ in range(rng.randint(0, 2)))
+    message.repeated_bytes.extend(rng.randbytes(rng.randint(0, 3)) for _ in range(rng.randint(0, 2)))
+    for key in rng.sample(KEYS, rng.randint(0, 3)):
+        message.labels[key] = random_text(rng)
+    if rng.random() < 0.5:
+        message.nested.CopyFrom(random_nested(rng, 3))
+    message.nested_list.extend(random_nested(rng, 1) for _ in range(rng.randint(0, 2)))
+    choice = rng.choice([None, "uint32", "nested", "string", "bytes", "double"])
+    if choice == "nested":
+        message.choice_nested.CopyFrom(random_nested(rng, 1))
+    elif choice == "string":
+        message.choice_string = random_text(rng)
+    elif choice == "bytes":
+        message.choice_bytes = rng.randbytes(rng.randint(0, 3))
+    elif choice is not None:
+        setattr(message, f"choice_{choice}", random_scalar(rng, choice))
+    if rng.random() < 0.3:
+        message.f_max_field = random_scalar(rng, "int32")
+    return message
+
+
+def random_cases():
+    """Seeded random AllTypes messages; the Swift tests check decode → encode reproduces their bytes."""
+    rng = random.Random(RANDOM_SEED)
+    for i in range(RANDOM_COUNT):
+        yield f"random_{i:02d}", random_all_types(rng), False
+
+
 def cpp_encode(message):
     """Encodes `message` with Google's C++ library (protoc), from its text format."""
     text = text_format.MessageToString(message)
@@ -182,12 +270,15 @@ def main():
     for stale in OUT.glob("*.bin"):
         stale.unlink()
     entries = []
-    for name, message, upb_map_order_differs in cases():
+    table = [("value", case) for case in cases()] + [("reencode", case) for case in random_cases()]
+    for check, (name, message, upb_map_order_differs) in table:
         data = golden_bytes(name, message, upb_map_order_differs)
         (OUT / f"{name}.bin").write_bytes(data)
         entries.append({
             "name": name,
             "message": message.DESCRIPTOR.full_name,
+            # value: the Swift table holds this case's value; reencode: decode → encode must give the bytes back
+            "check": check,
             "size": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
             "encoders": "protoc-cpp" if upb_map_order_differs else "python-upb, protoc-cpp",

@@ -6,6 +6,8 @@ enum Fixtures {
         struct Entry: Decodable {
             let name: String
             let message: String
+            /// "value": GoldenCases holds the value; "reencode": decoding and encoding must give the bytes back.
+            let check: String
             let size: Int
         }
         let protobuf_python: String
