@@ -88,7 +88,15 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "MaaSClientTests", dependencies: ["MaaSClient"]),
+        .testTarget(
+            name: "MaaSClientTests",
+            dependencies: [
+                "MaaSClient", "MaaSProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "MaaSServerTests",
             dependencies: [
