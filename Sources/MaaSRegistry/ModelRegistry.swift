@@ -91,9 +91,11 @@ public final class ModelRegistry: Sendable {
     public func beginUpload(_ header: ModelHeader) throws(RPCError) -> ModelUpload {
         try ModelName.validate(header.name)
         guard header.sha256.isEmpty || SHA256Hex.isValid(header.sha256) else {
+            // Echo only a prefix: the field is the client's and may be megabytes long.
+            let shown = header.sha256.count > 80 ? "\(header.sha256.prefix(80))…" : header.sha256
             throw RPCError(
                 .invalidArgument,
-                "sha256 '\(header.sha256)' for model '\(header.name)' is not 64 lower-case hex digits; leave it empty to skip the check")
+                "sha256 '\(shown)' for model '\(header.name)' is not 64 lower-case hex digits; leave it empty to skip the check")
         }
         guard header.sizeBytes <= configuration.maxModelSizeBytes else {
             throw RPCError(
