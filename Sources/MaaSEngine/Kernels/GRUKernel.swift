@@ -62,8 +62,11 @@ package enum GRUKernel {
 
     // MARK: packed weights
 
-    /// Layout: W [D·3H, I] (ONNX order z,r,h), R [D, 3H, H], projection bias [D·3H], recurrent
-    /// candidate bias [D, H]. Depends only on inputSize, hiddenSize, direction.
+    /// Depends only on inputSize, hiddenSize, direction. Layout (gate order z, r, h as in ONNX):
+    ///   Wᵀ   [I, D·3H]  both directions side by side, so the projection is one X·Wᵀ GEMM;
+    ///   Rᵀ   [D, H, 3H] each direction's R transposed;
+    ///   bias [D·3H]     added to the projection;
+    ///   Rbh  [D, H]     recurrent candidate bias (zeros unless linear_before_reset = 1).
     package static func packedWeightCount(for dims: Dims) -> Int {
         let d = dims.directions, g = dims.gateWidth
         return d * g * dims.inputSize + d * g * dims.hiddenSize + d * g + d * dims.hiddenSize
@@ -77,10 +80,14 @@ package enum GRUKernel {
         w: UnsafePointer<Float>, r: UnsafePointer<Float>, b: UnsafePointer<Float>?,
         dims: Dims, into packed: UnsafeMutablePointer<Float>
     ) {
-        let d = dims.directions, g = dims.gateWidth, h = dims.hiddenSize
+        let d = dims.directions, g = dims.gateWidth, h = dims.hiddenSize, i = dims.inputSize
         let layout = PackedLayout(dims)
-        (packed + layout.w).update(from: w, count: d * g * dims.inputSize)
-        (packed + layout.r).update(from: r, count: d * g * h)
+        for direction in 0..<d {
+            Packing.transpose(w + direction * g * i, rows: g, columns: i,
+                              into: packed + layout.w + direction * g, outputStride: d * g)
+            Packing.transpose(r + direction * g * h, rows: g, columns: h,
+                              into: packed + layout.r + direction * h * g, outputStride: g)
+        }
         let bias = packed + layout.bias, candidateBias = packed + layout.candidateBias
         for direction in 0..<d {
             let wb = b.map { $0 + direction * 2 * g }, rb = b.map { $0 + direction * 2 * g + g }
@@ -131,12 +138,12 @@ package enum GRUKernel {
 
     package static func run(_ inputs: Inputs, _ outputs: Outputs, scratch: UnsafeMutablePointer<Float>, dims: Dims) {
         let steps = dims.sequenceLength, batch = dims.batchSize, hidden = dims.hiddenSize
-        let directions = dims.directions, g = dims.gateWidth
+        let directions = dims.directions, g = dims.gateWidth, width = directions * g
         guard batch > 0, hidden > 0 else { return }
         let layout = PackedLayout(dims)
         let weights = inputs.weights
         let projection = scratch
-        let gates = projection + steps * batch * directions * g
+        let gates = projection + steps * batch * width
         let h = gates + batch * g
         let resetHidden = h + batch * hidden
         let geometry = RecurrentGeometry(
@@ -144,96 +151,56 @@ package enum GRUKernel {
             sequenceLengths: inputs.sequenceLengths)
 
         if steps * batch > 0 {
-            BiasBroadcast.fill(
-                projection, rows: steps * batch, columns: directions * g, from: weights + layout.bias,
-                layout: .row, scale: 1)
-            MatrixProduct.multiply(
-                a: inputs.x, b: weights + layout.w, c: projection,
-                dims: .init(m: steps * batch, n: directions * g, k: dims.inputSize, transposeB: true), beta: 1)
+            BiasBroadcast.fill(projection, rows: steps * batch, columns: width, from: weights + layout.bias,
+                               layout: .row, scale: 1)
+            MatrixProduct.multiply(a: inputs.x, b: weights + layout.w, c: projection,
+                                   dims: .init(m: steps * batch, n: width, k: dims.inputSize), beta: 1)
         }
 
         let cell = Cell(hidden: hidden, clip: dims.clip)
         for direction in 0..<directions {
             let reverse = dims.direction == .reverse || direction == 1
-            let recurrence = weights + layout.r + direction * g * hidden
+            let recurrence = weights + layout.r + direction * hidden * g
             let candidateBias = weights + layout.candidateBias + direction * hidden
             geometry.loadState(inputs.initialH, into: h, direction: direction)
             for step in 0..<steps {
                 if dims.linearBeforeReset {
-                    MatrixProduct.multiply(
-                        a: h, b: recurrence, c: gates, dims: .init(m: batch, n: g, k: hidden, transposeB: true))
+                    MatrixProduct.multiply(a: h, b: recurrence, c: gates, dims: .init(m: batch, n: g, k: hidden))
+                    for row in 0..<batch {
+                        guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
+                        let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
+                        cell.linearBeforeResetStep(gates + row * g, projected: projected, candidateBias: candidateBias,
+                                                   h: h + row * hidden)
+                    }
                 } else {
-                    // Only z and r here; the candidate's product needs r first. Its columns are
-                    // strided by 3H so the candidate product can land beside them.
-                    MatrixProduct.multiply(
-                        a: h, b: recurrence, c: gates,
-                        dims: .init(m: batch, n: 2 * hidden, k: hidden, transposeB: true, ldc: g))
-                }
-                for row in 0..<batch {
-                    guard let t = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
-                    let projected = projection + geometry.inputRow(time: t, row: row) * directions * g + direction * g
-                    cell.gates(gates + row * g, projected: projected)
-                    if !dims.linearBeforeReset {
-                        let r = gates + row * g + hidden, hRow = h + row * hidden, reset = resetHidden + row * hidden
-                        for j in 0..<hidden { reset[j] = r[j] * hRow[j] }
+                    // z and r first; the candidate's product needs r ⊙ h. Rᵀ's column blocks are read
+                    // in place through ldb, and results land in their gate block through ldc.
+                    MatrixProduct.multiply(a: h, b: recurrence, c: gates,
+                                           dims: .init(m: batch, n: 2 * hidden, k: hidden, ldb: g, ldc: g))
+                    for row in 0..<batch {
+                        guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
+                        let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
+                        cell.updateAndReset(gates + row * g, projected: projected, h: h + row * hidden,
+                                            resetHidden: resetHidden + row * hidden)
+                    }
+                    MatrixProduct.multiply(a: resetHidden, b: recurrence + 2 * hidden, c: gates + 2 * hidden,
+                                           dims: .init(m: batch, n: hidden, k: hidden, ldb: g, ldc: g))
+                    for row in 0..<batch {
+                        guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
+                        let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
+                        cell.candidateStep(gates + row * g, projected: projected, h: h + row * hidden)
                     }
                 }
-                if !dims.linearBeforeReset {
-                    MatrixProduct.multiply(
-                        a: resetHidden, b: recurrence + 2 * hidden * hidden, c: gates + 2 * hidden,
-                        dims: .init(m: batch, n: hidden, k: hidden, transposeB: true, ldc: g))
-                }
                 for row in 0..<batch {
-                    guard let t = geometry.time(ofStep: step, row: row, reverse: reverse) else {
-                        if let y = outputs.y { geometry.clearOutput(y, time: step, direction: direction, row: row) }
-                        continue
-                    }
-                    let projected = projection + geometry.inputRow(time: t, row: row) * directions * g + direction * g
-                    cell.update(
-                        gates: gates + row * g, projected: projected,
-                        candidateBias: dims.linearBeforeReset ? candidateBias : nil, h: h + row * hidden)
-                    if let y = outputs.y {
-                        geometry.storeOutput(h + row * hidden, into: y, time: t, direction: direction, row: row)
+                    guard let y = outputs.y else { break }
+                    if let time = geometry.time(ofStep: step, row: row, reverse: reverse) {
+                        geometry.storeOutput(h + row * hidden, into: y, time: time, direction: direction, row: row)
+                    } else {
+                        geometry.clearOutput(y, time: step, direction: direction, row: row)
                     }
                 }
             }
             if let finalH = outputs.finalH { geometry.storeState(h, into: finalH, direction: direction) }
-        }
-    }
-
-    /// The elementwise parts of one GRU step for one batch row.
-    struct Cell {
-        let hidden: Int
-        let clip: Float?
-
-        /// Turns the z and r columns of `gates` (holding h·Rᵀ) into gate values.
-        func gates(_ gates: UnsafeMutablePointer<Float>, projected: UnsafePointer<Float>) {
-            let n = 2 * hidden
-            for j in 0..<n { gates[j] += projected[j] }
-            if let clip { clamp(gates, count: n, to: clip) }
-            VectorMath.sigmoid(gates, gates, count: n)
-        }
-
-        /// Computes the candidate from the third block of `gates` and blends it into `h`.
-        /// With `candidateBias` (linear_before_reset = 1) that block holds h·Rhᵀ, else (r ⊙ h)·Rhᵀ.
-        func update(
-            gates: UnsafeMutablePointer<Float>, projected: UnsafePointer<Float>,
-            candidateBias: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>
-        ) {
-            let n = hidden
-            let update = gates, reset = gates + n, candidate = gates + 2 * n, projectedCandidate = projected + 2 * n
-            if let candidateBias {
-                for j in 0..<n { candidate[j] = projectedCandidate[j] + reset[j] * (candidate[j] + candidateBias[j]) }
-            } else {
-                for j in 0..<n { candidate[j] += projectedCandidate[j] }
-            }
-            if let clip { clamp(candidate, count: n, to: clip) }
-            VectorMath.tanh(candidate, candidate, count: n)
-            for j in 0..<n { h[j] = (1 - update[j]) * candidate[j] + update[j] * h[j] }
-        }
-
-        private func clamp(_ values: UnsafeMutablePointer<Float>, count: Int, to limit: Float) {
-            for j in 0..<count { values[j] = min(max(values[j], -limit), limit) }
         }
     }
 }

@@ -3,7 +3,8 @@
 /// (sigmoid for the gates, tanh for the cell input and output).
 ///
 /// The input projection X·Wᵀ + Wb + Rb of every time step and both directions is one GEMM before the
-/// time loop; inside the loop each step is one BLAS call (sgemv at batch 1) plus fused elementwise work.
+/// time loop. Inside the loop each step is one BLAS call (sgemv at batch 1) that accumulates h·Rᵀ straight
+/// onto that step's projection rows, then one fused elementwise pass per batch row.
 package enum LSTMKernel {
     package struct Dims: Sendable, Hashable {
         package var sequenceLength: Int
@@ -76,8 +77,11 @@ package enum LSTMKernel {
 
     /// Floats in the packed weight block. Depends only on inputSize, hiddenSize, direction, hasPeepholes.
     ///
-    /// Layout: W [D·4H, I] (ONNX order i,o,f,c, directions stacked), R [D, 4H, H],
-    /// bias [D·4H] = Wb + Rb, then P [D, 3H] (i,o,f) when `hasPeepholes`.
+    /// Layout (gate order i, o, f, c as in ONNX):
+    ///   Wᵀ   [I, D·4H]   both directions side by side, so the projection is one X·Wᵀ GEMM;
+    ///   Rᵀ   [D, H, 4H]  each direction's R transposed: OpenBLAS runs h·Rᵀ fastest from this layout;
+    ///   bias [D·4H]      Wb + Rb;
+    ///   P    [D, 3H]     (i, o, f) only when `hasPeepholes`.
     package static func packedWeightCount(for dims: Dims) -> Int {
         let d = dims.directions, g = dims.gateWidth, h = dims.hiddenSize
         return d * g * dims.inputSize + d * g * h + d * g + (dims.hasPeepholes ? d * 3 * h : 0)
@@ -88,10 +92,14 @@ package enum LSTMKernel {
         w: UnsafePointer<Float>, r: UnsafePointer<Float>, b: UnsafePointer<Float>?, p: UnsafePointer<Float>?,
         dims: Dims, into packed: UnsafeMutablePointer<Float>
     ) {
-        let d = dims.directions, g = dims.gateWidth, h = dims.hiddenSize
+        let d = dims.directions, g = dims.gateWidth, h = dims.hiddenSize, i = dims.inputSize
         let layout = PackedLayout(dims)
-        (packed + layout.w).update(from: w, count: d * g * dims.inputSize)
-        (packed + layout.r).update(from: r, count: d * g * h)
+        for direction in 0..<d {
+            Packing.transpose(w + direction * g * i, rows: g, columns: i,
+                              into: packed + layout.w + direction * g, outputStride: d * g)
+            Packing.transpose(r + direction * g * h, rows: g, columns: h,
+                              into: packed + layout.r + direction * h * g, outputStride: g)
+        }
         let bias = packed + layout.bias
         for direction in 0..<d {
             for j in 0..<g {
@@ -142,12 +150,12 @@ package enum LSTMKernel {
 
     package static func run(_ inputs: Inputs, _ outputs: Outputs, scratch: UnsafeMutablePointer<Float>, dims: Dims) {
         let steps = dims.sequenceLength, batch = dims.batchSize, hidden = dims.hiddenSize
-        let directions = dims.directions, g = dims.gateWidth
+        let directions = dims.directions, g = dims.gateWidth, width = directions * g
         guard batch > 0, hidden > 0 else { return }
         let layout = PackedLayout(dims)
         let weights = inputs.weights
         let projection = scratch
-        let gates = projection + steps * batch * directions * g
+        let gates = projection + steps * batch * width
         let h = gates + batch * g
         let c = h + batch * hidden
         let geometry = RecurrentGeometry(
@@ -155,33 +163,59 @@ package enum LSTMKernel {
             sequenceLengths: inputs.sequenceLengths)
 
         if steps * batch > 0 {
-            BiasBroadcast.fill(
-                projection, rows: steps * batch, columns: directions * g, from: weights + layout.bias,
-                layout: .row, scale: 1)
-            MatrixProduct.multiply(
-                a: inputs.x, b: weights + layout.w, c: projection,
-                dims: .init(m: steps * batch, n: directions * g, k: dims.inputSize, transposeB: true), beta: 1)
+            BiasBroadcast.fill(projection, rows: steps * batch, columns: width, from: weights + layout.bias,
+                               layout: .row, scale: 1)
+            MatrixProduct.multiply(a: inputs.x, b: weights + layout.w, c: projection,
+                                   dims: .init(m: steps * batch, n: width, k: dims.inputSize), beta: 1)
         }
-
+        // Distance between two batch rows' projections at the same time step.
+        let rowStride = dims.layout == .timeMajor ? width : steps * width
         let cell = Cell(hidden: hidden, clip: dims.clip, inputForget: dims.inputForget)
+        let uniformLengths = geometry.lengthsAreUniform
+
         for direction in 0..<directions {
             let reverse = dims.direction == .reverse || direction == 1
-            let recurrence = weights + layout.r + direction * g * hidden
-            let peepholes: UnsafePointer<Float>? = dims.hasPeepholes ? weights + layout.peepholes + direction * 3 * hidden : nil
+            let recurrence = weights + layout.r + direction * hidden * g
+            let peepholes: UnsafePointer<Float>? =
+                dims.hasPeepholes ? weights + layout.peepholes + direction * 3 * hidden : nil
             geometry.loadState(inputs.initialH, into: h, direction: direction)
             geometry.loadState(inputs.initialC, into: c, direction: direction)
             for step in 0..<steps {
-                MatrixProduct.multiply(
-                    a: h, b: recurrence, c: gates, dims: .init(m: batch, n: g, k: hidden, transposeB: true))
+                // Forward passes, and reverse passes over equal lengths, have every row at one time index,
+                // so the step's projection rows form one strided matrix that BLAS can accumulate onto.
+                let sharedTime: Int?? = !reverse ? .some(step)
+                    : uniformLengths ? .some(geometry.time(ofStep: step, row: 0, reverse: true)) : nil
+                let preactivations: UnsafeMutablePointer<Float>
+                let stride: Int
+                switch sharedTime {
+                case .some(.some(let time)):
+                    preactivations = projection + geometry.inputRow(time: time, row: 0) * width + direction * g
+                    stride = rowStride
+                case .some(.none):
+                    // Every sequence is shorter than this step.
+                    if let y = outputs.y {
+                        for row in 0..<batch { geometry.clearOutput(y, time: step, direction: direction, row: row) }
+                    }
+                    continue
+                case .none:
+                    preactivations = gates
+                    stride = g
+                    for row in 0..<batch {
+                        if let time = geometry.time(ofStep: step, row: row, reverse: true) {
+                            (gates + row * g).update(
+                                from: projection + geometry.inputRow(time: time, row: row) * width + direction * g, count: g)
+                        }
+                    }
+                }
+                MatrixProduct.multiply(a: h, b: recurrence, c: preactivations,
+                                       dims: .init(m: batch, n: g, k: hidden, ldc: stride), beta: 1)
                 for row in 0..<batch {
                     guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else {
                         if let y = outputs.y { geometry.clearOutput(y, time: step, direction: direction, row: row) }
                         continue
                     }
-                    let projected = projection + geometry.inputRow(time: time, row: row) * directions * g + direction * g
-                    cell.step(
-                        gates: gates + row * g, projected: projected, peepholes: peepholes,
-                        h: h + row * hidden, c: c + row * hidden)
+                    cell.step(preactivations + row * stride, peepholes: peepholes,
+                              h: h + row * hidden, c: c + row * hidden)
                     if let y = outputs.y {
                         geometry.storeOutput(h + row * hidden, into: y, time: time, direction: direction, row: row)
                     }
@@ -189,56 +223,6 @@ package enum LSTMKernel {
             }
             if let finalH = outputs.finalH { geometry.storeState(h, into: finalH, direction: direction) }
             if let finalC = outputs.finalC { geometry.storeState(c, into: finalC, direction: direction) }
-        }
-    }
-
-    /// The elementwise part of one LSTM step for one batch row.
-    struct Cell {
-        let hidden: Int
-        let clip: Float?
-        let inputForget: Bool
-
-        /// On entry `gates` holds h·Rᵀ for this row; on exit `h` and `c` hold the new state.
-        func step(
-            gates: UnsafeMutablePointer<Float>, projected: UnsafePointer<Float>, peepholes: UnsafePointer<Float>?,
-            h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>
-        ) {
-            let n = hidden
-            let input = gates, output = gates + n, forget = gates + 2 * n, candidate = gates + 3 * n
-            for j in 0..<(4 * n) { gates[j] += projected[j] }
-            if let peepholes {
-                for j in 0..<n {
-                    input[j] += peepholes[j] * c[j]
-                    forget[j] += peepholes[2 * n + j] * c[j]
-                }
-                if let clip {
-                    clamp(input, count: n, to: clip)
-                    clamp(forget, count: 2 * n, to: clip)
-                }
-                VectorMath.sigmoid(input, input, count: n)
-                VectorMath.sigmoid(forget, forget, count: n)
-            } else {
-                if let clip { clamp(gates, count: 4 * n, to: clip) }
-                // Gate order i, o, f puts all three sigmoid gates side by side.
-                VectorMath.sigmoid(gates, gates, count: 3 * n)
-            }
-            VectorMath.tanh(candidate, candidate, count: n)
-            if inputForget {
-                for j in 0..<n { c[j] = (1 - input[j]) * c[j] + input[j] * candidate[j] }
-            } else {
-                for j in 0..<n { c[j] = forget[j] * c[j] + input[j] * candidate[j] }
-            }
-            if let peepholes {
-                for j in 0..<n { output[j] += peepholes[n + j] * c[j] }
-                if let clip { clamp(output, count: n, to: clip) }
-                VectorMath.sigmoid(output, output, count: n)
-            }
-            VectorMath.tanh(c, candidate, count: n)
-            for j in 0..<n { h[j] = output[j] * candidate[j] }
-        }
-
-        private func clamp(_ values: UnsafeMutablePointer<Float>, count: Int, to limit: Float) {
-            for j in 0..<count { values[j] = min(max(values[j], -limit), limit) }
         }
     }
 }

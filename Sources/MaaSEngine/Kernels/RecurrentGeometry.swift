@@ -15,6 +15,14 @@ struct RecurrentGeometry {
         return min(max(Int(sequenceLengths[row]), 0), steps)
     }
 
+    /// All rows have the same length (always true without sequence_lens).
+    var lengthsAreUniform: Bool {
+        guard sequenceLengths != nil, batch > 1 else { return true }
+        let first = length(ofRow: 0)
+        for row in 1..<batch where length(ofRow: row) != first { return false }
+        return true
+    }
+
     /// The time index a row processes at `step`, or nil once its sequence has ended.
     /// A reverse pass starts at the row's own last valid step, not at `steps − 1`.
     @inline(__always)

@@ -286,6 +286,7 @@ def recurrent_cases():
         ("gru_clip", "forward", 0, {"clip": 0.4, "lbr": 1}),
         ("gru_batch1", "forward", 0, {"batch": 1, "hidden": 16, "steps": 10}),
         ("gru_batch1_lbr", "reverse", 0, {"batch": 1, "hidden": 16, "steps": 10, "lbr": 1}),
+        ("gru_clip_lbr0", "reverse", 0, {"clip": 0.3, "states": True}),
     ]
     for index, (name, direction, layout, extra) in enumerate(gru_variants):
         seed = 400 + 10 * index

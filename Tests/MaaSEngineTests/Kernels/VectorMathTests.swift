@@ -27,8 +27,8 @@ struct VectorMathTests {
     func sigmoidTanhAccuracy() {
         var sigmoid = [Float](repeating: 0, count: Self.inputs.count)
         var tanh = sigmoid
-        VectorMath.sigmoid(Self.inputs, &sigmoid, count: Self.inputs.count)
-        VectorMath.tanh(Self.inputs, &tanh, count: Self.inputs.count)
+        VectorMath.sigmoid(Self.inputs, into: &sigmoid, count: Self.inputs.count)
+        VectorMath.tanh(Self.inputs, into: &tanh, count: Self.inputs.count)
         for (index, x) in Self.inputs.enumerated() {
             #expect(abs(Double(sigmoid[index]) - 1 / (1 + Foundation.exp(-Double(x)))) < 3e-7, "sigmoid(\(x))")
             #expect(abs(Double(tanh[index]) - Foundation.tanh(Double(x))) < 3e-7, "tanh(\(x))")

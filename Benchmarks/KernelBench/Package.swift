@@ -1,0 +1,14 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// A standalone package so the kernel benchmark builds in release mode without touching the main
+// Package.swift. Sources/MaaSEngineKernels and Sources/COpenBLAS are symlinks into the main tree.
+let package = Package(
+    name: "KernelBench",
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+        .target(name: "MaaSEngineKernels", dependencies: ["COpenBLAS"]),
+        .executableTarget(name: "KernelBench", dependencies: ["MaaSEngineKernels"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
