@@ -39,7 +39,7 @@ public struct Envelope: ProtoMessage, Equatable {
             let entry = try reader.readStringMapEntry(field)
             metadata[entry.key] = entry.value
         case 4: payload = try reader.readBytes(field)
-        case 5: status = try Status.decodeEmbedded(field, from: &reader)
+        case 5: status = try Status.decodeEmbedded(field, from: &reader, merging: status)
         case 6: endStream = try reader.readBool(field)
         default: return false
         }

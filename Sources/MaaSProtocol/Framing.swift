@@ -17,6 +17,8 @@ public enum Framing {
     /// A whole frame (prefix + body) for an envelope.
     public static func frame(_ envelope: Envelope) -> [UInt8] {
         let body = envelope.serializedBytes()
+        // Callers cap frames far below this (8 MiB by default); a 4 GiB body is a programming error.
+        precondition(body.count <= Int(UInt32.max), "frame body of \(body.count) bytes cannot be framed")
         var out = [UInt8]()
         out.reserveCapacity(headerSize + body.count)
         let length = UInt32(body.count)

@@ -18,7 +18,11 @@ public struct RegisterModelRequest: ProtoMessage, Equatable {
 
     public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
         switch field.number {
-        case 1: kind = .header(try ModelHeader.decodeEmbedded(field, from: &reader))
+        case 1:
+            // A repeated header field merges into the earlier one, as protobuf's oneof rules say.
+            var current: ModelHeader? = nil
+            if case .header(let header) = kind { current = header }
+            kind = .header(try ModelHeader.decodeEmbedded(field, from: &reader, merging: current))
         case 2: kind = .chunk(try reader.readBytes(field))
         default: return false
         }
@@ -47,7 +51,7 @@ public struct RegisterModelResponse: ProtoMessage, Equatable {
 
     public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
         guard field.number == 1 else { return false }
-        version = try ModelVersion.decodeEmbedded(field, from: &reader)
+        version = try ModelVersion.decodeEmbedded(field, from: &reader, merging: version)
         return true
     }
 

@@ -125,7 +125,7 @@ public struct NamedTensor: ProtoMessage, Equatable {
     public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
         switch field.number {
         case 1: name = try reader.readString(field)
-        case 2: tensor = try Tensor.decodeEmbedded(field, from: &reader)
+        case 2: tensor = try Tensor.decodeEmbedded(field, from: &reader, merging: tensor)
         default: return false
         }
         return true
