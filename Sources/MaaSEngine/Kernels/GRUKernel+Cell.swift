@@ -21,11 +21,14 @@ extension GRUKernel {
                     h[j] = (1 - z) * proposal + z * h[j]
                 }
             } else {
+                // With E = e^(−x): r = 1/(1+Er), and (1 − z)·tanh(p) + z·h = (Ez·(1 − Ep) + h·(1 + Ep)) / ((1 + Ez)(1 + Ep)),
+                // two divisions instead of three. Arguments are clamped where σ and tanh have saturated.
                 for j in 0..<n {
-                    let z = VectorMath.sigmoid(update[j] + projected[j])
-                    let r = VectorMath.sigmoid(reset[j] + projected[n + j])
-                    let proposal = VectorMath.tanh(projected[2 * n + j] + r * (candidate[j] + candidateBias[j]))
-                    h[j] = (1 - z) * proposal + z * h[j]
+                    let ez = VectorMath.expInRange(-bounded(update[j] + projected[j], 20))
+                    let r = 1 / (1 + VectorMath.expInRange(-bounded(reset[j] + projected[n + j], 20)))
+                    let ep = VectorMath.expInRange(
+                        -2 * bounded(projected[2 * n + j] + r * (candidate[j] + candidateBias[j]), 10))
+                    h[j] = (ez * (1 - ep) + h[j] * (1 + ep)) / ((1 + ez) * (1 + ep))
                 }
             }
         }
@@ -56,6 +59,11 @@ extension GRUKernel {
                 let proposal = VectorMath.tanh(clamp(candidate[j] + projected[2 * n + j], limit))
                 h[j] = (1 - update[j]) * proposal + update[j] * h[j]
             }
+        }
+
+        @inline(__always)
+        private func bounded(_ value: Float, _ limit: Float) -> Float {
+            min(max(value, -limit), limit)
         }
 
         @inline(__always)

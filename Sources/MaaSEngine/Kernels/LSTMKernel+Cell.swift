@@ -18,16 +18,30 @@ extension LSTMKernel {
         }
 
         /// The common case in one pass, so each gate value is loaded once and stays in registers.
+        ///
+        /// With Eₓ = e^(−x) (e^(−2x) for tanh arguments), σ(f)·c + σ(i)·tanh(g) and σ(o)·tanh(c′) are each
+        /// one fraction, so a step costs two divisions instead of five. Arguments are clamped where σ and
+        /// tanh have already saturated in Float (±20, ±10), which also keeps the products of (1 + E) finite.
         private func plainStep(_ gates: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
                                c: UnsafeMutablePointer<Float>) {
             let n = hidden
             let input = gates, output = gates + n, forget = gates + 2 * n, candidate = gates + 3 * n
             for j in 0..<n {
-                let cell = VectorMath.sigmoid(forget[j]) * c[j]
-                    + VectorMath.sigmoid(input[j]) * VectorMath.tanh(candidate[j])
+                let di = 1 + VectorMath.expInRange(-bounded(input[j], 20))
+                let df = 1 + VectorMath.expInRange(-bounded(forget[j], 20))
+                let eg = VectorMath.expInRange(-2 * bounded(candidate[j], 10))
+                let dg = 1 + eg
+                let cell = (c[j] * di * dg + (1 - eg) * df) / (df * di * dg)
                 c[j] = cell
-                h[j] = VectorMath.sigmoid(output[j]) * VectorMath.tanh(cell)
+                let eo = VectorMath.expInRange(-bounded(output[j], 20))
+                let ec = VectorMath.expInRange(-2 * bounded(cell, 10))
+                h[j] = (1 - ec) / ((1 + eo) * (1 + ec))
             }
+        }
+
+        @inline(__always)
+        private func bounded(_ value: Float, _ limit: Float) -> Float {
+            min(max(value, -limit), limit)
         }
 
         /// Peepholes, clip and coupled input/forget gates, pass by pass.
