@@ -24,10 +24,10 @@ extension GRUKernel {
                 // With E = e^(−x): r = 1/(1+Er), and (1 − z)·tanh(p) + z·h = (Ez·(1 − Ep) + h·(1 + Ep)) / ((1 + Ez)(1 + Ep)),
                 // two divisions instead of three. Arguments are clamped where σ and tanh have saturated.
                 for j in 0..<n {
-                    let ez = VectorMath.expInRange(-bounded(update[j] + projected[j], 20))
-                    let r = 1 / (1 + VectorMath.expInRange(-bounded(reset[j] + projected[n + j], 20)))
+                    let ez = VectorMath.expInRange(bounded(-(update[j] + projected[j]), 20))
+                    let r = 1 / (1 + VectorMath.expInRange(bounded(-(reset[j] + projected[n + j]), 20)))
                     let ep = VectorMath.expInRange(
-                        -2 * bounded(projected[2 * n + j] + r * (candidate[j] + candidateBias[j]), 10))
+                        bounded(-2 * (projected[2 * n + j] + r * (candidate[j] + candidateBias[j])), 20))
                     h[j] = (ez * (1 - ep) + h[j] * (1 + ep)) / ((1 + ez) * (1 + ep))
                 }
             }

@@ -21,24 +21,25 @@ extension LSTMKernel {
         ///
         /// With Eₓ = e^(−x) (e^(−2x) for tanh arguments), σ(f)·c + σ(i)·tanh(g) and σ(o)·tanh(c′) are each
         /// one fraction, so a step costs two divisions instead of five. Arguments are clamped where σ and
-        /// tanh have already saturated in Float (±20, ±10), which also keeps the products of (1 + E) finite.
+        /// tanh have already saturated in Float (e^(±20)), which also keeps the products of (1 + E) finite.
         private func plainStep(_ gates: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
                                c: UnsafeMutablePointer<Float>) {
             let n = hidden
             let input = gates, output = gates + n, forget = gates + 2 * n, candidate = gates + 3 * n
             for j in 0..<n {
-                let di = 1 + VectorMath.expInRange(-bounded(input[j], 20))
-                let df = 1 + VectorMath.expInRange(-bounded(forget[j], 20))
-                let eg = VectorMath.expInRange(-2 * bounded(candidate[j], 10))
+                let di = 1 + VectorMath.expInRange(bounded(-input[j], 20))
+                let df = 1 + VectorMath.expInRange(bounded(-forget[j], 20))
+                let eg = VectorMath.expInRange(bounded(-2 * candidate[j], 20))
                 let dg = 1 + eg
                 let cell = (c[j] * di * dg + (1 - eg) * df) / (df * di * dg)
                 c[j] = cell
-                let eo = VectorMath.expInRange(-bounded(output[j], 20))
-                let ec = VectorMath.expInRange(-2 * bounded(cell, 10))
+                let eo = VectorMath.expInRange(bounded(-output[j], 20))
+                let ec = VectorMath.expInRange(bounded(-2 * cell, 20))
                 h[j] = (1 - ec) / ((1 + eo) * (1 + ec))
             }
         }
 
+        /// Clamps to ±limit in the form that compiles to one maxps and one minps.
         @inline(__always)
         private func bounded(_ value: Float, _ limit: Float) -> Float {
             min(max(value, -limit), limit)

@@ -172,6 +172,10 @@ package enum LSTMKernel {
         let rowStride = dims.layout == .timeMajor ? width : steps * width
         let cell = Cell(hidden: hidden, clip: dims.clip, inputForget: dims.inputForget)
         let uniformLengths = geometry.lengthsAreUniform
+        // With every sequence at full length, each step's h is written straight into Y and the next
+        // step multiplies from there (rows of one Y time step are `outputStride` apart), saving a copy.
+        let writesIntoY = outputs.y != nil && geometry.allRowsFullLength
+        let outputStride = dims.layout == .timeMajor ? hidden : steps * directions * hidden
 
         for direction in 0..<directions {
             let reverse = dims.direction == .reverse || direction == 1
@@ -180,6 +184,7 @@ package enum LSTMKernel {
                 dims.hasPeepholes ? weights + layout.peepholes + direction * 3 * hidden : nil
             geometry.loadState(inputs.initialH, into: h, direction: direction)
             geometry.loadState(inputs.initialC, into: c, direction: direction)
+            var previous = StateView(base: h, stride: hidden)
             for step in 0..<steps {
                 // Forward passes, and reverse passes over equal lengths, have every row at one time index,
                 // so the step's projection rows form one strided matrix that BLAS can accumulate onto.
@@ -207,22 +212,42 @@ package enum LSTMKernel {
                         }
                     }
                 }
-                MatrixProduct.multiply(a: h, b: recurrence, c: preactivations,
-                                       dims: .init(m: batch, n: g, k: hidden, ldc: stride), beta: 1)
+                MatrixProduct.multiply(a: previous.base, b: recurrence, c: preactivations,
+                                       dims: .init(m: batch, n: g, k: hidden, lda: previous.stride, ldc: stride), beta: 1)
+                let current: StateView
+                if writesIntoY, let y = outputs.y {
+                    let time = reverse ? steps - 1 - step : step
+                    current = StateView(base: y + geometry.outputOffset(time: time, direction: direction, row: 0),
+                                        stride: outputStride)
+                } else {
+                    current = StateView(base: h, stride: hidden)
+                }
                 for row in 0..<batch {
                     guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else {
                         if let y = outputs.y { geometry.clearOutput(y, time: step, direction: direction, row: row) }
                         continue
                     }
                     cell.step(preactivations + row * stride, peepholes: peepholes,
-                              h: h + row * hidden, c: c + row * hidden)
-                    if let y = outputs.y {
+                              h: current.base + row * current.stride, c: c + row * hidden)
+                    if let y = outputs.y, !writesIntoY {
                         geometry.storeOutput(h + row * hidden, into: y, time: time, direction: direction, row: row)
                     }
                 }
+                previous = current
             }
-            if let finalH = outputs.finalH { geometry.storeState(h, into: finalH, direction: direction) }
+            if let finalH = outputs.finalH {
+                for row in 0..<batch {
+                    (finalH + geometry.stateOffset(direction: direction, row: row))
+                        .update(from: previous.base + row * previous.stride, count: hidden)
+                }
+            }
             if let finalC = outputs.finalC { geometry.storeState(c, into: finalC, direction: direction) }
         }
     }
+}
+
+/// Where one direction's hidden state lives between steps: the h scratch rows, or a time step of Y.
+private struct StateView {
+    let base: UnsafeMutablePointer<Float>
+    let stride: Int
 }

@@ -23,6 +23,13 @@ struct RecurrentGeometry {
         return true
     }
 
+    /// Every row runs all `steps` steps (always true without sequence_lens).
+    var allRowsFullLength: Bool {
+        guard sequenceLengths != nil else { return true }
+        for row in 0..<batch where length(ofRow: row) != steps { return false }
+        return true
+    }
+
     /// The time index a row processes at `step`, or nil once its sequence has ended.
     /// A reverse pass starts at the row's own last valid step, not at `steps − 1`.
     @inline(__always)
