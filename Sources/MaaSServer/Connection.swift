@@ -1,0 +1,278 @@
+import Logging
+import MaaSProtocol
+import MaaSTransport
+import NIOCore
+import Synchronization
+
+/// One client connection: reads frames, routes them to calls by id, and writes each call's final frame.
+///
+/// Calls run concurrently as child tasks and answer in any order. The reader is the only task that reads
+/// the channel; it blocks only to apply upload backpressure (see `UploadBudget`). Errors that lose the
+/// framing (an oversized or undecodable frame) end the connection after an answer on call_id 0; every
+/// other error ends only its call.
+final class Connection: Sendable {
+    private struct State {
+        var calls: CallTable
+        /// `beginShutdown` gave up waiting: the channel was closed under the calls.
+        var forced = false
+        /// The reader was stopped (input closed) because the connection is draining and idle.
+        var inputClosed = false
+    }
+
+    /// How the reader's loop ended.
+    private enum Ending {
+        /// The client closed its sending side (or the server closed input to drain): calls may still answer.
+        case endOfInput
+        /// Framing was lost or the socket failed.
+        case failed(any Error)
+    }
+
+    private let channel: NIOAsyncChannel<Envelope, Never>
+    private let service: ModelService
+    private let maxFrameSize: Int
+    private let defaultTimeout: Duration?
+    private let budget: UploadBudget
+    private let state: Mutex<State>
+    let logger: Logger
+
+    init(channel: NIOAsyncChannel<Envelope, Never>, service: ModelService, configuration: ServerConfiguration, logger: Logger) {
+        self.channel = channel
+        self.service = service
+        self.maxFrameSize = configuration.maxFrameSize
+        self.defaultTimeout = configuration.defaultTimeout
+        self.budget = UploadBudget(limit: configuration.uploadBufferBytesPerConnection)
+        self.state = Mutex(State(calls: CallTable(maxCalls: configuration.maxCallsPerConnection)))
+        var logger = logger
+        logger[metadataKey: "connection.peer"] = "\(channel.channel.remoteAddress.map { "\($0)" } ?? "unknown")"
+        self.logger = logger
+    }
+
+    /// Serves the connection until it closes; never throws, so one connection cannot take the server down.
+    func run() async {
+        logger.debug("connection opened")
+        do {
+            try await channel.executeThenClose { inbound in
+                await withDiscardingTaskGroup { calls in
+                    let ending = await readFrames(inbound, calls: &calls)
+                    await handleEnding(ending, calls: &calls)
+                }
+            }
+        } catch {
+            logger.debug("connection closed with an error", metadata: ["error": "\(error)"])
+        }
+        logger.debug("connection closed")
+    }
+
+    /// Server shutdown: refuse new calls, and stop reading once the calls in flight have been answered.
+    func drain() {
+        let closeInput = state.withLock { state in
+            state.calls.beginDraining()
+            return Self.shouldCloseInput(&state)
+        }
+        if closeInput { channel.channel.close(mode: .input, promise: nil) }
+    }
+
+    /// Shutdown grace period over: close the socket and cancel whatever is still running.
+    func forceClose() {
+        state.withLock { $0.forced = true }
+        channel.channel.close(promise: nil)
+    }
+
+    // MARK: Reading
+
+    private func readFrames(
+        _ inbound: NIOAsyncChannelInboundStream<Envelope>, calls: inout DiscardingTaskGroup
+    ) async -> Ending {
+        do {
+            for try await frame in inbound {
+                await accept(frame, calls: &calls)
+            }
+            return .endOfInput
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    private func accept(_ frame: Envelope, calls: inout DiscardingTaskGroup) async {
+        let receivedAt = ContinuousClock.now
+        let route = state.withLock { state in
+            state.calls.route(frame) { UploadStream(budget: budget) }
+        }
+        switch route {
+        case .start(let method):
+            startCall(method, frame, uploads: nil, receivedAt: receivedAt, calls: &calls)
+        case .startStreaming(let method, let stream):
+            if frame.endStream { stream.finish() }
+            startCall(method, frame, uploads: stream, receivedAt: receivedAt, calls: &calls)
+        case .deliver(let stream):
+            await budget.waitForRoom()
+            stream.push(frame)
+        case .reject(let error):
+            var callLogger = logger
+            callLogger[metadataKey: "call.id"] = "\(frame.callID)"
+            callLogger[metadataKey: "rpc.method"] = "\(frame.method)"
+            await send(Self.finalFrame(callID: frame.callID, result: .failure(error), maxFrameSize: maxFrameSize, logger: callLogger), logger: callLogger)
+        case .drop(let reason):
+            logger.debug("dropped a frame", metadata: ["call.id": "\(frame.callID)", "reason": "\(reason)"])
+        }
+    }
+
+    private func startCall(
+        _ method: Method, _ request: Envelope, uploads: UploadStream?, receivedAt: ContinuousClock.Instant,
+        calls: inout DiscardingTaskGroup
+    ) {
+        var callLogger = logger
+        callLogger[metadataKey: "call.id"] = "\(request.callID)"
+        callLogger[metadataKey: "rpc.method"] = "\(method.shortName)"
+        let responder = CallResponder(callID: request.callID, connection: self, logger: callLogger)
+        calls.addTask {
+            let deadline: ContinuousClock.Instant?
+            do {
+                deadline = try CallContext.deadline(
+                    metadata: request.metadata, defaultTimeout: self.defaultTimeout, now: receivedAt)
+            } catch {
+                await responder.finish(.failure(error))
+                return
+            }
+            let context = CallContext(
+                id: request.callID, method: method, metadata: request.metadata, deadline: deadline, logger: callLogger)
+            await self.serve(context, request: request, uploads: uploads, responder: responder)
+        }
+    }
+
+    /// Runs the handler, racing it against the deadline; whichever ends first answers the call.
+    private func serve(_ context: CallContext, request: Envelope, uploads: UploadStream?, responder: CallResponder) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                let result: Result<[UInt8], any Error>
+                do {
+                    result = .success(try await self.service.handle(context, request: request, uploads: uploads))
+                } catch {
+                    result = .failure(error)
+                }
+                await responder.finish(result)
+            }
+            if let deadline = context.deadline {
+                group.addTask {
+                    do {
+                        try await Task.sleep(until: deadline, clock: .continuous)
+                    } catch {
+                        return  // the handler answered first
+                    }
+                    await responder.finish(.failure(RPCError(
+                        .deadlineExceeded, "the call did not finish within its deadline ('\(MetadataKey.timeoutMs)')")))
+                }
+            }
+            await group.next()
+            // A handler still running after its deadline is cancelled; its late answer is discarded.
+            group.cancelAll()
+        }
+    }
+
+    private func handleEnding(_ ending: Ending, calls: inout DiscardingTaskGroup) async {
+        let (streams, forced, draining) = state.withLock { ($0.calls.openStreams, $0.forced, $0.calls.isDraining) }
+        switch ending {
+        case .endOfInput:
+            // Calls already complete still answer; uploads cut short cannot.
+            let cutShort = RPCError(.cancelled, "the connection's input ended before the upload's last frame")
+            for stream in streams { stream.fail(cutShort) }
+            if forced { calls.cancelAll() }
+        case .failed(let error):
+            let cutShort = RPCError(.cancelled, "the connection failed before the upload's last frame")
+            for stream in streams { stream.fail(cutShort) }
+            if forced || draining {
+                // The server closed the socket, or closed input while draining: nothing to tell the client.
+                if forced { calls.cancelAll() }
+                logger.debug("connection input ended", metadata: ["error": "\(error)"])
+                return
+            }
+            if let frameError = error as? FrameError {
+                // Framing is lost: say why on call_id 0, then close; later bytes cannot be tied to any call.
+                let status = RPCError(converting: frameError, logger: logger)
+                logger.info("closing connection after a framing error", metadata: ["error": "\(status)"])
+                await send(Envelope(callID: 0, status: status.status, endStream: true), logger: logger)
+            } else {
+                logger.debug("connection failed", metadata: ["error": "\(error)"])
+            }
+            channel.channel.close(promise: nil)
+            calls.cancelAll()
+        }
+    }
+
+    // MARK: Answering
+
+    /// Ends a call in the table (so its id may be reused), then writes its final frame.
+    func answer(callID: UInt64, result: Result<[UInt8], any Error>, logger: Logger) async {
+        let (stream, closeInput) = state.withLock { state in
+            let stream = state.calls.remove(callID)
+            return (stream, Self.shouldCloseInput(&state))
+        }
+        stream?.close()
+        let frame = Self.finalFrame(callID: callID, result: result, maxFrameSize: maxFrameSize, logger: logger)
+        await send(frame, logger: logger)
+        if closeInput { channel.channel.close(mode: .input, promise: nil) }
+    }
+
+    /// The final frame of a call: its response, or its error as a status.
+    static func finalFrame(
+        callID: UInt64, result: Result<[UInt8], any Error>, maxFrameSize: Int, logger: Logger
+    ) -> Envelope {
+        var error: RPCError
+        switch result {
+        case .success(let payload):
+            let frame = Envelope(callID: callID, payload: payload, status: .ok, endStream: true)
+            let size = frame.serializedBytes().count
+            if size <= maxFrameSize {
+                logger.debug("call answered", metadata: ["status.code": "OK"])
+                return frame
+            }
+            error = RPCError(
+                .resourceExhausted, "the response of \(size) bytes exceeds the maximum frame size of \(maxFrameSize) bytes")
+        case .failure(let failure):
+            error = RPCError(converting: failure, logger: logger)
+        }
+        // Messages are client-supplied text in part; keep an error frame well inside any peer's limit.
+        if error.message.utf8.count > 4096 {
+            error.message = String(decoding: error.message.utf8.prefix(4096), as: UTF8.self) + "…"
+        }
+        logger.info("call failed", metadata: ["status.code": "\(error.code.name)", "status.message": "\(error.message)"])
+        return Envelope(callID: callID, status: error.status, endStream: true)
+    }
+
+    private func send(_ frame: Envelope, logger: Logger) async {
+        do {
+            try await channel.channel.writeAndFlush(frame).get()
+        } catch {
+            logger.debug("could not write a frame; the client is gone", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private static func shouldCloseInput(_ state: inout State) -> Bool {
+        guard state.calls.isDraining, state.calls.isEmpty, !state.inputClosed else { return false }
+        state.inputClosed = true
+        return true
+    }
+}
+
+/// Answers one call exactly once: the handler and the deadline race to it, and the loser's answer is discarded.
+final class CallResponder: Sendable {
+    let callID: UInt64
+    private let connection: Connection
+    private let logger: Logger
+    private let answered = Mutex(false)
+
+    init(callID: UInt64, connection: Connection, logger: Logger) {
+        self.callID = callID
+        self.connection = connection
+        self.logger = logger
+    }
+
+    func finish(_ result: Result<[UInt8], any Error>) async {
+        let first = answered.withLock { answered in
+            defer { answered = true }
+            return !answered
+        }
+        guard first else { return }
+        await connection.answer(callID: callID, result: result, logger: logger)
+    }
+}

@@ -1,0 +1,58 @@
+import MaaSEngine
+import MaaSProtocol
+import NIOPosix
+import Synchronization
+
+/// Dedicated threads that run inference, behind a bounded queue.
+///
+/// Each worker runs one model at a time and OpenBLAS is set to one thread, so N workers use N cores and
+/// never oversubscribe them. Admission is counted here rather than in the thread pool (whose queue is
+/// unbounded): when `workers + queueDepth` jobs are already admitted, a new one is refused at once with
+/// RESOURCE_EXHAUSTED, so an overloaded server answers quickly instead of letting latency grow without bound.
+package final class InferencePool: Sendable {
+    package let workers: Int
+    package let queueDepth: Int
+    private let threads: NIOThreadPool
+    /// Jobs admitted and not yet finished: running ones plus waiting ones.
+    private let admitted = Mutex(0)
+
+    package init(workers: Int, queueDepth: Int) {
+        precondition(workers >= 1 && queueDepth >= 0)
+        self.workers = workers
+        self.queueDepth = queueDepth
+        self.threads = NIOThreadPool(numberOfThreads: workers)
+    }
+
+    package func start() {
+        // OpenBLAS's thread count is process-wide; parallelism comes from the workers instead.
+        EngineThreads.setBLASThreads(1)
+        threads.start()
+    }
+
+    package func shutdown() async {
+        try? await threads.shutdownGracefully()
+    }
+
+    /// Runs `work` on a worker, or throws RESOURCE_EXHAUSTED at once when the queue is full.
+    ///
+    /// A job cancelled while it waits (its call timed out) is dropped when it reaches a worker instead of
+    /// running; a job already running finishes, since a model run cannot be interrupted midway.
+    package func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        let capacity = workers + queueDepth
+        let wasAdmitted = admitted.withLock { count in
+            guard count < capacity else { return false }
+            count += 1
+            return true
+        }
+        guard wasAdmitted else {
+            throw RPCError(
+                .resourceExhausted,
+                "inference queue is full (\(workers) running, \(queueDepth) waiting); retry later")
+        }
+        defer { admitted.withLock { $0 -= 1 } }
+        return try await threads.runIfActive(work)
+    }
+
+    /// Jobs admitted and not finished (for tests and metrics).
+    package var admittedJobs: Int { admitted.withLock { $0 } }
+}

@@ -1,0 +1,64 @@
+import MaaSProtocol
+import NIOCore
+
+/// Everything an operator can tune about a `ModelServer`. The defaults are what `maas serve` uses.
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on. Default `127.0.0.1`: only local clients until the server authenticates callers.
+    public var host: String = "127.0.0.1"
+    /// TCP port. Default 7070; 0 picks any free port (reported through `run`'s `onListening`).
+    public var port: Int = 7070
+    /// Directory of the model registry. Default `./maas-data`.
+    public var dataDirectory: String = "./maas-data"
+    /// Largest frame body the server accepts or sends, in bytes. Default 8 MiB.
+    /// A longer frame is refused from its length prefix (RESOURCE_EXHAUSTED, call_id 0) and the connection closed.
+    public var maxFrameSize: Int = Framing.defaultMaxFrameSize
+    /// Threads running Predict, each with one OpenBLAS thread. Default: one per core available to the process.
+    public var inferenceWorkers: Int = System.coreCount
+    /// Predict calls that may wait for a free worker. Default 64. Beyond it a Predict gets RESOURCE_EXHAUSTED at once.
+    public var inferenceQueueDepth: Int = 64
+    /// Threads for blocking work: registry disk I/O, model compilation and loading. Default: one per core, at least 2.
+    public var blockingThreads: Int = max(2, System.coreCount)
+    /// Largest model upload, in bytes. Default 4 GiB.
+    public var maxModelSizeBytes: UInt64 = 4 << 30
+    /// Calls in flight on one connection. Default 128. Beyond it a new call gets RESOURCE_EXHAUSTED.
+    public var maxCallsPerConnection: Int = 128
+    /// Upload bytes one connection may hold for handlers that have not consumed them yet. Default 16 MiB.
+    /// Past it the server stops reading that connection until the handlers catch up (TCP pushes back on the client).
+    public var uploadBufferBytesPerConnection: Int = 16 << 20
+    /// Deadline of calls whose `timeout-ms` metadata is absent. Default nil: no deadline.
+    /// When both are present the shorter applies.
+    public var defaultTimeout: Duration? = nil
+    /// How long `beginShutdown` lets in-flight calls finish before closing connections anyway. Default 30 s.
+    public var shutdownGracePeriod: Duration = .seconds(30)
+
+    public init() {}
+
+    public init(host: String = "127.0.0.1", port: Int = 7070, dataDirectory: String = "./maas-data") {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Rejects values the server cannot run with, naming the setting.
+    func validate() throws(RPCError) {
+        func check(_ ok: Bool, _ message: @autoclosure () -> String) throws(RPCError) {
+            if !ok { throw RPCError(.invalidArgument, message()) }
+        }
+        try check((0...65535).contains(port), "port \(port) is outside 0…65535")
+        try check(!host.isEmpty, "host is empty")
+        try check(!dataDirectory.isEmpty, "data directory is empty")
+        try check(
+            maxFrameSize >= 64 && maxFrameSize <= Int(UInt32.max),
+            "max frame size \(maxFrameSize) is outside 64…\(UInt32.max) bytes")
+        try check(inferenceWorkers >= 1, "inference workers must be at least 1, not \(inferenceWorkers)")
+        try check(inferenceQueueDepth >= 0, "inference queue depth must not be negative, not \(inferenceQueueDepth)")
+        try check(blockingThreads >= 1, "blocking threads must be at least 1, not \(blockingThreads)")
+        try check(maxModelSizeBytes > 0, "max model size must be positive")
+        try check(maxCallsPerConnection >= 1, "max calls per connection must be at least 1, not \(maxCallsPerConnection)")
+        try check(uploadBufferBytesPerConnection >= 1, "upload buffer per connection must be at least 1 byte")
+        if let defaultTimeout {
+            try check(defaultTimeout > .zero, "default timeout must be positive, not \(defaultTimeout)")
+        }
+        try check(shutdownGracePeriod >= .zero, "shutdown grace period must not be negative")
+    }
+}

@@ -1,0 +1,43 @@
+import Dispatch
+import MaaSProtocol
+import Testing
+
+@testable import MaaSServer
+
+@Suite("InferencePool")
+struct InferencePoolTests {
+    @Test("admits workers + queueDepth jobs and refuses the next at once with RESOURCE_EXHAUSTED")
+    func bounded() async throws {
+        let pool = InferencePool(workers: 1, queueDepth: 2)
+        pool.start()
+        let gate = DispatchSemaphore(value: 0)
+        let running = (0..<3).map { index in Task { try await pool.run { gate.wait(); return index } } }
+        try await eventually { pool.admittedJobs == 3 }
+        await #expect(throws: RPCError.self) {
+            try await pool.run { 42 }
+        }
+        for _ in running { gate.signal() }
+        var results: [Int] = []
+        for task in running { results.append(try await task.value) }
+        #expect(results == [0, 1, 2])
+        #expect(pool.admittedJobs == 0)
+        #expect(try await pool.run { 42 } == 42)
+        await pool.shutdown()
+    }
+
+    @Test("drops a waiting job whose caller was cancelled instead of running it")
+    func cancelledWhileWaiting() async throws {
+        let pool = InferencePool(workers: 1, queueDepth: 1)
+        pool.start()
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        let waiting = Task { try await pool.run { true } }
+        try await eventually { pool.admittedJobs == 2 }
+        waiting.cancel()
+        gate.signal()
+        try await blocker.value
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        await pool.shutdown()
+    }
+}
