@@ -1,0 +1,98 @@
+import ArgumentParser
+import Logging
+import MaaSProtocol
+import MaaSServer
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the maas server until SIGINT or SIGTERM.",
+        discussion: """
+            Prints "maas listening on HOST:PORT" once the port is bound (with --json, one JSON line). \
+            On SIGINT/SIGTERM it stops accepting connections, lets calls in flight finish, and exits 0; \
+            a second signal exits at once. Logs go to stderr.
+            """)
+
+    @OptionGroup var address: AddressOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the model registry lives.", valueName: "dir"))
+    var dataDirectory = ServerConfiguration().dataDirectory
+
+    @Option(help: "Inference worker threads (default: one per core).")
+    var workers: Int?
+
+    @Option(name: .customLong("queue-depth"), help: "Predict calls that may wait for a worker before RESOURCE_EXHAUSTED.")
+    var queueDepth = ServerConfiguration().inferenceQueueDepth
+
+    @Option(name: .customLong("max-frame-size"), help: ArgumentHelp("Largest frame accepted, in bytes.", valueName: "bytes"))
+    var maxFrameSize = ServerConfiguration().maxFrameSize
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
+        guard queueDepth >= 0 else { throw ValidationError("--queue-depth must not be negative, not \(queueDepth)") }
+        guard (64...Int(UInt32.max)).contains(maxFrameSize) else {
+            throw ValidationError("--max-frame-size must be between 64 and \(UInt32.max) bytes, not \(maxFrameSize)")
+        }
+        guard !dataDirectory.isEmpty else { throw ValidationError("--data-dir must not be empty") }
+    }
+
+    func run() async throws {
+        try await CLIError.reporting {
+            let level = logLevel
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "maas")
+            var configuration = ServerConfiguration(host: address.host, port: address.port, dataDirectory: dataDirectory)
+            if let workers { configuration.inferenceWorkers = workers }
+            configuration.inferenceQueueDepth = queueDepth
+            configuration.maxFrameSize = maxFrameSize
+
+            let server: ModelServer
+            do {
+                server = try ModelServer(configuration: configuration, logger: logger)
+            } catch {
+                throw Self.startupFailure(error, what: "cannot open the registry in '\(dataDirectory)'")
+            }
+            let trap = SignalTrap([SIGINT, SIGTERM]) { _ in server.beginShutdown() }
+            defer { trap.cancel() }
+            let host = address.host
+            let json = output.json
+            do {
+                try await server.run { port in
+                    if json {
+                        try? JSONOutput.print(Listening(host: host, port: port), compact: true)
+                    } else {
+                        Terminal.standardOutput.line("maas listening on \(AddressOptions.display(host: host, port: port))")
+                    }
+                }
+            } catch {
+                throw Self.startupFailure(error, what: "cannot serve on \(address.display)")
+            }
+        }
+    }
+
+    private struct Listening: Encodable {
+        var event = "listening"
+        var host: String
+        var port: Int
+    }
+
+    private static func startupFailure(_ error: any Error, what: String) -> CLIError {
+        if let error = error as? RPCError {
+            return CLIError("\(what): \(error.message)", exit: ExitStatus(error.code))
+        }
+        return CLIError("\(what): \(error)", exit: .failure)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
