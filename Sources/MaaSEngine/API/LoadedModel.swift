@@ -1,0 +1,44 @@
+import Synchronization
+
+/// A native plan mapped into memory and ready to run. Safe to share: concurrent `run` calls each take their
+/// own arena from a small pool.
+public final class LoadedModel: Sendable {
+    package let prepared: PreparedPlan
+    private let idleArenas: Mutex<[Arena]>
+    /// Arenas kept for reuse; runs beyond this many at once allocate a fresh one and drop it afterwards.
+    private static let maxIdleArenas = 8
+
+    private init(_ prepared: PreparedPlan) {
+        self.prepared = prepared
+        idleArenas = Mutex([Arena(prepared)])
+    }
+
+    /// Maps and validates a `.maas` file. The weights stay in the mapping: loading costs no copy.
+    public static func load(path: String) throws(EngineError) -> LoadedModel {
+        try load(MappedFile(path: path))
+    }
+
+    /// Loads plan bytes held in memory (an aligned copy is made).
+    package static func load(bytes: [UInt8]) throws(EngineError) -> LoadedModel {
+        try load(MappedFile(copying: bytes))
+    }
+
+    private static func load(_ file: MappedFile) throws(EngineError) -> LoadedModel {
+        LoadedModel(PreparedPlan(try PlanFile.load(file), file: file))
+    }
+
+    public var inputs: [TensorSignature] { prepared.plan.inputs.map(\.signature) }
+    public var outputs: [TensorSignature] { prepared.plan.outputs.map(\.signature) }
+    public var metadata: [String: String] { prepared.plan.metadata }
+
+    /// Runs the model. Inputs are matched by name; a wrong name, element type or shape is `.invalidInput`.
+    public func run(_ inputs: [String: HostTensor]) throws(EngineError) -> [String: HostTensor] {
+        let arena = idleArenas.withLock { $0.popLast() } ?? Arena(prepared)
+        defer {
+            idleArenas.withLock { arenas in
+                if arenas.count < Self.maxIdleArenas { arenas.append(arena) }
+            }
+        }
+        return try arena.run(inputs)
+    }
+}
