@@ -76,9 +76,17 @@ struct Predict: AsyncParsableCommand {
             }
             if let original = array.convertedFrom {
                 Terminal.standardError.line(
-                    "note: input '\(pair.key)' (\(pair.value)) is \(original), sent as \(array.dtype.name)")
+                    "note: input '\(pair.key)' (\(pair.value)) holds \(Self.dtypeName(original)), sent as \(array.dtype.name)")
             }
             return NamedTensor(name: pair.key, tensor: array.tensor)
+        }
+    }
+
+    private static func dtypeName(_ descr: String) -> String {
+        switch descr {
+        case "<f8": "float64"
+        case "<i4": "int32"
+        default: descr
         }
     }
 

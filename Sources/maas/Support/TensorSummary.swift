@@ -12,7 +12,7 @@ enum TensorSummary {
         var lines = ["\(name)  \(array.dtype.name) \(Units.shape(array.shape))"]
         if let floats = array.floatValues {
             if let classes = array.shape.last, isProbabilityRows(floats, classes: classes) {
-                lines += topClassLines(floats, classes: classes)
+                lines += topClassLines(floats, leadingShape: Array(array.shape.dropLast()), classes: classes)
             } else {
                 lines.append("  " + abbreviated(floats.map(Units.value)) + statistics(floats))
             }
@@ -36,17 +36,29 @@ enum TensorSummary {
         return true
     }
 
-    private static func topClassLines(_ values: [Float], classes: Int) -> [String] {
+    /// One line per row, labelled by its index over the leading axes (`[3, 1]` for time 3, batch 1).
+    private static func topClassLines(_ values: [Float], leadingShape: [Int], classes: Int) -> [String] {
         let rows = values.count / classes
         var lines: [String] = []
         for row in 0..<min(rows, maxRows) {
             let slice = values[row * classes..<(row + 1) * classes]
             let ranked = slice.indices.sorted { slice[$0] > slice[$1] }.prefix(topClasses)
             let text = ranked.map { "\($0 - row * classes) (\(Units.value(slice[$0])))" }.joined(separator: "  ")
-            lines.append(rows == 1 ? "  top classes: \(text)" : "  row \(row): \(text)")
+            lines.append(rows == 1 ? "  top classes: \(text)" : "  \(Units.shape(index(row, in: leadingShape))): \(text)")
         }
         if rows > maxRows { lines.append("  … \(rows - maxRows) more rows (--output or --json has them all)") }
         return lines
+    }
+
+    /// The multi-index of flat position `flat` in a C-order array of `shape`.
+    private static func index(_ flat: Int, in shape: [Int]) -> [Int] {
+        var rest = flat
+        var out = [Int](repeating: 0, count: shape.count)
+        for axis in shape.indices.reversed() where shape[axis] > 0 {
+            out[axis] = rest % shape[axis]
+            rest /= shape[axis]
+        }
+        return out
     }
 
     private static func abbreviated(_ items: [String]) -> String {
