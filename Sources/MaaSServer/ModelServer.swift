@@ -81,7 +81,11 @@ public final class ModelServer: Sendable {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addFrameCodec(maxFrameSize: maxFrameSize)
-                    return try NIOAsyncChannel<Envelope, Never>(wrappingChannelSynchronously: channel)
+                    // Few decoded frames wait for the reader: with 8 MiB frames the default (10) would let one
+                    // connection hold 80 MiB before TCP pushes back.
+                    return try NIOAsyncChannel<Envelope, Never>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
                 }
             }
         let port = listener.channel.localAddress?.port ?? configuration.port

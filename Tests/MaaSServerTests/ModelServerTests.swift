@@ -201,49 +201,59 @@ struct ModelServerTests {
 
     @Test("run returns after beginShutdown and the port no longer accepts connections")
     func runReturns() async throws {
-        let server = try ModelServer(
-            configuration: TestServer.makeConfiguration(dataDirectory: temporaryDirectory()), logger: TestServer.logger)
-        let (ports, sink) = AsyncStream<Int>.makeStream()
-        let running = Task { try await server.run { sink.yield($0) } }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        _ = try await FrameClient.connect(port: port) { client in
-            try await client.unary(1, .listVersions, ListVersionsRequest(name: "absent"))
-        }
-        server.beginShutdown()
-        try await running.value
-        await #expect(throws: (any Error).self) {
-            try await FrameClient.connect(port: port) { _ in }
-        }
-        // A server runs once.
-        await #expect(throws: RPCError.self) {
-            try await server.run()
+        try await withTemporaryDirectory { directory in
+            let server = try ModelServer(
+                configuration: TestServer.makeConfiguration(dataDirectory: directory), logger: TestServer.logger)
+            let (ports, sink) = AsyncStream<Int>.makeStream()
+            let running = Task { try await server.run { sink.yield($0) } }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            _ = try await FrameClient.connect(port: port) { client in
+                try await client.unary(1, .listVersions, ListVersionsRequest(name: "absent"))
+            }
+            server.beginShutdown()
+            try await running.value
+            await #expect(throws: (any Error).self) {
+                try await FrameClient.connect(port: port) { _ in }
+            }
+            // A server runs once.
+            await #expect(throws: RPCError.self) {
+                try await server.run()
+            }
         }
     }
 
     @Test("beginShutdown before run makes run refuse to start")
     func shutdownBeforeRun() async throws {
-        let server = try ModelServer(
-            configuration: TestServer.makeConfiguration(dataDirectory: temporaryDirectory()), logger: TestServer.logger)
-        server.beginShutdown()
-        await #expect(throws: RPCError.self) {
-            try await server.run()
+        try await withTemporaryDirectory { directory in
+            let server = try ModelServer(
+                configuration: TestServer.makeConfiguration(dataDirectory: directory), logger: TestServer.logger)
+            server.beginShutdown()
+            await #expect(throws: RPCError.self) {
+                try await server.run()
+            }
         }
     }
 
     @Test("refuses a configuration it cannot run with, naming the setting", arguments: [
-        "port", "maxFrameSize", "inferenceWorkers", "maxCallsPerConnection",
+        "port", "max frame size", "inference workers", "max calls per connection", "default timeout",
     ])
     func invalidConfiguration(setting: String) throws {
-        var configuration = TestServer.makeConfiguration(dataDirectory: temporaryDirectory())
+        // Rejected before the data directory is touched.
+        var configuration = TestServer.makeConfiguration(dataDirectory: "/nonexistent/maas-data")
         switch setting {
         case "port": configuration.port = 70_000
-        case "maxFrameSize": configuration.maxFrameSize = 1
-        case "inferenceWorkers": configuration.inferenceWorkers = 0
-        default: configuration.maxCallsPerConnection = 0
+        case "max frame size": configuration.maxFrameSize = 1
+        case "inference workers": configuration.inferenceWorkers = 0
+        case "max calls per connection": configuration.maxCallsPerConnection = 0
+        default: configuration.defaultTimeout = .zero
         }
-        #expect(throws: RPCError.self) {
+        do {
             _ = try ModelServer(configuration: configuration, logger: TestServer.logger)
+            Issue.record("accepted an invalid \(setting)")
+        } catch let error as RPCError {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message.contains(setting), "\(error.message)")
         }
     }
 }

@@ -22,9 +22,16 @@ enum TestServer {
         _ configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (ModelServer, Int) async throws -> Result
     ) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("maas-server-tests-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withTemporaryDirectory { directory in
+            try await with(dataDirectory: directory, configure, body)
+        }
+    }
+
+    private static func with<Result: Sendable>(
+        dataDirectory directory: String,
+        _ configure: (inout ServerConfiguration) -> Void,
+        _ body: @Sendable (ModelServer, Int) async throws -> Result
+    ) async throws -> Result {
         var configuration = makeConfiguration(dataDirectory: directory)
         configure(&configuration)
         let server = try ModelServer(configuration: configuration, logger: logger)
@@ -85,7 +92,9 @@ func eventually(_ condition: () -> Bool) async throws {
     }
 }
 
-/// A fresh directory path under the system's temporary directory (not created).
-func temporaryDirectory() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("maas-server-tests-\(UUID().uuidString)").path
+/// Runs `body` with a fresh path under the system's temporary directory, removed afterwards.
+func withTemporaryDirectory<Result>(_ body: (String) async throws -> Result) async rethrows -> Result {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("maas-server-tests-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
 }
