@@ -69,7 +69,7 @@ struct Register: AsyncParsableCommand {
                     bar?.finish(size)
                     return version
                 } catch {
-                    bar?.finish(0)
+                    bar?.finish()
                     throw CLIError(error, target: connection.address.display)
                 }
             }
@@ -97,7 +97,7 @@ struct Register: AsyncParsableCommand {
             bar?.finish(size)
             return digest
         } catch {
-            bar?.finish(0)
+            bar?.finish()
             throw CLIError("\(error)", exit: .badInputFile)
         }
     }

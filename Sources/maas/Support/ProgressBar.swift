@@ -5,6 +5,7 @@ import Synchronization
 final class ProgressBar: Sendable {
     private struct State {
         var lastDraw: ContinuousClock.Instant?
+        var lastDone: UInt64 = 0
         var finished = false
     }
 
@@ -30,6 +31,7 @@ final class ProgressBar: Sendable {
         let now = ContinuousClock.now
         let draw = state.withLock { state in
             guard !state.finished else { return false }
+            state.lastDone = done
             if let last = state.lastDraw, now - last < .milliseconds(100), done < total { return false }
             state.lastDraw = now
             return true
@@ -37,13 +39,13 @@ final class ProgressBar: Sendable {
         if draw { terminal.write("\r" + line(done, at: now)) }
     }
 
-    /// Draws the final state and ends the line.
-    func finish(_ done: UInt64) {
-        let first = state.withLock { state in
+    /// Draws the final state — `done`, or how far the work got when it failed — and ends the line.
+    func finish(_ done: UInt64? = nil) {
+        let final: UInt64? = state.withLock { state in
             defer { state.finished = true }
-            return !state.finished
+            return state.finished ? nil : (done ?? state.lastDone)
         }
-        if first { terminal.write("\r" + line(done, at: .now) + "\n") }
+        if let final { terminal.write("\r" + line(final, at: .now) + "\n") }
     }
 
     private func line(_ done: UInt64, at now: ContinuousClock.Instant) -> String {

@@ -1,12 +1,8 @@
-/// Paths of committed fixtures, found next to this source file so the tests run the same from `swift test`
-/// and from a fresh clone in CI.
+import Foundation
+
+/// Paths of the committed fixtures (copied into the test bundle by Package.swift's `resources`).
 enum Fixture {
-    static let directory: String = {
-        let here = #filePath
-        let supportDir = here[..<here.lastIndex(of: "/")!]
-        let testsDir = supportDir[..<supportDir.lastIndex(of: "/")!]
-        return testsDir + "/Fixtures"
-    }()
+    static let directory: String = Bundle.module.resourceURL!.appendingPathComponent("Fixtures").path
 
     static func numpy(_ name: String) -> String { directory + "/numpy/" + name }
 }
