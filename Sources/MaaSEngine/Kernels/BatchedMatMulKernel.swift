@@ -39,11 +39,13 @@ package enum BatchedMatMulKernel {
             return
         }
         let rank = dims.outputBatch.count
-        let aStrides = broadcastStrides(dims.aBatch, output: dims.outputBatch, matrixSize: m * k)
-        let bStrides = broadcastStrides(dims.bBatch, output: dims.outputBatch, matrixSize: k * n)
-        // Walks the output batch index like an odometer, carrying each operand's offset along.
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(rank, 1)) { index in
-            index.initialize(repeating: 0)
+        // Index and per-operand strides live on the stack: no heap allocation per call.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(3 * rank, 1)) { buffer in
+            let index = buffer.baseAddress!, aStrides = index + rank, bStrides = aStrides + rank
+            index.initialize(repeating: 0, count: rank)
+            broadcastStrides(dims.aBatch, output: dims.outputBatch, matrixSize: m * k, into: aStrides)
+            broadcastStrides(dims.bBatch, output: dims.outputBatch, matrixSize: k * n, into: bStrides)
+            // Walks the output batch index like an odometer, carrying each operand's offset along.
             var aOffset = 0, bOffset = 0
             for batch in 0..<batches {
                 MatrixProduct.multiply(
@@ -64,13 +66,12 @@ package enum BatchedMatMulKernel {
     }
 
     /// Element strides of an operand per output batch axis; 0 where the operand is broadcast.
-    private static func broadcastStrides(_ shape: [Int], output: [Int], matrixSize: Int) -> [Int] {
-        var strides = [Int](repeating: 0, count: shape.count)
+    private static func broadcastStrides(_ shape: [Int], output: [Int], matrixSize: Int,
+                                         into strides: UnsafeMutablePointer<Int>) {
         var stride = matrixSize
         for axis in shape.indices.reversed() {
             strides[axis] = shape[axis] == 1 && output[axis] != 1 ? 0 : stride
             stride *= shape[axis]
         }
-        return strides
     }
 }
