@@ -153,4 +153,24 @@ struct ConnectionTests {
             }
         }
     }
+
+    @Test("answers an upload cut short by the client's close with CANCELLED, and keeps no version")
+    func uploadCutShort() async throws {
+        try await TestServer.with { _, port in
+            try await FrameClient.connect(port: port) { client in
+                try await client.send(Envelope(
+                    callID: 4, method: Method.registerModel.rawValue,
+                    payload: RegisterModelRequest(.header(ModelHeader(name: "partial"))).serializedBytes()))
+                try await client.send(Envelope(callID: 4, payload: RegisterModelRequest(.chunk([0x08, 0x07])).serializedBytes()))
+                client.finishSending()
+                let frames = try await client.readUntilClosed()
+                #expect(frames.map(\.callID) == [4])
+                #expect(frames.first?.statusCode == .cancelled)
+            }
+            try await FrameClient.connect(port: port) { client in
+                let listed = try #require(try await client.unary(1, .listVersions, ListVersionsRequest(name: "partial")))
+                #expect(listed.statusCode == .notFound)
+            }
+        }
+    }
 }

@@ -199,6 +199,42 @@ struct ModelServerTests {
         }
     }
 
+    @Test("closes connections whose calls outlast the shutdown grace period")
+    func gracePeriodOver() async throws {
+        let run = try #require(try MLPFixture.expected().runs.first)
+        try await TestServer.with({ $0.shutdownGracePeriod = .milliseconds(50) }) { server, port in
+            _ = try await MLPFixture.register(port: port, name: "mlp")
+            let gate = Gate()
+            let blocker = gate.occupyWorker(of: server)
+            defer { gate.open() }
+            try await FrameClient.connect(port: port) { client in
+                try await client.send(Envelope(
+                    callID: 1, method: Method.predict.rawValue,
+                    payload: MLPFixture.predictRequest(name: "mlp", run: run).serializedBytes(), endStream: true))
+                try await eventually { server.inferencePool.admittedJobs == 2 }
+                server.beginShutdown()
+                // The worker stays busy past the grace period: the server closes without answering.
+                #expect(try await client.readUntilClosed().isEmpty)
+            }
+            gate.open()
+            try await blocker.value
+        }
+    }
+
+    @Test("run throws when the port is already taken")
+    func portTaken() async throws {
+        try await TestServer.with { _, port in
+            try await withTemporaryDirectory { directory in
+                var configuration = TestServer.makeConfiguration(dataDirectory: directory)
+                configuration.port = port
+                let second = try ModelServer(configuration: configuration, logger: TestServer.logger)
+                await #expect(throws: (any Error).self) {
+                    try await second.run()
+                }
+            }
+        }
+    }
+
     @Test("run returns after beginShutdown and the port no longer accepts connections")
     func runReturns() async throws {
         try await withTemporaryDirectory { directory in

@@ -142,4 +142,55 @@ struct ModelServiceTests {
             }
         }
     }
+
+    @Test("streams an upload far larger than the connection's upload buffer")
+    func uploadThroughSmallBuffer() async throws {
+        let bytes = try MLPFixture.modelBytes()
+        try await TestServer.with({ $0.uploadBufferBytesPerConnection = 1 }) { _, port in
+            try await FrameClient.connect(port: port) { client in
+                try await client.sendRegistration(1, header: ModelHeader(name: "mlp"), bytes: bytes, chunkSize: 16)
+                let frame = try #require(try await client.next())
+                #expect(frame.statusCode == .ok, "\(frame.status?.message ?? "")")
+                #expect(try frame.response(RegisterModelResponse.self).version?.sizeBytes == UInt64(bytes.count))
+            }
+        }
+    }
+
+    @Test("answers many pipelined calls of different methods on one connection, each under its own id")
+    func pipelined() async throws {
+        let runs = try MLPFixture.expected().runs
+        try await TestServer.with({ $0.inferenceWorkers = 2; $0.inferenceQueueDepth = 64 }) { _, port in
+            _ = try await MLPFixture.register(port: port, name: "mlp")
+            try await FrameClient.connect(port: port) { client in
+                let count = 60
+                for id in 1...count {
+                    if id % 3 == 0 {
+                        try await client.send(Envelope(
+                            callID: UInt64(id), method: Method.listVersions.rawValue,
+                            payload: ListVersionsRequest(name: "mlp").serializedBytes(), endStream: true))
+                    } else {
+                        let run = runs[id % runs.count]
+                        try await client.send(Envelope(
+                            callID: UInt64(id), method: Method.predict.rawValue,
+                            payload: MLPFixture.predictRequest(name: "mlp", run: run).serializedBytes(), endStream: true))
+                    }
+                }
+                var seen = Set<UInt64>()
+                for _ in 1...count {
+                    let frame = try #require(try await client.next())
+                    #expect(frame.statusCode == .ok)
+                    #expect(seen.insert(frame.callID).inserted, "two answers for call \(frame.callID)")
+                    if frame.callID % 3 == 0 {
+                        #expect(try frame.response(ListVersionsResponse.self).versions.count == 1)
+                    } else {
+                        let run = runs[Int(frame.callID) % runs.count]
+                        let output = try #require(try frame.response(PredictResponse.self).outputs.first?.tensor)
+                        #expect(output.shape == run.y.shape.map(Int64.init))
+                        #expect(zip(output.floatValues(), run.y.values).allSatisfy { abs($0 - $1) <= 1e-5 })
+                    }
+                }
+                #expect(seen == Set((1...count).map(UInt64.init)))
+            }
+        }
+    }
 }
