@@ -221,8 +221,10 @@ final class Connection: Sendable {
         switch result {
         case .success(let payload):
             let frame = Envelope(callID: callID, payload: payload, status: .ok, endStream: true)
-            let size = frame.serializedBytes().count
-            if size <= maxFrameSize {
+            // The envelope adds at most 21 bytes to the payload (id, tags, lengths, an empty status, end_stream);
+            // serialize to measure only when that could cross the limit.
+            let size = payload.count + 21 <= maxFrameSize ? nil : frame.serializedBytes().count
+            guard let size, size > maxFrameSize else {
                 logger.debug("call answered", metadata: ["status.code": "OK"])
                 return frame
             }

@@ -18,7 +18,7 @@ extension ModelService {
         let inputs = try PredictInputs.validated(
             request.inputs, specs: info.inputs, model: "'\(info.name)' version \(info.version)")
         let model = try await models.model(for: stored)
-        // Checked after loading, which is slow only once per version: the queue bounds the work, not the loads.
+        // The queue bounds inference, not loading: a version loads once, on its first Predict, on the blocking pool.
         let outputs = try await inference.run { try model.run(inputs) }
 
         var named: [NamedTensor] = []

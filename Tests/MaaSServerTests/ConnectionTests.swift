@@ -173,4 +173,19 @@ struct ConnectionTests {
             }
         }
     }
+
+    @Test("answers RESOURCE_EXHAUSTED instead of sending a response larger than the maximum frame size")
+    func responseTooLarge() async throws {
+        let bytes = try MLPFixture.modelBytes()
+        try await TestServer.with({ $0.maxFrameSize = 128 }) { _, port in
+            try await FrameClient.connect(port: port) { client in
+                // Header and 64-byte chunk frames fit in 128 bytes; the ModelVersion answer (sha256, specs) does not.
+                try await client.sendRegistration(1, header: ModelHeader(name: "mlp"), bytes: bytes, chunkSize: 64)
+                let frame = try #require(try await client.next())
+                #expect(frame.callID == 1)
+                #expect(frame.statusCode == .resourceExhausted)
+                #expect(frame.status?.message.contains("exceeds the maximum frame size of 128 bytes") == true)
+            }
+        }
+    }
 }
