@@ -7,6 +7,7 @@ package struct DimProgramBuilder: Sendable {
     package private(set) var program = DimProgram()
     private var existing: [DimInstruction: Int] = [:]
     private var siteIndex: [String: Int] = [:]
+    private var monomials: [Int: Monomial] = [:]
 
     package init() {}
 
@@ -65,13 +66,31 @@ package struct DimProgramBuilder: Sendable {
         return emit(.sub(a.index, b.index))
     }
 
+    /// A product of symbolic factors times a constant. Products are built in one canonical order (factors sorted,
+    /// constant last), so equal products share a ref and divisions by a sub-product cancel at compile time.
+    private struct Monomial {
+        var coefficient: Int
+        var factors: [DimRef]
+    }
+
+    private func monomial(_ ref: DimRef) -> Monomial {
+        if let value = constantValue(ref) { return Monomial(coefficient: value, factors: []) }
+        return monomials[ref.index] ?? Monomial(coefficient: 1, factors: [ref])
+    }
+
+    private mutating func build(_ m: Monomial) -> DimRef {
+        guard let first = m.factors.first, m.coefficient != 0 else { return constant(m.coefficient) }
+        var result = first
+        for factor in m.factors.dropFirst() { result = emit(.mul(result.index, factor.index)) }
+        if m.coefficient != 1 { result = emit(.mul(result.index, constant(m.coefficient).index)) }
+        if m.factors.count > 1 || m.coefficient != 1 { monomials[result.index] = m }
+        return result
+    }
+
     package mutating func mul(_ a: DimRef, _ b: DimRef) throws(EngineError) -> DimRef {
-        if let x = constantValue(a), let y = constantValue(b) {
-            return constant(try fold(x.multipliedReportingOverflow(by: y)))
-        }
-        if isConstant(a, 1) { return b }
-        if isConstant(b, 1) { return a }
-        return emit(.mul(min(a, b).index, max(a, b).index))
+        let x = monomial(a), y = monomial(b)
+        let coefficient = try fold(x.coefficient.multipliedReportingOverflow(by: y.coefficient))
+        return build(Monomial(coefficient: coefficient, factors: (x.factors + y.factors).sorted()))
     }
 
     package mutating func product(_ refs: [DimRef]) throws(EngineError) -> DimRef {
@@ -117,10 +136,16 @@ package struct DimProgramBuilder: Sendable {
         }
         if isConstant(b, 1) { return a }
         if a == b { return constant(1) }
-        // (x·b)/b = x: the Reshape [B, T, H] → [-1, H] that Keras writes before every Dense.
-        if case .mul(let p, let q) = program.instructions[a.index] {
-            if p == b.index { return DimRef(q) }
-            if q == b.index { return DimRef(p) }
+        // (B·T·H)/H = B·T: the Reshape [B, T, H] → [-1, H] that Keras writes before every Dense.
+        let x = monomial(a), y = monomial(b)
+        var remaining = x.factors
+        let cancels = y.factors.allSatisfy { factor in
+            guard let position = remaining.firstIndex(of: factor) else { return false }
+            remaining.remove(at: position)
+            return true
+        }
+        if cancels, y.coefficient > 0, x.coefficient % y.coefficient == 0 {
+            return build(Monomial(coefficient: x.coefficient / y.coefficient, factors: remaining))
         }
         return emit(.exactDiv(a.index, b.index, site: site(text)))
     }

@@ -119,6 +119,12 @@ extension GraphCompiler {
             define(context, 0, x.value)
             return
         }
+        if let constant = x.constant, constant.count == 1 {
+            // A scalar broadcast to a run-time shape (the zero states exporters build): just a fill.
+            let fill = PlanOpKind.fill(constant.scalarFloat ?? 0, constant.ints?.first ?? 0)
+            define(context, 0, try emit(fill, context, inputs: [], output: (x.type, shape)))
+            return
+        }
         if !x.type.isFloat, x.rank <= 1, isSymbolic(x), let elements = dimValues(x), let count = builder.dims.constantValues(shape)?.reduce(1, *),
             shape.count == 1
         {
