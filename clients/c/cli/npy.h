@@ -1,0 +1,44 @@
+/*
+ * A minimal NumPy .npy reader for maas-c: format versions 1.0 and 2.0, C order, dtype '<f4' (float32)
+ * or '<i8' (int64). Files are input, so they are treated as hostile: the header is at most
+ * NPY_MAX_HEADER bytes, parsed strictly, and the data size is checked against the shape and a caller's
+ * limit before anything is allocated for it.
+ */
+#ifndef MAAS_CLI_NPY_H
+#define MAAS_CLI_NPY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NPY_MAX_RANK 32
+#define NPY_MAX_HEADER 65536
+
+typedef enum npy_dtype {
+    NPY_FLOAT32 = 1, /* same numbers as maas_dtype */
+    NPY_INT64 = 2,
+} npy_dtype;
+
+typedef struct npy_header {
+    npy_dtype dtype;
+    size_t rank;
+    int64_t shape[NPY_MAX_RANK];
+    size_t count; /* product of shape; 1 for a scalar */
+} npy_header;
+
+typedef struct npy_array {
+    npy_header header;
+    size_t n_bytes;
+    void *data; /* host byte order; NULL when n_bytes is 0 */
+} npy_array;
+
+/* Parses the dictionary text of a header ("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }").
+ * 0 on success; -1 with a reason in why[]. */
+int npy_parse_header(const char *dict, size_t length, npy_header *out, char *why, size_t why_size);
+
+/* Reads a whole .npy file whose data is at most max_bytes. 0 on success (free with npy_free); -1 with a
+ * reason in why[] (which names the file). */
+int npy_read_file(const char *path, size_t max_bytes, npy_array *out, char *why, size_t why_size);
+
+void npy_free(npy_array *array);
+
+#endif /* MAAS_CLI_NPY_H */

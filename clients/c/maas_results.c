@@ -1,0 +1,333 @@
+/*
+ * Result structs of maas_client.h: deep copies of decoded messages, their checks, and their free
+ * functions. Every result owns all its memory; the free functions accept half-built results (NULL and
+ * zeroed fields), which is how construction failures clean up.
+ */
+#include "maas_results.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int host_is_little_endian(void)
+{
+    const uint16_t probe = 1;
+    return *(const uint8_t *)&probe == 1;
+}
+
+void maas_results_copy_le(void *dst, const void *src, size_t n, size_t size)
+{
+    if (n == 0)
+        return;
+    if (host_is_little_endian()) {
+        memcpy(dst, src, n * size);
+        return;
+    }
+    const uint8_t *from = src;
+    uint8_t *to = dst;
+    for (size_t i = 0; i < n; i++)
+        for (size_t b = 0; b < size; b++)
+            to[i * size + b] = from[i * size + (size - 1 - b)];
+}
+
+size_t maas_results_element_count(const int64_t *shape, size_t rank, int *ok)
+{
+    size_t count = 1;
+    *ok = 1;
+    for (size_t i = 0; i < rank; i++) {
+        if (shape[i] < 0 || (uint64_t)shape[i] > SIZE_MAX) {
+            *ok = 0;
+            return 0;
+        }
+        size_t dim = (size_t)shape[i];
+        if (dim != 0 && count > SIZE_MAX / dim) {
+            *ok = 0;
+            return 0;
+        }
+        count *= dim;
+    }
+    return count;
+}
+
+static char *copy_string(const char *s)
+{
+    if (s == NULL)
+        s = "";
+    size_t n = strlen(s);
+    char *copy = malloc(n + 1);
+    if (copy != NULL)
+        memcpy(copy, s, n + 1);
+    return copy;
+}
+
+static int64_t *copy_shape(const int64_t *shape, size_t rank)
+{
+    if (rank == 0)
+        return NULL;
+    int64_t *copy = malloc(rank * sizeof *copy);
+    if (copy != NULL)
+        memcpy(copy, shape, rank * sizeof *copy);
+    return copy;
+}
+
+/* ---------------------------------------------------------------- versions */
+
+static void free_specs(maas_tensor_spec *specs, size_t n)
+{
+    if (specs == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free((void *)specs[i].name);
+        free((void *)specs[i].shape);
+    }
+    free(specs);
+}
+
+static void free_version_fields(maas_version *v)
+{
+    free((void *)v->name);
+    free((void *)v->sha256);
+    free((void *)v->description);
+    if (v->labels != NULL) {
+        for (size_t i = 0; i < v->n_labels; i++) {
+            free((void *)v->labels[i].key);
+            free((void *)v->labels[i].value);
+        }
+        free((void *)v->labels);
+    }
+    free_specs((maas_tensor_spec *)v->inputs, v->n_inputs);
+    free_specs((maas_tensor_spec *)v->outputs, v->n_outputs);
+}
+
+static int copy_specs(Maas__V1__TensorSpec *const *in, size_t n, const maas_tensor_spec **out)
+{
+    *out = NULL;
+    if (n == 0)
+        return 0;
+    maas_tensor_spec *specs = calloc(n, sizeof *specs);
+    if (specs == NULL)
+        return -1;
+    *out = specs;
+    for (size_t i = 0; i < n; i++) {
+        const Maas__V1__TensorSpec *spec = in[i];
+        if (spec == NULL)
+            continue;
+        specs[i].name = copy_string(spec->name);
+        specs[i].dtype = (int)spec->dtype;
+        specs[i].rank = spec->n_shape;
+        specs[i].shape = copy_shape(spec->shape, spec->n_shape);
+        if (specs[i].name == NULL || (spec->n_shape > 0 && specs[i].shape == NULL))
+            return -1;
+    }
+    return 0;
+}
+
+/* Fills *out (zeroed by the caller); -1 when out of memory, leaving what was built for the free. */
+static int copy_version(const Maas__V1__ModelVersion *in, maas_version *out)
+{
+    out->name = copy_string(in->name);
+    out->version = in->version;
+    out->format = (int)in->format;
+    out->size_bytes = in->size_bytes;
+    out->sha256 = copy_string(in->sha256);
+    out->created_at_unix_ms = in->created_at_unix_ms;
+    out->description = copy_string(in->description);
+    if (out->name == NULL || out->sha256 == NULL || out->description == NULL)
+        return -1;
+    if (in->n_labels > 0) {
+        maas_kv *labels = calloc(in->n_labels, sizeof *labels);
+        if (labels == NULL)
+            return -1;
+        out->labels = labels;
+        out->n_labels = in->n_labels;
+        for (size_t i = 0; i < in->n_labels; i++) {
+            const Maas__V1__ModelVersion__LabelsEntry *entry = in->labels[i];
+            labels[i].key = copy_string(entry != NULL ? entry->key : NULL);
+            labels[i].value = copy_string(entry != NULL ? entry->value : NULL);
+            if (labels[i].key == NULL || labels[i].value == NULL)
+                return -1;
+        }
+    }
+    out->n_inputs = in->n_inputs;
+    if (copy_specs(in->inputs, in->n_inputs, &out->inputs) != 0)
+        return -1;
+    out->n_outputs = in->n_outputs;
+    if (copy_specs(in->outputs, in->n_outputs, &out->outputs) != 0)
+        return -1;
+    return 0;
+}
+
+maas_version *maas_results_version(const Maas__V1__ModelVersion *in)
+{
+    maas_version *v = calloc(1, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    if (copy_version(in, v) != 0) {
+        maas_version_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+maas_version_list *maas_results_version_list(const Maas__V1__ListVersionsResponse *in)
+{
+    maas_version_list *list = calloc(1, sizeof *list);
+    if (list == NULL)
+        return NULL;
+    if (in->n_versions == 0)
+        return list;
+    maas_version *versions = calloc(in->n_versions, sizeof *versions);
+    if (versions == NULL) {
+        free(list);
+        return NULL;
+    }
+    list->versions = versions;
+    list->count = in->n_versions;
+    for (size_t i = 0; i < in->n_versions; i++) {
+        static const Maas__V1__ModelVersion empty = MAAS__V1__MODEL_VERSION__INIT;
+        const Maas__V1__ModelVersion *source = in->versions[i] != NULL ? in->versions[i] : &empty;
+        if (copy_version(source, &versions[i]) != 0) {
+            maas_version_list_free(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+void maas_version_free(maas_version *version)
+{
+    if (version == NULL)
+        return;
+    free_version_fields(version);
+    free(version);
+}
+
+void maas_version_list_free(maas_version_list *list)
+{
+    if (list == NULL)
+        return;
+    if (list->versions != NULL) {
+        for (size_t i = 0; i < list->count; i++)
+            free_version_fields((maas_version *)&list->versions[i]);
+        free((void *)list->versions);
+    }
+    free(list);
+}
+
+/* ---------------------------------------------------------------- predictions */
+
+/* Checks one output and copies it into *out (zeroed by the caller). */
+static maas_code copy_tensor(const Maas__V1__NamedTensor *in, maas_tensor *out, char *why, size_t why_size)
+{
+    const char *name = in->name != NULL ? in->name : "";
+    out->name = copy_string(name);
+    if (out->name == NULL)
+        return MAAS_ERR_RESOURCE_EXHAUSTED;
+    const Maas__V1__Tensor *t = in->tensor;
+    if (t == NULL) {
+        snprintf(why, why_size, "output \"%.100s\" has no tensor", name);
+        return MAAS_ERR_INTERNAL;
+    }
+    if (t->n_shape > MAAS_MAX_RANK) {
+        snprintf(why, why_size, "output \"%.100s\" has rank %zu, over the client's limit of %d", name,
+                 t->n_shape, MAAS_MAX_RANK);
+        return MAAS_ERR_INTERNAL;
+    }
+    int ok;
+    size_t count = maas_results_element_count(t->shape, t->n_shape, &ok);
+    if (!ok) {
+        snprintf(why, why_size, "output \"%.100s\" has a negative or overflowing shape", name);
+        return MAAS_ERR_INTERNAL;
+    }
+    size_t element = maas_dtype_size((int)t->dtype);
+    if (element != 0 && (count > SIZE_MAX / element || count * element != t->raw_data.len)) {
+        snprintf(why, why_size, "output \"%.100s\" has shape with %zu elements of %zu bytes but %zu bytes of data",
+                 name, count, element, t->raw_data.len);
+        return MAAS_ERR_INTERNAL;
+    }
+    out->dtype = (int)t->dtype;
+    out->rank = t->n_shape;
+    out->count = count;
+    out->n_bytes = t->raw_data.len;
+    if (t->n_shape > 0) {
+        out->shape = copy_shape(t->shape, t->n_shape);
+        if (out->shape == NULL)
+            return MAAS_ERR_RESOURCE_EXHAUSTED;
+    }
+    if (t->raw_data.len > 0) {
+        void *data = malloc(t->raw_data.len);
+        if (data == NULL)
+            return MAAS_ERR_RESOURCE_EXHAUSTED;
+        if (element != 0)
+            maas_results_copy_le(data, t->raw_data.data, count, element);
+        else
+            memcpy(data, t->raw_data.data, t->raw_data.len);
+        out->data = data;
+    }
+    return MAAS_OK;
+}
+
+maas_prediction *maas_results_prediction(const Maas__V1__PredictResponse *in, maas_code *code, char *why,
+                                         size_t why_size)
+{
+    *code = MAAS_ERR_RESOURCE_EXHAUSTED;
+    snprintf(why, why_size, "out of memory copying the prediction");
+    maas_prediction *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    p->model = copy_string(in->name);
+    p->version = in->version;
+    if (p->model == NULL) {
+        maas_prediction_free(p);
+        return NULL;
+    }
+    if (in->n_outputs > 0) {
+        maas_tensor *outputs = calloc(in->n_outputs, sizeof *outputs);
+        if (outputs == NULL) {
+            maas_prediction_free(p);
+            return NULL;
+        }
+        p->outputs = outputs;
+        p->n_outputs = in->n_outputs;
+        for (size_t i = 0; i < in->n_outputs; i++) {
+            static const Maas__V1__NamedTensor empty = MAAS__V1__NAMED_TENSOR__INIT;
+            const Maas__V1__NamedTensor *source = in->outputs[i] != NULL ? in->outputs[i] : &empty;
+            maas_code c = copy_tensor(source, &outputs[i], why, why_size);
+            if (c != MAAS_OK) {
+                *code = c;
+                maas_prediction_free(p);
+                return NULL;
+            }
+        }
+    }
+    *code = MAAS_OK;
+    why[0] = '\0';
+    return p;
+}
+
+void maas_prediction_free(maas_prediction *prediction)
+{
+    if (prediction == NULL)
+        return;
+    free((void *)prediction->model);
+    if (prediction->outputs != NULL) {
+        for (size_t i = 0; i < prediction->n_outputs; i++) {
+            const maas_tensor *t = &prediction->outputs[i];
+            free((void *)t->name);
+            free((void *)t->shape);
+            free((void *)t->data);
+        }
+        free((void *)prediction->outputs);
+    }
+    free(prediction);
+}
+
+const maas_tensor *maas_prediction_output(const maas_prediction *prediction, const char *name)
+{
+    if (prediction == NULL || name == NULL)
+        return NULL;
+    for (size_t i = 0; i < prediction->n_outputs; i++)
+        if (strcmp(prediction->outputs[i].name, name) == 0)
+            return &prediction->outputs[i];
+    return NULL;
+}

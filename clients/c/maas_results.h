@@ -1,0 +1,32 @@
+/*
+ * Internal to libmaasclient: turning decoded protobuf-c messages into the public result structs of
+ * maas_client.h. Kept apart from the transport so each file reads on its own.
+ */
+#ifndef MAAS_RESULTS_H
+#define MAAS_RESULTS_H
+
+#include "maas_client.h"
+#include "maas/v1/maas.pb-c.h"
+
+/* Deep copies; NULL when out of memory. The protobuf-c message stays owned by the caller. */
+maas_version *maas_results_version(const Maas__V1__ModelVersion *in);
+maas_version_list *maas_results_version_list(const Maas__V1__ListVersionsResponse *in);
+
+/*
+ * A deep copy of a PredictResponse with tensor data in host byte order. Every output is checked: shape
+ * entries >= 0, at most MAAS_MAX_RANK of them, no overflow, and raw_data exactly count * element size for
+ * the dtypes the client knows. On a check failure returns NULL with *code = MAAS_ERR_INTERNAL and a
+ * reason in why[]; out of memory gives MAAS_ERR_RESOURCE_EXHAUSTED.
+ */
+maas_prediction *maas_results_prediction(const Maas__V1__PredictResponse *in, maas_code *code, char *why,
+                                         size_t why_size);
+
+/* Number of elements of a shape (1 for rank 0); 0 with *ok = 0 when a dimension is negative or the
+ * product overflows size_t. */
+size_t maas_results_element_count(const int64_t *shape, size_t rank, int *ok);
+
+/* Copies n elements of `size` bytes (4 or 8) from little-endian `src` to host order `dst` (or back:
+ * the swap is its own inverse). */
+void maas_results_copy_le(void *dst, const void *src, size_t n, size_t size);
+
+#endif /* MAAS_RESULTS_H */
