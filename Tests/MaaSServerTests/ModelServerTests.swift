@@ -103,18 +103,22 @@ struct ModelServerTests {
 
     @Test("applies the configured default timeout to calls that send none")
     func defaultTimeout() async throws {
-        let run = try #require(try MLPFixture.expected().runs.first)
-        try await TestServer.with({ $0.defaultTimeout = .milliseconds(50) }) { server, port in
-            _ = try await MLPFixture.register(port: port, name: "mlp")
-            let gate = Gate()
-            let blocker = gate.occupyWorker(of: server)
-            defer { gate.open() }
+        try await TestServer.with({ $0.defaultTimeout = .milliseconds(50) }) { _, port in
             try await FrameClient.connect(port: port) { client in
-                let late = try #require(try await client.unary(1, .predict, MLPFixture.predictRequest(name: "mlp", run: run)))
+                // An upload whose last frame never comes cannot finish on its own: only the deadline ends it.
+                try await client.send(Envelope(
+                    callID: 1, method: Method.registerModel.rawValue,
+                    payload: RegisterModelRequest(.header(ModelHeader(name: "slow"))).serializedBytes()))
+                let late = try #require(try await client.next())
+                #expect(late.callID == 1)
                 #expect(late.statusCode == .deadlineExceeded)
+                // Chunks still arriving for the answered call are dropped, not answered.
+                try await client.send(Envelope(callID: 1, payload: RegisterModelRequest(.chunk([1])).serializedBytes()))
+                // Answered by the reader itself, so the 50 ms default cannot race it.
+                let next = try #require(try await client.unary(2, "/maas.v1.ModelService/Nope", payload: []))
+                #expect(next.callID == 2)
+                #expect(next.statusCode == .unimplemented)
             }
-            gate.open()
-            try await blocker.value
         }
     }
 
