@@ -5,7 +5,7 @@ import Testing
 @testable import MaaSServer
 
 /// The real client library against the real server: the two halves of the protocol agree.
-@Suite("MaaSClient against ModelServer")
+@Suite("MaaSClient against ModelServer", .timeLimit(.minutes(1)))
 struct ClientInteropTests {
     @Test("registers from a file, lists, and runs concurrent predictions on one connection")
     func roundTrip() async throws {

@@ -5,7 +5,7 @@ import Testing
 @testable import MaaSServer
 
 /// The connection's framing and routing rules, over real sockets. None of these need a model.
-@Suite("Connection")
+@Suite("Connection", .timeLimit(.minutes(1)))
 struct ConnectionTests {
     @Test("answers an unknown method with UNIMPLEMENTED and keeps the connection usable")
     func unknownMethod() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import MaaSServer
 
-@Suite("InferencePool")
+@Suite("InferencePool", .timeLimit(.minutes(1)))
 struct InferencePoolTests {
     @Test("admits workers + queueDepth jobs and refuses the next at once with RESOURCE_EXHAUSTED")
     func bounded() async throws {

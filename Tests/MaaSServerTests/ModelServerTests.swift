@@ -9,7 +9,7 @@ import Testing
 /// Many calls per connection, the inference queue, deadlines and shutdown, over real sockets.
 ///
 /// A `Gate` holds the inference workers busy, so "slow" and "full" are states the test sets up, not timings.
-@Suite("ModelServer")
+@Suite("ModelServer", .timeLimit(.minutes(1)))
 struct ModelServerTests {
     @Test("answers calls on one connection in the order they finish, not the order they came")
     func outOfOrder() async throws {

@@ -4,7 +4,7 @@ import Testing
 @testable import MaaSServer
 
 /// RegisterModel, ListVersions and Predict end to end on a real ONNX model, over real sockets.
-@Suite("ModelService")
+@Suite("ModelService", .timeLimit(.minutes(1)))
 struct ModelServiceTests {
     @Test("registers an ONNX model, lists it, and predicts what ONNX Runtime computes")
     func registerListPredict() async throws {
