@@ -188,9 +188,15 @@ extension GraphCompiler {
             shapes.append(shape)
         }
         guard FoldingContext.canFold(kind, dims: builder.dims) else { return nil }
-        let results = try FoldingContext.evaluate(
-            PlanOp(kind, inputs: [], outputs: [], origin: origin), inputs: constants,
-            outputs: zip(outputs, shapes).map { output, shape in output.map { ($0.0, shape!) } }, dims: builder.dims.program)
+        let results: [ConstantTensor?]
+        do {
+            results = try FoldingContext.evaluate(
+                PlanOp(kind, inputs: [], outputs: [], origin: origin), inputs: constants,
+                outputs: zip(outputs, shapes).map { output, shape in output.map { ($0.0, shape!) } }, dims: builder.dims.program)
+        } catch {
+            // Constant inputs that make an op fail (an index out of range…) are the model's fault.
+            throw EngineError.invalidModel(error.message)
+        }
         return zip(outputs, results).map { output, result in
             guard let output, let result else { return nil }
             return SymbolicValue(type: output.0, shape: output.1, content: .constant(result))

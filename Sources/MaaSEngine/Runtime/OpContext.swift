@@ -33,6 +33,17 @@ extension OpContext {
 /// Errors an op raises when a plan's shapes contradict what the op needs. A plan the compiler wrote never
 /// triggers them; a damaged or hostile plan file does, and must get an error instead of a wild memory access.
 package enum OpFailure {
+    /// The product of sizes taken from different tensors, which a hostile plan could make overflow.
+    package static func product(_ op: PlanOp, _ values: Int...) throws(EngineError) -> Int {
+        var result = 1
+        for value in values {
+            let (product, overflow) = result.multipliedReportingOverflow(by: value)
+            guard !overflow, value >= 0 else { throw inconsistent(op, "sizes overflow") }
+            result = product
+        }
+        return result
+    }
+
     package static func inconsistent(_ op: PlanOp, _ message: String) -> EngineError {
         EngineError.invalidModel("plan is inconsistent at \(op.origin) (\(op.kind.name)): \(message)")
     }

@@ -21,7 +21,8 @@ package enum MatMulOp {
             guard p == q || p == 1 || q == 1 else { throw OpFailure.inconsistent(op, "batch dimensions do not broadcast") }
             outBatch.append(p == 1 ? q : p)
         }
-        let total = outBatch.reduce(1, *) * m * n
+        var total = try OpFailure.product(op, m, n)
+        for size in outBatch { total = try OpFailure.product(op, total, size) }
         guard context.count(y) == total else { throw OpFailure.inconsistent(op, "output size does not match") }
         if k == 0 {
             context.floats(y).update(repeating: 0, count: total)

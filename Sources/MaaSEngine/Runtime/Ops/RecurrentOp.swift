@@ -17,8 +17,8 @@ package enum RecurrentOp {
         let geometry = p.layout == .timeMajor
             ? Geometry(steps: shape[0], batch: shape[1]) : Geometry(steps: shape[1], batch: shape[0])
         let d = p.direction.count, h = p.hiddenSize
-        let stateCount = d * geometry.batch * h
-        try expect(op, op.output(0), count: geometry.steps * stateCount, in: context)
+        let stateCount = try OpFailure.product(op, d, geometry.batch, h)
+        try expect(op, op.output(0), count: try OpFailure.product(op, geometry.steps, stateCount), in: context)
         for position in 1..<op.outputs.count { try expect(op, op.output(position), count: stateCount, in: context) }
         for position in 3..<max(3, op.inputs.count) { try expect(op, op.input(position), count: stateCount, in: context) }
         try expect(op, op.input(2), count: geometry.batch, in: context)
