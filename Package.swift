@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "MaaSTransport",
             dependencies: [
-                "MaaSProtocol",
+                "MaaSProtocol", "ProtoWire",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "MaaSTransportTests",
             dependencies: [
-                "MaaSTransport",
+                "MaaSTransport", "MaaSProtocol", "ProtoWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
@@ -100,10 +100,12 @@ let package = Package(
         .testTarget(
             name: "MaaSServerTests",
             dependencies: [
-                "MaaSServer", "MaaSClient", "MaaSEngine",
+                "MaaSServer", "MaaSClient", "MaaSEngine", "MaaSTransport", "MaaSProtocol", "ProtoWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v6]
