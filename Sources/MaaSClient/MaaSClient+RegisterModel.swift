@@ -4,6 +4,10 @@ extension MaaSClient {
     /// Default upload chunk: large enough that framing overhead is noise, far below the 8 MiB frame limit.
     public static let defaultChunkSize = 1 << 20
 
+    /// Upper bound of what a chunk frame adds to the chunk: envelope fields (call id, end_stream, payload
+    /// key and length) and the RegisterModelRequest key and length.
+    static let chunkFrameOverhead = 64
+
     /// Uploads the model file at `path` as a new version of `header.name` and returns that version.
     ///
     /// The file is streamed: a header frame, then chunks of `chunkSize` bytes, the last one marked
@@ -17,7 +21,13 @@ extension MaaSClient {
         timeout: Duration? = nil, progress: @Sendable (UInt64) -> Void = { _ in }
     ) async throws(RPCError) -> ModelVersion {
         try ModelName.validate(header.name)
-        guard chunkSize > 0 else { throw RPCError(.invalidArgument, "chunk size must be positive, not \(chunkSize)") }
+        // A chunk frame carries the chunk plus a few dozen bytes of framing; refusing a chunk size that cannot
+        // fit here keeps the server from being left with a header and no chunks.
+        guard chunkSize > 0, chunkSize <= configuration.maxFrameSize - Self.chunkFrameOverhead else {
+            throw RPCError(
+                .invalidArgument,
+                "chunk size \(chunkSize) must be between 1 and \(configuration.maxFrameSize - Self.chunkFrameOverhead) bytes to fit the frame size limit")
+        }
         let file: LocalFile
         do {
             file = try LocalFile.openForReading(path)

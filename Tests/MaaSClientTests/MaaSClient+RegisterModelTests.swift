@@ -112,6 +112,7 @@ struct RegisterModelTests {
             ("ok", "/nonexistent/model.onnx", 1024, "No such file"),
             ("ok", "/tmp", 1024, "not a regular file"),
             ("ok", "/dev/null", 0, "chunk size"),
+            ("ok", "/dev/null", 8 << 20, "fit the frame size limit"),
         ])
     func refusesBadArguments(name: String, path: String, chunkSize: Int, mention: String) async throws {
         let server = try FakeServer { connection in
