@@ -1,6 +1,10 @@
 import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns NIO's connection errors into the short reason a person needs ("connection refused"), instead of
 /// NIO's descriptions that name internal functions and file descriptors.
 enum ConnectFailure {

@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-frame-size"), help: ArgumentHelp("Largest frame accepted, in bytes.", valueName: "bytes"))
     var maxFrameSize = ServerConfiguration().maxFrameSize
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "How much the server logs to stderr.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
