@@ -1,15 +1,16 @@
-/// Rewrites a freshly lowered plan: fuses bias Adds and activations into the dense and conv ops before
-/// them, drops everything no graph output depends on, and renumbers what is left.
+/// Rewrites a freshly lowered plan: fuses bias Adds, BatchNormalizations and activations into the dense and
+/// conv ops before them, drops everything no graph output depends on, and renumbers what is left.
 package enum PlanOptimizer {
     package static func optimize(_ plan: inout Plan, constants: inout [ConstantTensor]) {
         fuseDenseBias(&plan, constants: &constants)
+        foldBatchNorms(&plan, constants: &constants)
         fuseActivations(&plan)
         removeDeadOps(&plan)
         compact(&plan, constants: &constants)
     }
 
     /// How many readers each tensor has: op inputs, graph outputs, and aliases (whose readers are hidden).
-    private static func useCounts(_ plan: Plan) -> [Int] {
+    static func useCounts(_ plan: Plan) -> [Int] {
         var uses = [Int](repeating: 0, count: plan.tensors.count)
         for op in plan.ops { for case let input? in op.inputs { uses[input] += 1 } }
         for output in plan.outputs { uses[output.tensor] += 1 }
@@ -18,7 +19,7 @@ package enum PlanOptimizer {
     }
 
     /// The op index writing each tensor.
-    private static func producers(_ plan: Plan) -> [Int: Int] {
+    static func producers(_ plan: Plan) -> [Int: Int] {
         var producer: [Int: Int] = [:]
         for (index, op) in plan.ops.enumerated() { for case let output? in op.outputs { producer[output] = index } }
         return producer

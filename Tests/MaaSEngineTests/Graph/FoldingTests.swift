@@ -20,6 +20,12 @@ struct FoldingTests {
         #expect(compiled.opNames == ["ConstantOfShape", "GRU", "Transpose", "Dense", "Gather", "Dense", "LogSoftmax"])
     }
 
+    @Test("the 1-D CNN front-end folds its BatchNormalization and Relu into the Conv")
+    func cnnPlumbing() throws {
+        let compiled = try fixture("cnn_gru")
+        #expect(compiled.opNames == ["Conv", "MaxPool", "Transpose", "GRU", "Dense", "Softmax"])
+    }
+
     @Test("a subgraph of constants is evaluated at compile time with the run-time kernels")
     func constantSubgraph() throws {
         var builder = OnnxModelBuilder()

@@ -79,6 +79,28 @@ struct FusionTests {
         #expect(y?.floats == [0, 1, 0])
     }
 
+    @Test("Conv → BatchNormalization → Relu becomes one conv op with folded weights")
+    func convBatchNorm() throws {
+        var builder = OnnxModelBuilder()
+        builder.input("x", [-1, 1, -1])
+        builder.initializer("W", [1, -1, 2, 1], [2, 1, 2])
+        builder.initializer("b", [0.5, -0.5], [2])
+        builder.initializer("scale", [2, 1], [2])
+        builder.initializer("shift", [0, 1], [2])
+        builder.initializer("mean", [1, 0], [2])
+        builder.initializer("var", [3, 0], [2])
+        builder.node("Conv", ["x", "W", "b"], ["c"])
+        builder.node("BatchNormalization", ["c", "scale", "shift", "mean", "var"], ["n"], [Attribute.float("epsilon", 1)])
+        builder.node("Relu", ["n"], ["y"])
+        builder.output("y")
+        let compiled = try builder.compile()
+        #expect(compiled.opNames == ["Conv"])
+        let y = try LoadedModel.load(bytes: compiled.serialized()).run(["x": HostTensor(shape: [1, 1, 3], floats: [1, 3, 2])])["y"]!
+        // Channel 0: conv = x0 - x1 + 0.5 → (conv - 1)·2/√4 + 0; channel 1: conv = 2·x0 + x1 - 0.5 → conv·1/√1 + 1.
+        let expected: [Float] = [max(0, (1 - 3 + 0.5 - 1)), max(0, (3 - 2 + 0.5 - 1)), 2 + 3 - 0.5 + 1, 6 + 2 - 0.5 + 1]
+        #expect(maxAbsDifference(y.floats!, expected) < 1e-6)
+    }
+
     @Test("ops no output depends on are removed, and unused recurrent outputs are not computed")
     func deadCode() throws {
         var builder = OnnxModelBuilder()
