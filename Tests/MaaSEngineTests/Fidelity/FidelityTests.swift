@@ -39,4 +39,19 @@ struct FidelityTests {
         let difference = try RuntimeFixtures.maxDifference(model, fixture)
         #expect(difference <= Self.tolerance, "\(fixture.name): max difference \(difference)")
     }
+
+    @Test("batched runs, tf2onnx-shaped opset-11 graphs and int32 sequence_lens match ONNX Runtime",
+          arguments: RuntimeFixtures.cases(kind: "core"))
+    func core(_ fixture: RuntimeFixtures.Case) throws {
+        let compiled = try ModelCompiler.compile(onnx: try RuntimeFixtures.modelBytes(fixture))
+        let model = try LoadedModel.load(bytes: compiled.serialized())
+        let difference = try RuntimeFixtures.maxDifference(model, fixture)
+        #expect(difference <= Self.tolerance, "\(fixture.name): max difference \(difference)")
+    }
+
+    @Test("the core fixtures are present")
+    func corePresent() {
+        #expect(RuntimeFixtures.cases(kind: "core").map(\.name) == ["batched_speech", "tf2onnx_conv_lstm", "gru_sequence_lens"])
+        #expect(RuntimeFixtures.cases(kind: "models").count >= 8)
+    }
 }

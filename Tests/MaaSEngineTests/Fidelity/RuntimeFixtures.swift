@@ -18,9 +18,10 @@ enum RuntimeFixtures {
 
     static let root: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
 
-    /// Every case of `kind` ("ops" or "models") listed in manifest.json.
+    /// Every case of `kind` listed in manifest.json ("ops", "models") or core/manifest.json ("core").
     static func cases(kind: String) -> [Case] {
-        guard let data = try? Data(contentsOf: root.appendingPathComponent("manifest.json")),
+        let manifest = kind == "core" ? "core/manifest.json" : "manifest.json"
+        guard let data = try? Data(contentsOf: root.appendingPathComponent(manifest)),
             let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let cases = json["cases"] as? [[String: Any]]
         else { return [] }

@@ -3,8 +3,8 @@ import MaaSEngine
 
 @Suite("constant folding and shape plumbing")
 struct FoldingTests {
-    func fixture(_ name: String) throws -> CompiledModel {
-        let fixture = try #require(RuntimeFixtures.cases(kind: "models").first { $0.name == name })
+    func fixture(_ name: String, kind: String = "models") throws -> CompiledModel {
+        let fixture = try #require(RuntimeFixtures.cases(kind: kind).first { $0.name == name })
         return try ModelCompiler.compile(onnx: try RuntimeFixtures.modelBytes(fixture))
     }
 
@@ -24,6 +24,20 @@ struct FoldingTests {
     func cnnPlumbing() throws {
         let compiled = try fixture("cnn_gru")
         #expect(compiled.opNames == ["Conv", "MaxPool", "Transpose", "GRU", "Dense", "Softmax"])
+    }
+
+    @Test("the tf2onnx graph's int32 shape arithmetic folds away; SAME padding and ceil mode stay dynamic")
+    func tf2onnxPlumbing() throws {
+        let compiled = try fixture("tf2onnx_conv_lstm", kind: "core")
+        #expect(compiled.opNames == [
+            "Transpose", "Conv", "MaxPool", "Transpose", "ConstantOfShape", "LSTM", "Transpose", "ReduceMean", "Dense",
+            "LogSoftmax",
+        ])
+        guard case .conv(let window, _, .relu) = compiled.plan.ops[1].kind else {
+            Issue.record("expected a conv with a fused Relu, got \(compiled.plan.ops[1].kind)")
+            return
+        }
+        #expect(window.autoPad == .sameUpper)
     }
 
     @Test("a subgraph of constants is evaluated at compile time with the run-time kernels")
