@@ -1,19 +1,3 @@
-/// A node operand: the ONNX value name (the key for caching its plan tensor) and what is known about it.
-package struct Operand: Sendable {
-    package var name: String
-    package var value: SymbolicValue
-
-    package init(_ name: String, _ value: SymbolicValue) {
-        self.name = name
-        self.value = value
-    }
-
-    package var type: DataType { value.type }
-    package var shape: [DimRef] { value.shape }
-    package var rank: Int { value.shape.count }
-    package var constant: ConstantTensor? { value.constant }
-}
-
 extension GraphCompiler {
     /// Folded results larger than this stay run-time ops, so an Expand of a constant cannot bloat the plan.
     static let maxFoldedElements = 1 << 20

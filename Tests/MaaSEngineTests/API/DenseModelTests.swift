@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import MaaSEngine
 
@@ -9,7 +10,7 @@ struct DenseModelTests {
         for row in 0..<batch {
             var h = (0..<3).map { j in max(0, (0..<4).reduce(b[j]) { $0 + x[row * 4 + $1] * w[$1 * 3 + j] }) }
             let m = h.max()!
-            h = h.map { Float(Foundation_exp(Double($0 - m))) }
+            h = h.map { expf($0 - m) }
             let s = h.reduce(0, +)
             result += h.map { $0 / s }
         }
@@ -40,5 +41,3 @@ struct DenseModelTests {
     }
 }
 
-import Glibc
-func Foundation_exp(_ x: Double) -> Double { Glibc.exp(x) }
