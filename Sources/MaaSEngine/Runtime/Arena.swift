@@ -2,7 +2,7 @@ import Glibc
 
 /// The memory one run works in: evaluated dims, concrete shapes, and one buffer holding every intermediate
 /// tensor and scratch block, laid out by lifetime. A loaded model keeps a few arenas and hands each run its
-/// own, so concurrent runs never share one; a run whose input shapes match the previous run's reuses its layout.
+/// own, so concurrent runs never share one; a run whose dims match the previous run's reuses its layout.
 package final class Arena: OpContext, @unchecked Sendable {
     // @unchecked: an arena is used by one run at a time (the pool hands it out exclusively).
     /// No run may need more than this; a hostile or absurd input shape gets an error, not an allocation.
@@ -16,6 +16,7 @@ package final class Arena: OpContext, @unchecked Sendable {
     private var scratchOffsets: [Int]
     private var buffer: UnsafeMutableRawPointer? = nil
     private var capacity = 0
+    /// The evaluated dims the current layout was made for.
     private var layoutKey: [Int]? = nil
     package private(set) var scratch: UnsafeMutableRawPointer? = nil
 
@@ -65,7 +66,9 @@ package final class Arena: OpContext, @unchecked Sendable {
             into: dimValues, inputDim: { input, axis in hostInputs[input].shape[axis] },
             inputValue: { input, index in Int(clamping: hostInputs[input].int64s?[index] ?? 0) })
         try computeShapes(hostInputs)
-        let key = hostInputs.flatMap(\.shape)
+        // Every shape and scratch size follows from the evaluated dims (input shapes, and the values of inputs
+        // that feed shapes), so equal dims mean the previous layout still fits.
+        let key = Array(dimValues[..<plan.dims.count])
         if key != layoutKey {
             try layOut()
             layoutKey = key

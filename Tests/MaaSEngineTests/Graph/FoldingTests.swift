@@ -105,6 +105,10 @@ struct FoldingTests {
         let y = try model.run(["shape": HostTensor(shape: [2], int64s: [2, 3])])["y"]
         #expect(y?.shape == [2, 3])
         #expect(y?.floats == .init(repeating: 2.5, count: 6))
+        // Same input shape, other values: the arena must lay out again, not reuse the smaller layout.
+        let bigger = try model.run(["shape": HostTensor(shape: [2], int64s: [40, 50])])["y"]
+        #expect(bigger?.shape == [40, 50])
+        #expect(bigger?.floats == .init(repeating: 2.5, count: 2000))
         let error = #expect(throws: EngineError.self) { try model.run(["shape": HostTensor(shape: [2], int64s: [2, -3])]) }
         #expect(error?.kind == .invalidInput)
     }
