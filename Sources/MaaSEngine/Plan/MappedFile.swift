@@ -2,7 +2,8 @@ import Glibc
 
 /// Read-only bytes of a plan: a private read-only mapping of a file (so the weights are paged in on use and
 /// shared through the page cache, never copied), or an aligned heap copy for plans that never touched disk.
-/// Exactly one owner unmaps or frees them.
+/// Exactly one owner unmaps or frees them. A mapped file must not shrink while mapped (reading a page past the
+/// new end raises SIGBUS); registry versions are written once and never modified, which is what makes mapping safe.
 package final class MappedFile: @unchecked Sendable {
     // @unchecked: the bytes are immutable after init and released only in deinit.
     package let base: UnsafeRawPointer

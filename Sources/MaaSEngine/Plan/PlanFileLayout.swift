@@ -13,6 +13,10 @@
 /// The header is a protobuf `PlanHeader` message (see `PlanHeaderCodec`); the weight section holds every
 /// constant tensor, each at a 64-byte aligned offset, little-endian float32 or int64. The file is mapped, so
 /// the weights are used in place.
+///
+/// Recurrent and BatchNormalization weights are stored as the kernels' `pack…` functions lay them out, so a
+/// change to one of those layouts is a change of this file format: bump `formatVersion` with it (old files are
+/// then refused with a clear message instead of being run with misread weights).
 package enum PlanFileLayout {
     package static let magic: [UInt8] = Array("MAASPLAN".utf8)
     package static let formatVersion: UInt32 = 1
