@@ -112,7 +112,7 @@ package struct DimProgramBuilder: Sendable {
     package mutating func floorDiv(_ a: DimRef, _ b: DimRef, site text: String) throws(EngineError) -> DimRef {
         if let y = constantValue(b) {
             guard y > 0 else { throw EngineError.invalidModel("\(text): division by \(y)") }
-            if let x = constantValue(a) { return constant(Int((Double(x) / Double(y)).rounded(.down))) }
+            if let x = constantValue(a) { return constant(x / y - (x % y != 0 && x < 0 ? 1 : 0)) }
             if y == 1 { return a }
         }
         return emit(.floorDiv(a.index, b.index, site: site(text)))
@@ -121,7 +121,7 @@ package struct DimProgramBuilder: Sendable {
     package mutating func ceilDiv(_ a: DimRef, _ b: DimRef, site text: String) throws(EngineError) -> DimRef {
         if let y = constantValue(b) {
             guard y > 0 else { throw EngineError.invalidModel("\(text): division by \(y)") }
-            if let x = constantValue(a) { return constant(Int((Double(x) / Double(y)).rounded(.up))) }
+            if let x = constantValue(a) { return constant(x / y + (x % y != 0 && x > 0 ? 1 : 0)) }
             if y == 1 { return a }
         }
         return emit(.ceilDiv(a.index, b.index, site: site(text)))

@@ -1,5 +1,8 @@
 /// Conv, MaxPool, AveragePool, GlobalAveragePool and BatchNormalization on [N, C, (H,) W] tensors.
 extension GraphCompiler {
+    /// Window attributes beyond this are not a real model; refusing them keeps the size arithmetic far from overflow.
+    static let maxWindowAttribute = 1 << 20
+
     /// Resolved window attributes plus the output's spatial dims.
     private struct Window {
         var parameters: WindowParameters
@@ -14,7 +17,8 @@ extension GraphCompiler {
         let dilations = try context.ints("dilations") ?? [Int](repeating: 1, count: spatial)
         var pads = try context.ints("pads") ?? [Int](repeating: 0, count: 2 * spatial)
         guard strides.count == spatial, dilations.count == spatial, pads.count == 2 * spatial,
-            (strides + dilations + kernel).allSatisfy({ $0 >= 1 }), pads.allSatisfy({ $0 >= 0 })
+            (strides + dilations + kernel).allSatisfy({ $0 >= 1 && $0 < Self.maxWindowAttribute }),
+            pads.allSatisfy({ $0 >= 0 && $0 < Self.maxWindowAttribute })
         else { throw context.invalid("strides \(strides), dilations \(dilations), pads \(pads) do not fit kernel \(kernel)") }
         let inputDims = Array(input.shape[2...])
         var mode = WindowParameters.AutoPad.explicit
@@ -25,7 +29,7 @@ extension GraphCompiler {
         case "SAME_UPPER", "SAME_LOWER":
             let upper = autoPad == "SAME_UPPER"
             pads = [Int](repeating: 0, count: 2 * spatial)
-            if let sizes = builder.dims.constantValues(inputDims) {
+            if let sizes = builder.dims.constantValues(inputDims), sizes.allSatisfy({ $0 < 1 << 40 }) {
                 for axis in 0..<spatial {
                     (pads[axis], pads[axis + spatial]) = WindowParameters.samePads(
                         input: sizes[axis], kernel: kernel[axis], stride: strides[axis], dilation: dilations[axis],

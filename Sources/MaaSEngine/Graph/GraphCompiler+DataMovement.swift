@@ -125,7 +125,7 @@ extension GraphCompiler {
             define(context, 0, try emit(fill, context, inputs: [], output: (x.type, shape)))
             return
         }
-        if !x.type.isFloat, x.rank <= 1, isSymbolic(x), let elements = dimValues(x), let count = builder.dims.constantValues(shape)?.reduce(1, *),
+        if !x.type.isFloat, x.rank <= 1, isSymbolic(x), let elements = dimValues(x), let values = builder.dims.constantValues(shape), let count = ElementCount.of(values), count <= 4096,
             shape.count == 1
         {
             define(context, 0, dimsValue(type: x.type, shape: shape, refs: (0..<count).map { elements[elements.count == 1 ? 0 : $0] }))

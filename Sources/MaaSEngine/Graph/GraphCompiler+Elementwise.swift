@@ -7,7 +7,7 @@ extension GraphCompiler {
         guard a.type != .bool else { throw context.unsupported("arithmetic on bool tensors is not supported") }
         let shape = try broadcastShape(a.shape, b.shape, site: "\(context.name): broadcasting")
         if !a.type.isFloat, a.rank <= 1, b.rank <= 1, isSymbolic(a) || isSymbolic(b),
-            let x = dimValues(a), let y = dimValues(b), let count = builder.dims.constantValues(shape)?.reduce(1, *)
+            let x = dimValues(a), let y = dimValues(b), let values = builder.dims.constantValues(shape), let count = ElementCount.of(values), count <= 4096
         {
             // Shape arithmetic (e.g. batch × time for a Reshape target): stays in the dim program.
             var refs: [DimRef] = []

@@ -166,7 +166,7 @@ extension GraphCompiler {
                 shapes.append(nil)
                 continue
             }
-            guard let shape = builder.dims.constantValues(output.1), shape.reduce(1, *) <= Self.maxFoldedElements else {
+            guard let shape = builder.dims.constantValues(output.1), let count = ElementCount.of(shape), count <= Self.maxFoldedElements else {
                 return nil
             }
             shapes.append(shape)

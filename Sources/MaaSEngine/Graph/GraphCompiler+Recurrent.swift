@@ -40,7 +40,7 @@ extension GraphCompiler {
         }
         let inputSize = w.shape[2]
         _ = try builder.dims.equal(x.shape[2], builder.dims.constant(inputSize), site: "\(context.name): input size of X")
-        guard hidden > 0, r.shape == [directions, gates * hidden, hidden] else {
+        guard hidden > 0, hidden < 1 << 24, r.shape == [directions, gates * hidden, hidden] else {
             throw context.invalid("R has shape \(r.shape), expected [\(directions), \(gates * hidden), \(hidden)]")
         }
         var parameters = RecurrentParameters(

@@ -98,7 +98,8 @@ package struct GraphCompiler {
             for (axis, dim) in declared.enumerated() {
                 switch dim {
                 case .value(let value):
-                    guard value > 0, let size = Int(exactly: value) else {
+                    // Far beyond any tensor that fits in memory; refusing it keeps shape arithmetic from overflowing.
+                    guard value > 0, value < 1 << 40, let size = Int(exactly: value) else {
                         throw EngineError.invalidModel("graph input '\(info.name)' has dimension \(value) at axis \(axis)")
                     }
                     shape.append(builder.dims.constant(size))
@@ -112,7 +113,7 @@ package struct GraphCompiler {
                 }
             }
             let tensor = builder.addTensor(name: info.name, type: type, shape: shape, storage: .input(index))
-            if type == .int64, let count = builder.dims.constantValues(shape)?.reduce(1, *), count <= 64 {
+            if type == .int64, let values = builder.dims.constantValues(shape), let count = ElementCount.of(values), count <= 64 {
                 inputValues[tensor] = (0..<count).map { builder.dims.inputValue(index, index: $0) }
             }
             values[info.name] = SymbolicValue(type: type, shape: shape, content: .tensor(tensor))

@@ -36,7 +36,7 @@ package enum PlanValidator {
             case .inputValue(let input, let element):
                 guard plan.inputs.indices.contains(input), plan.inputs[input].signature.elementType == .int64,
                     plan.inputs[input].signature.shape.allSatisfy({ $0 > 0 }), element >= 0,
-                    element < plan.inputs[input].signature.shape.reduce(1, *)
+                    element < ElementCount.of(plan.inputs[input].signature.shape) ?? 0
                 else { throw fail("dim instruction \(index) reads a missing input value") }
             case .sliceStart(_, _, let step), .sliceCount(_, _, _, let step):
                 guard step != 0 else { throw fail("dim instruction \(index) has slice step 0") }

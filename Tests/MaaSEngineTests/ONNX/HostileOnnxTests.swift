@@ -78,6 +78,57 @@ struct HostileOnnxTests {
         return bytes
     }
 
+    @Test("absurd attribute and dimension values are refused or fail at run time, never overflow", arguments: [
+        "hidden_size", "strides", "pads", "input dimension", "reshape target", "expand target", "constant of shape",
+        "slice step", "gather index", "unsqueeze axes",
+    ])
+    func absurdValues(_ what: String) throws {
+        let huge = Int64.max / 3
+        var builder = OnnxModelBuilder()
+        builder.input("x", what == "input dimension" ? [Int(huge), 2, 4] : [-1, 2, 4])
+        switch what {
+        case "hidden_size":
+            builder.initializer("W", pseudoRandom(12 * 4), [1, 12, 4])
+            builder.initializer("R", pseudoRandom(12 * 3), [1, 12, 3])
+            builder.node("GRU", ["x", "W", "R"], ["y"], [Attribute.int("hidden_size", Int(huge))])
+        case "strides", "pads":
+            builder.initializer("W", pseudoRandom(8), [1, 2, 4])
+            let attribute = what == "strides" ? Attribute.ints("strides", [Int(huge)]) : Attribute.ints("pads", [Int(huge), Int(huge)])
+            builder.node("Conv", ["x", "W"], ["y"], [attribute])
+        case "input dimension":
+            builder.node("Relu", ["x"], ["y"])
+        case "reshape target":
+            builder.initializer("shape", ints: [huge, huge, -1], [3])
+            builder.node("Reshape", ["x", "shape"], ["y"])
+        case "expand target":
+            builder.initializer("shape", ints: [huge, huge, 2, 4], [4])
+            builder.node("Expand", ["x", "shape"], ["y"])
+        case "constant of shape":
+            builder.initializer("shape", ints: [huge, huge], [2])
+            builder.node("ConstantOfShape", ["shape"], ["c"])
+            builder.node("Add", ["x", "c"], ["y"])
+        case "slice step":
+            builder.initializer("s", ints: [Int64.min], [1])
+            builder.initializer("e", ints: [Int64.max], [1])
+            builder.initializer("a", ints: [2], [1])
+            builder.initializer("st", ints: [Int64.min], [1])
+            builder.node("Slice", ["x", "s", "e", "a", "st"], ["y"])
+        case "gather index":
+            builder.initializer("i", ints: [Int64.min], [])
+            builder.node("Gather", ["x", "i"], ["y"], [Attribute.int("axis", 1)])
+        default:
+            builder.initializer("axes", ints: [huge], [1])
+            builder.node("Unsqueeze", ["x", "axes"], ["y"])
+        }
+        builder.output("y")
+        do {
+            let model = try builder.load()
+            _ = try model.run(["x": HostTensor(shape: [1, 2, 4], floats: pseudoRandom(8))])
+        } catch let error as EngineError {
+            #expect(error.kind != .internalError, "\(what): \(error)")
+        }
+    }
+
     @Test("every truncation of a valid model is rejected without a crash")
     func truncations() {
         let bytes = Self.valid
