@@ -55,6 +55,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
+        BLASEnvironment.selectCoreTypeOrReexec()
         try await CLIError.reporting {
             let points = try BenchConfig.parseList(configs)
             EngineThreads.setBLASThreads(threads)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import MaaSProtocol
+import MaaSEngine
 import MaaSServer
 
 #if canImport(Glibc)
@@ -44,6 +45,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        BLASEnvironment.selectCoreTypeOrReexec()
         try await CLIError.reporting {
             let level = logLevel
             LoggingSystem.bootstrap { label in
@@ -52,6 +54,7 @@ struct Serve: AsyncParsableCommand {
                 return handler
             }
             let logger = Logger(label: "maas")
+            logger.info("OpenBLAS kernels selected", metadata: ["blas.core": "\(BLASCoreSelection.activeCoreName)"])
             var configuration = ServerConfiguration(host: address.host, port: address.port, dataDirectory: dataDirectory)
             if let workers { configuration.inferenceWorkers = workers }
             configuration.inferenceQueueDepth = queueDepth
