@@ -30,7 +30,9 @@ package enum SliceOp {
         for axis in stride(from: rank - 2, through: 0, by: -1) { inStrides[axis] = inStrides[axis + 1] * inShape[axis + 1] }
         var offset = 0
         for axis in 0..<rank { offset += first[axis] * inStrides[axis] }
-        let strides = (0..<rank).map { inStrides[$0] * step[$0] }
+        // Wrapping is harmless: a step so large that this overflows leaves one element on its axis (checked
+        // above), so that stride is never used.
+        let strides = (0..<rank).map { inStrides[$0] &* step[$0] }
         if context.type(y).storageSize == 4 {
             TransposeOp.copy(context.bytes(x).assumingMemoryBound(to: UInt32.self) + offset,
                              context.bytes(y).assumingMemoryBound(to: UInt32.self), outShape, strides)
