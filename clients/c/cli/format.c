@@ -19,105 +19,176 @@ static void *must(void *p)
 
 /* ---------------------------------------------------------------- numbers */
 
-void format_float(char out[FORMAT_NUMBER_MAX], float value)
+void format_value(char out[FORMAT_NUMBER_MAX], float value)
+{
+    snprintf(out, FORMAT_NUMBER_MAX, "%.4g", (double)value);
+}
+
+/* Does mantissa * 10^exponent read back (strtof, round to nearest) as exactly `value`? */
+static int reads_back(uint64_t mantissa, int exponent, float value)
+{
+    char decimal[48];
+    snprintf(decimal, sizeof decimal, "%llue%d", (unsigned long long)mantissa, exponent);
+    float back = strtof(decimal, NULL);
+    return memcmp(&back, &value, sizeof value) == 0;
+}
+
+/*
+ * The shortest decimal that reads back as `value` (finite, > 0), and among those the closest, as Swift's
+ * Float.description chooses: *mantissa has *digits digits and value ~ mantissa * 10^(*exponent).
+ */
+static void shortest_decimal(float value, uint64_t *mantissa, int *digits, int *exponent)
+{
+    for (int p = 1; p <= 9; p++) {
+        char sci[48];
+        snprintf(sci, sizeof sci, "%.*e", p - 1, (double)value);
+        uint64_t m = 0;
+        const char *c = sci;
+        for (; *c != 'e'; c++)
+            if (*c != '.')
+                m = m * 10 + (uint64_t)(*c - '0');
+        int e = atoi(c + 1) - (p - 1); /* value ~ m * 10^e */
+        if (reads_back(m, e, value)) {
+            *mantissa = m, *digits = p, *exponent = e;
+            return;
+        }
+        /* Next to a power of two the interval of decimals that read back is lopsided: the correctly rounded
+         * p-digit decimal can fall outside it while its neighbour on the wider side is inside. */
+        uint64_t low = 1;
+        for (int i = 1; i < p; i++)
+            low *= 10;
+        uint64_t neighbours[2] = {m + 1, m - 1};
+        for (int i = 0; i < 2; i++) {
+            uint64_t n = neighbours[i];
+            int ne = e;
+            if (n == low * 10) { /* 99..9 + 1 carries into a new digit */
+                n = low;
+                ne = e + 1;
+            }
+            if (n < low) /* 10..0 - 1 has p-1 digits: tried when p-1 digits were */
+                continue;
+            if (reads_back(n, ne, value)) {
+                *mantissa = n, *digits = p, *exponent = ne;
+                return;
+            }
+        }
+    }
+    /* Unreachable for a finite float (9 digits always read back); keep the 9-digit rounding. */
+    char sci[48];
+    snprintf(sci, sizeof sci, "%.8e", (double)value);
+    uint64_t m = 0;
+    const char *c = sci;
+    for (; *c != 'e'; c++)
+        if (*c != '.')
+            m = m * 10 + (uint64_t)(*c - '0');
+    *mantissa = m, *digits = 9, *exponent = atoi(c + 1) - 8;
+}
+
+void format_json_float(char out[FORMAT_NUMBER_MAX], float value)
 {
     if (isnan(value)) {
-        strcpy(out, "nan");
+        strcpy(out, "\"nan\"");
         return;
     }
     if (isinf(value)) {
-        strcpy(out, value < 0 ? "-inf" : "inf");
+        strcpy(out, value < 0 ? "\"-inf\"" : "\"inf\"");
         return;
     }
-    /* Shortest significant digits that survive a round trip (at most 9 for float32). */
-    char sci[FORMAT_NUMBER_MAX];
-    int digits = 1;
-    for (; digits <= 9; digits++) {
-        snprintf(sci, sizeof sci, "%.*e", digits - 1, (double)value);
-        float back = strtof(sci, NULL);
-        if (memcmp(&back, &value, sizeof value) == 0)
-            break;
-    }
-    if (digits > 9)
-        digits = 9; /* unreachable for finite floats; keeps sci as printed with 9 digits */
-
-    /* sci is [-]D[.DDD]e(+|-)XX: split into the digit string and the decimal exponent. */
-    const char *p = sci;
-    int negative = *p == '-';
-    if (negative)
-        p++;
-    char mantissa[16];
-    size_t n = 0;
-    for (; *p != 'e' && *p != '\0'; p++)
-        if (*p != '.' && n < sizeof mantissa - 1)
-            mantissa[n++] = *p;
-    mantissa[n] = '\0';
-    int exponent = *p == 'e' ? atoi(p + 1) : 0;
-
     char *o = out;
-    if (negative)
+    if (signbit(value)) {
         *o++ = '-';
-    if (exponent >= -4 && exponent < 16) {
-        if (exponent >= 0) {
-            for (int i = 0; i <= exponent; i++)
-                *o++ = (size_t)i < n ? mantissa[i] : '0';
-            if (n > (size_t)exponent + 1) {
-                *o++ = '.';
-                for (size_t i = (size_t)exponent + 1; i < n; i++)
-                    *o++ = mantissa[i];
-            }
-        } else {
-            *o++ = '0';
-            *o++ = '.';
-            for (int i = 0; i < -exponent - 1; i++)
-                *o++ = '0';
-            for (size_t i = 0; i < n; i++)
-                *o++ = mantissa[i];
-        }
-        *o = '\0';
-    } else {
-        *o++ = mantissa[0];
-        if (n > 1) {
-            *o++ = '.';
-            for (size_t i = 1; i < n; i++)
-                *o++ = mantissa[i];
-        }
-        snprintf(o, FORMAT_NUMBER_MAX - (size_t)(o - out), "e%c%02d", exponent < 0 ? '-' : '+', abs(exponent));
+        value = -value;
     }
+    if (value == 0) {
+        strcpy(o, "0");
+        return;
+    }
+    uint64_t mantissa;
+    int digits, exponent;
+    shortest_decimal(value, &mantissa, &digits, &exponent);
+    char d[24];
+    snprintf(d, sizeof d, "%llu", (unsigned long long)mantissa);
+    while (digits > 1 && d[digits - 1] == '0') { /* a carried neighbour can end in 0 */
+        d[--digits] = '\0';
+        exponent++;
+    }
+    int point = digits + exponent; /* value = 0.d * 10^point */
+    if (point < -3 || value > 16777216.0f) {
+        /* Swift's exponent form: d[.ddd]e±XX, at least two exponent digits. */
+        int e10 = point - 1;
+        *o++ = d[0];
+        if (digits > 1) {
+            *o++ = '.';
+            memcpy(o, d + 1, (size_t)digits - 1);
+            o += digits - 1;
+        }
+        snprintf(o, FORMAT_NUMBER_MAX - (size_t)(o - out), "e%c%02d", e10 < 0 ? '-' : '+', e10 < 0 ? -e10 : e10);
+        return;
+    }
+    if (point <= 0) {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -point; i++)
+            *o++ = '0';
+        memcpy(o, d, (size_t)digits);
+        o += digits;
+    } else {
+        for (int i = 0; i < point; i++)
+            *o++ = i < digits ? d[i] : '0';
+        if (digits > point) { /* Swift writes "100.0"; JSONEncoder drops the ".0" */
+            *o++ = '.';
+            memcpy(o, d + point, (size_t)(digits - point));
+            o += digits - point;
+        }
+    }
+    *o = '\0';
 }
 
 void format_size(char out[FORMAT_NUMBER_MAX], uint64_t bytes)
 {
-    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
-    if (bytes < 1024) {
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = (double)bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit == 0) {
         snprintf(out, FORMAT_NUMBER_MAX, "%llu B", (unsigned long long)bytes);
         return;
     }
-    int unit = 0;
-    uint64_t size = 1024;
-    while (unit < 3 && bytes / 1024 >= size) {
-        size *= 1024;
-        unit++;
-    }
-    uint64_t whole = bytes / size;
-    uint64_t tenths = whole * 10 + ((bytes % size) * 10 + size / 2) / size;
-    snprintf(out, FORMAT_NUMBER_MAX, "%llu.%llu %s", (unsigned long long)(tenths / 10),
-             (unsigned long long)(tenths % 10), units[unit]);
+    long long tenths = (long long)round(value * 10);
+    snprintf(out, FORMAT_NUMBER_MAX, "%lld.%lld %s", tenths / 10, tenths % 10, units[unit]);
+}
+
+static int utc_parts(int64_t unix_ms, struct tm *tm)
+{
+    int64_t seconds = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000; /* floor */
+    time_t t = (time_t)seconds;
+    return gmtime_r(&t, tm) != NULL;
 }
 
 void format_utc(char out[FORMAT_NUMBER_MAX], int64_t unix_ms)
 {
-    int64_t seconds = unix_ms / 1000;
-    if (unix_ms % 1000 < 0)
-        seconds -= 1; /* floor, not truncation, before 1970 */
-    time_t t = (time_t)seconds;
     struct tm tm;
-    if ((int64_t)t != seconds || gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+    if (!utc_parts(unix_ms, &tm)) {
         strcpy(out, "-");
         return;
     }
     snprintf(out, FORMAT_NUMBER_MAX, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
              tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void format_iso8601(char out[FORMAT_NUMBER_MAX], int64_t unix_ms)
+{
+    struct tm tm;
+    if (!utc_parts(unix_ms, &tm)) {
+        strcpy(out, "-");
+        return;
+    }
+    int millis = (int)((unix_ms % 1000 + 1000) % 1000);
+    snprintf(out, FORMAT_NUMBER_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
 }
 
 void format_dtype(char out[FORMAT_NUMBER_MAX], int dtype)
@@ -145,46 +216,11 @@ static int is_control(unsigned char c)
     return c < 0x20 || c == 0x7F;
 }
 
-void put_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\b': fputs("\\b", out); break;
-        case '\f': fputs("\\f", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (is_control(*p))
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
-
-void put_json_float(FILE *out, float value)
-{
-    if (isnan(value) || isinf(value)) {
-        fputs("null", out);
-        return;
-    }
-    char number[FORMAT_NUMBER_MAX];
-    format_float(number, value);
-    fputs(number, out);
-}
-
 void put_human_string(FILE *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
         fputc(is_control(*p) ? '?' : *p, out);
 }
-
-/* ---------------------------------------------------------------- text */
 
 static void text_reserve(text *t, size_t extra)
 {
@@ -220,20 +256,125 @@ void text_appendf(text *t, const char *format, ...)
     t->length += (size_t)n;
 }
 
-void text_append_sanitized(text *t, const char *s)
-{
-    size_t start = t->length;
-    text_append(t, s);
-    for (size_t i = start; i < t->length; i++)
-        if (is_control((unsigned char)t->chars[i]))
-            t->chars[i] = '?';
-}
-
 void text_free(text *t)
 {
     free(t->chars);
     t->chars = NULL;
     t->length = t->capacity = 0;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+void json_init(json_writer *w, FILE *out)
+{
+    w->out = out;
+    w->depth = 0;
+    w->after_key = 0;
+    w->count[0] = 0;
+}
+
+static void indent(json_writer *w, int level)
+{
+    for (int i = 0; i < level; i++)
+        fputs("  ", w->out);
+}
+
+/* Every value starts with this: after a key nothing; otherwise the separator and the indent of a new
+ * line in the open container. */
+static void before_value(json_writer *w)
+{
+    if (w->after_key) {
+        w->after_key = 0;
+        return;
+    }
+    if (w->depth == 0)
+        return;
+    fputs(w->count[w->depth] == 0 ? "\n" : ",\n", w->out);
+    indent(w, w->depth);
+    w->count[w->depth]++;
+}
+
+static void put_escaped(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\b': fputs("\\b", out); break;
+        case '\f': fputs("\\f", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+void json_key(json_writer *w, const char *key)
+{
+    before_value(w);
+    put_escaped(w->out, key);
+    fputs(" : ", w->out);
+    w->after_key = 1;
+}
+
+static void begin(json_writer *w, char bracket)
+{
+    before_value(w);
+    fputc(bracket, w->out);
+    if (w->depth + 1 < JSON_MAX_DEPTH)
+        w->depth++;
+    w->count[w->depth] = 0;
+}
+
+static void end(json_writer *w, char bracket)
+{
+    fputs(w->count[w->depth] == 0 ? "\n\n" : "\n", w->out);
+    w->depth--;
+    indent(w, w->depth);
+    fputc(bracket, w->out);
+}
+
+void json_begin_object(json_writer *w) { begin(w, '{'); }
+void json_end_object(json_writer *w) { end(w, '}'); }
+void json_begin_array(json_writer *w) { begin(w, '['); }
+void json_end_array(json_writer *w) { end(w, ']'); }
+
+void json_string(json_writer *w, const char *s)
+{
+    before_value(w);
+    put_escaped(w->out, s);
+}
+
+void json_int(json_writer *w, long long value)
+{
+    before_value(w);
+    fprintf(w->out, "%lld", value);
+}
+
+void json_uint(json_writer *w, unsigned long long value)
+{
+    before_value(w);
+    fprintf(w->out, "%llu", value);
+}
+
+void json_float(json_writer *w, float value)
+{
+    char number[FORMAT_NUMBER_MAX];
+    format_json_float(number, value);
+    before_value(w);
+    fputs(number, w->out);
+}
+
+void json_finish(json_writer *w)
+{
+    fputc('\n', w->out);
 }
 
 /* ---------------------------------------------------------------- tables */
@@ -258,9 +399,12 @@ void table_add_row(table *t, const char *const *cells)
 {
     t->cells = must(realloc(t->cells, (t->rows + 1) * t->columns * sizeof *t->cells));
     for (size_t c = 0; c < t->columns; c++) {
-        text cell = {0};
-        text_append_sanitized(&cell, cells[c] != NULL && cells[c][0] != '\0' ? cells[c] : "-");
-        t->cells[t->rows * t->columns + c] = cell.chars;
+        const char *cell = cells[c] != NULL ? cells[c] : "";
+        char *copy = must(strdup(cell));
+        for (char *p = copy; *p != '\0'; p++)
+            if (is_control((unsigned char)*p))
+                *p = '?';
+        t->cells[t->rows * t->columns + c] = copy;
     }
     t->rows++;
 }
@@ -274,15 +418,22 @@ void table_print(const table *t, FILE *out)
             if (w > widths[c])
                 widths[c] = w;
         }
+    text line = {0};
     for (size_t r = 0; r < t->rows; r++) {
+        line.length = 0;
+        text_append(&line, "");
         for (size_t c = 0; c < t->columns; c++) {
             const char *cell = t->cells[r * t->columns + c];
-            fputs(cell, out);
+            text_append(&line, cell);
             if (c + 1 < t->columns)
-                fprintf(out, "%*s", (int)(widths[c] - display_width(cell) + 2), "");
+                text_appendf(&line, "%*s", (int)(widths[c] - display_width(cell) + 2), "");
         }
+        while (line.length > 0 && line.chars[line.length - 1] == ' ')
+            line.chars[--line.length] = '\0';
+        fputs(line.chars, out);
         fputc('\n', out);
     }
+    text_free(&line);
     free(widths);
 }
 

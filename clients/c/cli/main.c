@@ -1,17 +1,19 @@
 /*
- * maas-c: the command-line face of libmaasclient.
+ * maas-c: the command-line face of libmaasclient, printing what the Swift `maas` CLI prints.
  *
  *   maas-c register NAME FILE [--description D] [--label k=v]... [--sha256 HEX] [--format onnx|maas-plan]
  *   maas-c versions NAME
  *   maas-c predict NAME[:VERSION] --tensor FILE.npy [--input-name NAME]
+ *   maas-c predict NAME[:VERSION] --input NAME=FILE.npy [--input NAME=FILE.npy]...
  *   maas-c predict NAME[:VERSION] FILE.wav
- * Shared: --host H (127.0.0.1), --port P (7070), --timeout-ms N (60000; 0 = none), --json.
- * Exit status: 0 success, 1 the call failed, 2 bad command line.
+ * Shared: --host H (127.0.0.1), --port P (7070), --timeout SECONDS or --timeout-ms N (60 s; 0 = none),
+ * --json. Exit status as the Swift CLI's (see usage_text).
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,28 +25,71 @@
 
 #define DEFAULT_TIMEOUT_MS 60000
 #define MAX_LABELS 256
+#define MAX_INPUTS 64
 #define MAX_POSITIONALS 3
 
+/* Exit statuses: the Swift CLI's table (Sources/maas/Support/ExitStatus.swift), so scripts can use either. */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILURE_ = 1,   /* INTERNAL, UNKNOWN, DATA_LOSS, UNIMPLEMENTED, local failures */
+    EXIT_INVALID = 2,    /* INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE */
+    EXIT_NOT_FOUND = 3,
+    EXIT_CONFLICT = 4,   /* ALREADY_EXISTS, ABORTED */
+    EXIT_EXHAUSTED = 5,  /* RESOURCE_EXHAUSTED */
+    EXIT_DEADLINE = 6,   /* DEADLINE_EXCEEDED, CANCELLED */
+    EXIT_UNAVAILABLE = 7,
+    EXIT_DENIED = 8,     /* PERMISSION_DENIED, UNAUTHENTICATED */
+    EXIT_USAGE = 64,
+    EXIT_BAD_INPUT_FILE = 65, /* a local model or .npy file cannot be read or is malformed */
+};
+
+static int exit_status(maas_code code)
+{
+    switch (code) {
+    case MAAS_OK: return EXIT_OK;
+    case MAAS_ERR_INVALID_ARGUMENT:
+    case MAAS_ERR_FAILED_PRECONDITION:
+    case MAAS_ERR_OUT_OF_RANGE: return EXIT_INVALID;
+    case MAAS_ERR_NOT_FOUND: return EXIT_NOT_FOUND;
+    case MAAS_ERR_ALREADY_EXISTS:
+    case MAAS_ERR_ABORTED: return EXIT_CONFLICT;
+    case MAAS_ERR_RESOURCE_EXHAUSTED: return EXIT_EXHAUSTED;
+    case MAAS_ERR_DEADLINE_EXCEEDED:
+    case MAAS_ERR_CANCELLED: return EXIT_DEADLINE;
+    case MAAS_ERR_UNAVAILABLE: return EXIT_UNAVAILABLE;
+    case MAAS_ERR_PERMISSION_DENIED:
+    case MAAS_ERR_UNAUTHENTICATED: return EXIT_DENIED;
+    default: return EXIT_FAILURE_;
+    }
+}
+
 static const char usage_text[] =
-    "usage: maas-c [--host H] [--port P] [--timeout-ms N] [--json] COMMAND ...\n"
+    "usage: maas-c [--host H] [--port P] [--timeout SECONDS | --timeout-ms N] [--json] COMMAND ...\n"
     "\n"
     "commands:\n"
     "  register NAME FILE [--description D] [--label k=v]... [--sha256 HEX] [--format onnx|maas-plan]\n"
-    "      upload a model file (streamed in 1 MiB chunks) as a new version of NAME\n"
+    "      upload a model file (streamed in 1 MiB chunks) as a new version of NAME; the file is not hashed\n"
+    "      here: pass --sha256 to have the server check it\n"
     "  versions NAME\n"
     "      list the versions of NAME, newest first\n"
     "  predict NAME[:VERSION] --tensor FILE.npy [--input-name NAME]\n"
-    "      run a model on a float32 ('<f4') or int64 ('<i8') .npy array (default: the latest version;\n"
-    "      the input name defaults to the model's only input)\n"
+    "  predict NAME[:VERSION] --input NAME=FILE.npy [--input NAME=FILE.npy]...\n"
+    "      run a model (default: the latest version) on .npy arrays: float32 '<f4' or int64 '<i8'\n"
+    "      ('<f8' and '<i4' are converted); --tensor feeds the model's only input unless --input-name\n"
     "  predict NAME[:VERSION] FILE.wav\n"
     "      run a model on an audio file (not supported until the server accepts audio)\n"
     "\n"
     "options:\n"
     "  --host H          server address (default 127.0.0.1)\n"
     "  --port P          server port (default 7070)\n"
-    "  --timeout-ms N    per-call timeout in milliseconds, also sent to the server (default 60000; 0 = none)\n"
-    "  --json            machine-readable output, one JSON document per line\n"
-    "  -h, --help        show this help\n";
+    "  --timeout S       per-call timeout in seconds, also sent to the server (default 60; 0 = none)\n"
+    "  --timeout-ms N    the same in milliseconds\n"
+    "  --json            machine-readable output\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "exit status: 0 ok, 1 unexpected failure, 2 refused as invalid, 3 not found, 4 conflict,\n"
+    "5 resource exhausted, 6 deadline exceeded, 7 unavailable, 8 denied, 64 bad command line,\n"
+    "65 unreadable or malformed local file\n";
 
 typedef struct command_line {
     const char *host;
@@ -63,6 +108,8 @@ typedef struct command_line {
     int format_given;
     const char *tensor;
     const char *input_name;
+    maas_kv inputs[MAX_INPUTS]; /* --input NAME=FILE.npy; keys are owned copies */
+    size_t n_inputs;
     char problem[256];
 } command_line;
 
@@ -87,25 +134,31 @@ static int parse_int(const char *text, long long min, long long max, long long *
     return 0;
 }
 
-static int add_label(command_line *cl, const char *pair)
+/* KEY=VALUE into pairs[], with the key copied; duplicate or empty keys are refused. */
+static int add_pair(command_line *cl, const char *option, const char *pair, maas_kv *pairs, size_t *n, size_t max)
 {
     const char *eq = strchr(pair, '=');
-    if (eq == NULL || eq == pair)
-        return problem(cl, "--label wants key=value, not \"%.100s\"", pair);
-    if (cl->n_labels == MAX_LABELS)
-        return problem(cl, "more than %s labels", "256");
-    size_t key_length = (size_t)(eq - pair);
-    char *key = strndup(pair, key_length);
+    if (eq == NULL || eq == pair || eq[1] == '\0') {
+        snprintf(cl->problem, sizeof cl->problem, "%s \"%.100s\" must have the form key=value, both parts non-empty",
+                 option, pair);
+        return -1;
+    }
+    if (*n == max) {
+        snprintf(cl->problem, sizeof cl->problem, "more than %zu %s options", max, option);
+        return -1;
+    }
+    char *key = strndup(pair, (size_t)(eq - pair));
     if (key == NULL)
         return problem(cl, "%s", "out of memory");
-    for (size_t i = 0; i < cl->n_labels; i++)
-        if (strcmp(cl->labels[i].key, key) == 0) {
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(pairs[i].key, key) == 0) {
+            snprintf(cl->problem, sizeof cl->problem, "%s names \"%.100s\" more than once", option, key);
             free(key);
-            return problem(cl, "label \"%.100s\" is given twice", pair);
+            return -1;
         }
-    cl->labels[cl->n_labels].key = key;
-    cl->labels[cl->n_labels].value = eq + 1;
-    cl->n_labels++;
+    pairs[*n].key = key;
+    pairs[*n].value = eq + 1;
+    (*n)++;
     return 0;
 }
 
@@ -123,10 +176,18 @@ static int apply_option(command_line *cl, const char *name, const char *value)
         if (parse_int(value, 0, INT_MAX, &n) != 0)
             return problem(cl, "--timeout-ms wants a number of milliseconds (0 = none), not \"%.50s\"", value);
         cl->timeout_ms = (int)n;
+    } else if (strcmp(name, "timeout") == 0) {
+        char *end;
+        double seconds = strtod(value, &end);
+        if (*value == '\0' || *end != '\0' || !(seconds >= 0) || seconds > 86400)
+            return problem(cl, "--timeout wants seconds from 0 to 86400 (0 = none), not \"%.50s\"", value);
+        cl->timeout_ms = (int)ceil(seconds * 1000);
     } else if (strcmp(name, "description") == 0) {
         cl->description = value;
     } else if (strcmp(name, "label") == 0) {
-        return add_label(cl, value);
+        return add_pair(cl, "--label", value, cl->labels, &cl->n_labels, MAX_LABELS);
+    } else if (strcmp(name, "input") == 0) {
+        return add_pair(cl, "--input", value, cl->inputs, &cl->n_inputs, MAX_INPUTS);
     } else if (strcmp(name, "sha256") == 0) {
         cl->sha256 = value;
     } else if (strcmp(name, "format") == 0) {
@@ -196,24 +257,27 @@ static int validate(command_line *cl)
         return problem(cl, "unknown command \"%.100s\" (register, versions, predict)", c);
     if (!is_register && (cl->description || cl->n_labels || cl->sha256 || cl->format_given))
         return problem(cl, "--description, --label, --sha256 and --format are for register, not %s", c);
-    if (!is_predict && (cl->tensor || cl->input_name))
-        return problem(cl, "--tensor and --input-name are for predict, not %s", c);
+    if (!is_predict && (cl->tensor || cl->input_name || cl->n_inputs))
+        return problem(cl, "--tensor, --input-name and --input are for predict, not %s", c);
     if (is_register && cl->n_positionals != 2)
         return problem(cl, "%s", "register wants NAME FILE");
     if (is_versions && cl->n_positionals != 1)
         return problem(cl, "%s", "versions wants NAME");
     if (is_predict) {
-        if (cl->tensor != NULL && cl->n_positionals != 1)
-            return problem(cl, "%s", "predict wants NAME[:VERSION] --tensor FILE.npy, or NAME[:VERSION] FILE.wav");
-        if (cl->tensor == NULL && cl->n_positionals != 2)
-            return problem(cl, "%s", "predict wants NAME[:VERSION] --tensor FILE.npy, or NAME[:VERSION] FILE.wav");
-        if (cl->tensor == NULL && cl->input_name != NULL)
+        static const char forms[] =
+            "predict wants NAME[:VERSION] with --tensor FILE.npy, --input NAME=FILE.npy..., or an audio FILE";
+        int with_arrays = cl->tensor != NULL || cl->n_inputs > 0;
+        if (cl->tensor != NULL && cl->n_inputs > 0)
+            return problem(cl, "%s", "give --tensor or --input, not both");
+        if (with_arrays ? cl->n_positionals != 1 : cl->n_positionals != 2)
+            return problem(cl, "%s", forms);
+        if (cl->input_name != NULL && cl->tensor == NULL)
             return problem(cl, "%s", "--input-name goes with --tensor");
     }
     return 0;
 }
 
-/* "iris:3" -> "iris", 3; "iris" -> "iris", 0 (the latest). Model names cannot contain ':'. */
+/* "iris:3" -> "iris", 3; "iris" or "iris:latest" -> "iris", 0 (the latest). Names cannot contain ':'. */
 static int split_model(command_line *cl, const char *spec, char **name, int64_t *version)
 {
     const char *colon = strrchr(spec, ':');
@@ -222,9 +286,12 @@ static int split_model(command_line *cl, const char *spec, char **name, int64_t 
         *name = strdup(spec);
     } else {
         long long v;
-        if (parse_int(colon + 1, 1, INT64_MAX, &v) != 0)
-            return problem(cl, "bad version in \"%.100s\": want NAME:N with N >= 1", spec);
-        *version = v;
+        if (strcmp(colon + 1, "latest") != 0) {
+            if (parse_int(colon + 1, 1, INT64_MAX, &v) != 0)
+                return problem(cl, "bad version in \"%.100s\": the version after ':' must be a positive number or 'latest'",
+                               spec);
+            *version = v;
+        }
         *name = strndup(spec, (size_t)(colon - spec));
     }
     return *name == NULL ? problem(cl, "%s", "out of memory") : 0;
@@ -267,7 +334,7 @@ static maas_code run_versions(maas_client *client, const command_line *cl, maas_
     maas_version_list *list;
     maas_code code = maas_list_versions(client, cl->positionals[0], &list, err);
     if (code == MAAS_OK) {
-        print_versions(stdout, cl->positionals[0], list, cl->json);
+        print_versions(stdout, list, cl->json);
         maas_version_list_free(list);
     }
     return code;
@@ -302,32 +369,79 @@ static maas_code find_input_name(maas_client *client, const char *model, int64_t
     return code;
 }
 
+/* The arrays to send, read before connecting so a bad file fails fast (exit 65). */
+typedef struct arrays {
+    size_t count;
+    npy_array items[MAX_INPUTS];
+    const char *names[MAX_INPUTS]; /* NULL for --tensor without --input-name: looked up later */
+} arrays;
+
+static int read_arrays(const command_line *cl, arrays *a, maas_error *err)
+{
+    const char *paths[MAX_INPUTS];
+    if (cl->tensor != NULL) {
+        a->names[0] = cl->input_name;
+        paths[0] = cl->tensor;
+        a->count = 1;
+    } else {
+        for (size_t i = 0; i < cl->n_inputs; i++) {
+            a->names[i] = cl->inputs[i].key;
+            paths[i] = cl->inputs[i].value;
+        }
+        a->count = cl->n_inputs;
+    }
+    for (size_t i = 0; i < a->count; i++) {
+        char why[512];
+        if (npy_read_file(paths[i], MAAS_DEFAULT_MAX_FRAME_SIZE, &a->items[i], why, sizeof why) != 0) {
+            err->code = MAAS_ERR_INVALID_ARGUMENT;
+            snprintf(err->message, sizeof err->message, "%s", why);
+            return -1;
+        }
+        const npy_header *h = &a->items[i].header;
+        if (h->converted)
+            fprintf(stderr, "note: input '%s' (%s) holds %s, sent as %s\n", a->names[i] ? a->names[i] : "-",
+                    paths[i], strcmp(h->descr, "<f8") == 0 ? "float64" : "int32",
+                    h->dtype == NPY_FLOAT32 ? "float32" : "int64");
+    }
+    return 0;
+}
+
 static maas_code run_predict(maas_client *client, const command_line *cl, const char *model, int64_t version,
-                             const npy_array *array, maas_error *err)
+                             const arrays *a, maas_error *err)
 {
     maas_prediction *prediction;
     maas_code code;
-    if (cl->tensor == NULL) {
+    char *looked_up = NULL;
+    if (a->count == 0) {
         code = maas_predict_audio(client, model, version, cl->positionals[1], &prediction, err);
     } else {
-        char *input_name = NULL;
-        code = cl->input_name != NULL ? MAAS_OK : find_input_name(client, model, version, &input_name, err);
+        code = a->names[0] != NULL ? MAAS_OK : find_input_name(client, model, version, &looked_up, err);
         if (code != MAAS_OK)
             return code;
-        maas_input input = {
-            .name = cl->input_name != NULL ? cl->input_name : input_name,
-            .dtype = (maas_dtype)array->header.dtype,
-            .rank = array->header.rank,
-            .shape = array->header.shape,
-            .data = array->data,
-        };
-        code = maas_predict(client, model, version, &input, 1, &prediction, err);
-        free(input_name);
+        maas_input inputs[MAX_INPUTS];
+        for (size_t i = 0; i < a->count; i++) {
+            const npy_array *array = &a->items[i];
+            maas_input input = {
+                .name = a->names[i] != NULL ? a->names[i] : looked_up,
+                .dtype = (maas_dtype)array->header.dtype,
+                .rank = array->header.rank,
+                .shape = array->header.shape,
+                .data = array->data,
+            };
+            inputs[i] = input;
+        }
+        code = maas_predict(client, model, version, inputs, a->count, &prediction, err);
+        free(looked_up);
     }
-    if (code == MAAS_OK) {
-        print_prediction(stdout, prediction, cl->json);
-        maas_prediction_free(prediction);
+    if (code != MAAS_OK)
+        return code;
+    const char *unreadable = NULL;
+    if (print_prediction(stdout, prediction, cl->json, &unreadable) != 0) {
+        code = err->code = MAAS_ERR_INTERNAL;
+        snprintf(err->message, sizeof err->message,
+                 "the server sent output '%.200s' with a dtype the client cannot read", unreadable);
     }
+    maas_prediction_free(prediction);
     return code;
 }
 
@@ -335,61 +449,83 @@ static maas_code run_predict(maas_client *client, const command_line *cl, const 
 
 static int usage_error(const char *message)
 {
-    fprintf(stderr, "error: INVALID_ARGUMENT: %s (see maas-c --help)\n", message);
-    return 2;
+    fprintf(stderr, "error: %s (see maas-c --help)\n", message);
+    return EXIT_USAGE;
+}
+
+static int local_file_error(const maas_error *err)
+{
+    print_error(stderr, err->code, err->message);
+    return EXIT_BAD_INPUT_FILE;
+}
+
+/* Runs a validated command line; returns the exit status. */
+static int run(const command_line *cl)
+{
+    maas_error err = {0};
+    char *model = NULL;
+    int64_t version = 0;
+    arrays *a = NULL;
+    maas_client *client = NULL;
+    int status;
+    int is_predict = strcmp(cl->command, "predict") == 0;
+    command_line parsed = *cl;
+    if (is_predict && split_model(&parsed, cl->positionals[0], &model, &version) != 0)
+        return usage_error(parsed.problem);
+    if (is_predict && (a = calloc(1, sizeof *a)) == NULL) {
+        free(model);
+        fputs("error: RESOURCE_EXHAUSTED: out of memory\n", stderr);
+        return EXIT_FAILURE_;
+    }
+    if (is_predict && read_arrays(cl, a, &err) != 0) {
+        status = local_file_error(&err);
+    } else if (strcmp(cl->command, "register") == 0 && access(cl->positionals[1], R_OK) != 0) {
+        err.code = MAAS_ERR_INVALID_ARGUMENT;
+        snprintf(err.message, sizeof err.message, "cannot read model file %.200s: %s", cl->positionals[1],
+                 strerror(errno));
+        status = local_file_error(&err);
+    } else {
+        maas_code code = maas_connect(cl->host, cl->port, cl->timeout_ms, &client, &err);
+        if (code == MAAS_OK) {
+            if (strcmp(cl->command, "register") == 0)
+                code = run_register(client, cl, &err);
+            else if (strcmp(cl->command, "versions") == 0)
+                code = run_versions(client, cl, &err);
+            else
+                code = run_predict(client, cl, model, version, a, &err);
+        }
+        if (code != MAAS_OK)
+            print_error(stderr, code, err.message);
+        status = exit_status(code);
+    }
+    maas_close(client);
+    for (size_t i = 0; a != NULL && i < a->count; i++)
+        npy_free(&a->items[i]);
+    free(a);
+    free(model);
+    return status;
 }
 
 int main(int argc, char **argv)
 {
     command_line cl = {.host = "127.0.0.1", .port = MAAS_DEFAULT_PORT, .timeout_ms = DEFAULT_TIMEOUT_MS};
-    int status = 0;
-    char *model = NULL;
-    int64_t version = 0;
-    npy_array array = {0};
-    maas_client *client = NULL;
-    maas_error err = {0};
-
-    if (parse_arguments(argc, argv, &cl) != 0) {
+    int status;
+    if (parse_arguments(argc, argv, &cl) != 0)
         status = usage_error(cl.problem);
-    } else if (cl.help) {
+    else if (cl.help) {
         fputs(usage_text, stdout);
-    } else if (validate(&cl) != 0) {
+        status = EXIT_OK;
+    } else if (validate(&cl) != 0)
         status = usage_error(cl.problem);
-    } else if (strcmp(cl.command, "predict") == 0 && split_model(&cl, cl.positionals[0], &model, &version) != 0) {
-        status = usage_error(cl.problem);
-    } else {
-        maas_code code = MAAS_OK;
-        /* Local files first: a bad .npy should not wait for a connection. */
-        if (cl.tensor != NULL) {
-            char why[512];
-            if (npy_read_file(cl.tensor, MAAS_DEFAULT_MAX_FRAME_SIZE, &array, why, sizeof why) != 0) {
-                code = MAAS_ERR_INVALID_ARGUMENT;
-                snprintf(err.message, sizeof err.message, "%s", why);
-            }
-        }
-        if (code == MAAS_OK)
-            code = maas_connect(cl.host, cl.port, cl.timeout_ms, &client, &err);
-        if (code == MAAS_OK) {
-            if (strcmp(cl.command, "register") == 0)
-                code = run_register(client, &cl, &err);
-            else if (strcmp(cl.command, "versions") == 0)
-                code = run_versions(client, &cl, &err);
-            else
-                code = run_predict(client, &cl, model, version, &array, &err);
-        }
-        if (code != MAAS_OK) {
-            print_error(stderr, code, err.message);
-            status = 1;
-        }
+    else
+        status = run(&cl);
+    if (fflush(stdout) != 0 && status == EXIT_OK) {
+        fputs("error: writing the output failed\n", stderr);
+        status = EXIT_FAILURE_;
     }
-    if (fflush(stdout) != 0 && status == 0) {
-        fputs("error: UNAVAILABLE: writing the output failed\n", stderr);
-        status = 1;
-    }
-    maas_close(client);
-    npy_free(&array);
-    free(model);
     for (size_t i = 0; i < cl.n_labels; i++)
         free((void *)cl.labels[i].key);
+    for (size_t i = 0; i < cl.n_inputs; i++)
+        free((void *)cl.inputs[i].key);
     return status;
 }

@@ -185,15 +185,17 @@ int npy_parse_header(const char *dict, size_t length, npy_header *out, char *why
         snprintf(why, why_size, "header: missing key '%s'", !have_descr ? "descr" : !have_order ? "fortran_order" : "shape");
         return -1;
     }
-    if (strcmp(descr, "<f4") == 0) {
+    if (strcmp(descr, "<f4") == 0 || strcmp(descr, "<f8") == 0) {
         out->dtype = NPY_FLOAT32;
-    } else if (strcmp(descr, "<i8") == 0) {
+    } else if (strcmp(descr, "<i8") == 0 || strcmp(descr, "<i4") == 0) {
         out->dtype = NPY_INT64;
     } else {
-        snprintf(why, why_size, "dtype '%s' is not supported: save as '<f4' (float32) or '<i8' (int64), little-endian",
-                 descr);
+        snprintf(why, why_size,
+                 "dtype '%s' is not supported: save as '<f4' (float32) or '<i8' (int64), little-endian", descr);
         return -1;
     }
+    snprintf(out->descr, sizeof out->descr, "%s", descr);
+    out->converted = strcmp(descr, "<f8") == 0 || strcmp(descr, "<i4") == 0;
     if (fortran) {
         snprintf(why, why_size, "Fortran-order arrays are not supported: save with np.ascontiguousarray");
         return -1;
@@ -229,6 +231,27 @@ static void swap_in_place(uint8_t *data, size_t count, size_t size)
         }
 }
 
+/* '<f8' to float32 (out-of-range values become +-inf, as a C or Swift cast does), '<i4' to int64. */
+static void *convert(const uint8_t *raw, size_t count, npy_dtype to)
+{
+    if (to == NPY_FLOAT32) {
+        float *out = malloc(count * sizeof *out);
+        for (size_t i = 0; out != NULL && i < count; i++) {
+            double d;
+            memcpy(&d, raw + 8 * i, sizeof d);
+            out[i] = (float)d;
+        }
+        return out;
+    }
+    int64_t *out = malloc(count * sizeof *out);
+    for (size_t i = 0; out != NULL && i < count; i++) {
+        int32_t v;
+        memcpy(&v, raw + 4 * i, sizeof v);
+        out[i] = v;
+    }
+    return out;
+}
+
 static int read_body(FILE *f, const char *path, const uint8_t preamble[8], size_t max_bytes, npy_array *out,
                      char *why, size_t why_size)
 {
@@ -244,13 +267,13 @@ static int read_body(FILE *f, const char *path, const uint8_t preamble[8], size_
         if (fread(b, 1, 2, f) != 2)
             goto truncated;
         header_length = (size_t)b[0] | (size_t)b[1] << 8;
-    } else if (major == 2) {
+    } else if (major == 2 || major == 3) { /* 3.0 only allows a UTF-8 header: the same parse for us */
         uint8_t b[4];
         if (fread(b, 1, 4, f) != 4)
             goto truncated;
         header_length = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
     } else {
-        snprintf(why, why_size, "%.200s: .npy format version %d.%d is not supported (1.0 and 2.0 are)", path, major,
+        snprintf(why, why_size, "%.200s: .npy format version %d.%d is not supported (1.0, 2.0 and 3.0 are)", path, major,
                  preamble[7]);
         return -1;
     }
@@ -275,30 +298,44 @@ static int read_body(FILE *f, const char *path, const uint8_t preamble[8], size_
         snprintf(why, why_size, "%.200s: %s", path, reason);
         return -1;
     }
+    /* The file's element width: 8 for '<f8' and '<i8', 4 for '<f4' and '<i4'. */
+    size_t stored = out->header.descr[2] == '8' ? 8 : 4;
     size_t element = out->header.dtype == NPY_FLOAT32 ? 4 : 8;
-    out->n_bytes = out->header.count * element;
-    if (out->n_bytes > max_bytes) {
-        snprintf(why, why_size, "%.200s: %zu bytes of data is over the limit of %zu", path, out->n_bytes, max_bytes);
+    size_t stored_bytes = out->header.count * stored; /* count <= SIZE_MAX / 8: no overflow */
+    if (stored_bytes > max_bytes || out->header.count * element > max_bytes) {
+        snprintf(why, why_size, "%.200s: %zu bytes of data is over the limit of %zu", path, stored_bytes, max_bytes);
         return -1;
     }
-    if (out->n_bytes > 0) {
-        out->data = malloc(out->n_bytes);
-        if (out->data == NULL) {
-            snprintf(why, why_size, "out of memory for %zu bytes", out->n_bytes);
+    out->n_bytes = out->header.count * element;
+    if (stored_bytes > 0) {
+        uint8_t *raw = malloc(stored_bytes);
+        if (raw == NULL) {
+            snprintf(why, why_size, "out of memory for %zu bytes", stored_bytes);
             return -1;
         }
-        size_t got = fread(out->data, 1, out->n_bytes, f);
-        if (got != out->n_bytes) {
-            snprintf(why, why_size, "%.200s: holds %zu bytes of data but its shape needs %zu", path, got, out->n_bytes);
+        size_t got = fread(raw, 1, stored_bytes, f);
+        if (got != stored_bytes) {
+            free(raw);
+            snprintf(why, why_size, "%.200s: holds %zu bytes of data but its shape needs %zu", path, got, stored_bytes);
             return -1;
+        }
+        if (!host_is_little_endian())
+            swap_in_place(raw, out->header.count, stored);
+        if (out->header.converted) {
+            out->data = convert(raw, out->header.count, out->header.dtype);
+            free(raw);
+            if (out->data == NULL) {
+                snprintf(why, why_size, "out of memory for %zu bytes", out->n_bytes);
+                return -1;
+            }
+        } else {
+            out->data = raw;
         }
     }
     if (fgetc(f) != EOF) {
-        snprintf(why, why_size, "%.200s: more data than its shape needs (%zu bytes)", path, out->n_bytes);
+        snprintf(why, why_size, "%.200s: more data than its shape needs (%zu bytes)", path, stored_bytes);
         return -1;
     }
-    if (!host_is_little_endian())
-        swap_in_place(out->data, out->header.count, element);
     return 0;
 
 truncated:

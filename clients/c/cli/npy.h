@@ -1,8 +1,9 @@
 /*
- * A minimal NumPy .npy reader for maas-c: format versions 1.0 and 2.0, C order, dtype '<f4' (float32)
- * or '<i8' (int64). Files are input, so they are treated as hostile: the header is at most
- * NPY_MAX_HEADER bytes, parsed strictly, and the data size is checked against the shape and a caller's
- * limit before anything is allocated for it.
+ * A minimal NumPy .npy reader for maas-c: format versions 1.0, 2.0 and 3.0, C order, dtype '<f4'
+ * (float32) or '<i8' (int64) as they are, and the two dtypes users produce by accident, as the Swift CLI
+ * does: '<f8' (NumPy's default float) narrowed to float32 and '<i4' widened to int64. Files are input, so
+ * they are treated as hostile: the header is at most NPY_MAX_HEADER bytes, parsed strictly, and the data
+ * size is checked against the shape and a caller's limit before anything is allocated for it.
  */
 #ifndef MAAS_CLI_NPY_H
 #define MAAS_CLI_NPY_H
@@ -19,7 +20,9 @@ typedef enum npy_dtype {
 } npy_dtype;
 
 typedef struct npy_header {
-    npy_dtype dtype;
+    npy_dtype dtype;      /* what the array holds once read (after any conversion) */
+    int converted;        /* 1 when the file stored '<f8' or '<i4' */
+    char descr[16];       /* the file's dtype, e.g. "<f8" */
     size_t rank;
     int64_t shape[NPY_MAX_RANK];
     size_t count; /* product of shape; 1 for a scalar */

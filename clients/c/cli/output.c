@@ -1,9 +1,21 @@
+/*
+ * What maas-c prints, line for line what the Swift `maas` CLI prints for the same results
+ * (Sources/maas/Commands/{Versions,Predict,Register}.swift, Support/TensorSummary.swift,
+ * Support/{ModelVersionJSON,PredictionJSON}.swift). One deliberate difference: control characters in
+ * server strings are shown as '?' in human output.
+ */
 #include "output.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
+
+/* TensorSummary's limits. */
+#define MAX_ROWS 8
+#define TOP_CLASSES 5
+#define MAX_VALUES 16
 
 /* ---------------------------------------------------------------- pieces */
 
@@ -12,7 +24,7 @@ static int compare_labels(const void *a, const void *b)
     return strcmp((*(const maas_kv *const *)a)->key, (*(const maas_kv *const *)b)->key);
 }
 
-/* Labels in bytewise key order (strcmp compares as unsigned char), as pointers into the version. */
+/* Labels in key order, as pointers into the version (JSONEncoder's .sortedKeys). */
 static const maas_kv **sorted_labels(const maas_version *v)
 {
     const maas_kv **sorted = calloc(v->n_labels + 1, sizeof *sorted);
@@ -26,93 +38,109 @@ static const maas_kv **sorted_labels(const maas_version *v)
     return sorted;
 }
 
-static void put_json_shape(FILE *out, const int64_t *shape, size_t rank)
+/* "[-1, 3]" (Units.shape). */
+static void append_shape(text *t, const int64_t *shape, size_t rank)
 {
-    fputc('[', out);
+    text_append(t, "[");
     for (size_t i = 0; i < rank; i++)
-        fprintf(out, "%s%lld", i > 0 ? "," : "", (long long)shape[i]);
-    fputc(']', out);
+        text_appendf(t, "%s%lld", i > 0 ? ", " : "", (long long)shape[i]);
+    text_append(t, "]");
 }
 
-static void put_json_specs(FILE *out, const maas_tensor_spec *specs, size_t n)
-{
-    fputc('[', out);
-    for (size_t i = 0; i < n; i++) {
-        char dtype[FORMAT_NUMBER_MAX];
-        format_dtype(dtype, specs[i].dtype);
-        fputs(i > 0 ? ",{\"name\":" : "{\"name\":", out);
-        put_json_string(out, specs[i].name);
-        fprintf(out, ",\"dtype\":\"%s\",\"shape\":", dtype);
-        put_json_shape(out, specs[i].shape, specs[i].rank);
-        fputc('}', out);
-    }
-    fputc(']', out);
-}
-
-static void put_json_version(FILE *out, const maas_version *v)
-{
-    char format[FORMAT_NUMBER_MAX];
-    format_model_format(format, v->format);
-    fputs("{\"name\":", out);
-    put_json_string(out, v->name);
-    fprintf(out, ",\"version\":%lld,\"format\":\"%s\",\"size_bytes\":%llu,\"sha256\":", (long long)v->version, format,
-            (unsigned long long)v->size_bytes);
-    put_json_string(out, v->sha256);
-    fprintf(out, ",\"created_at_unix_ms\":%lld,\"description\":", (long long)v->created_at_unix_ms);
-    put_json_string(out, v->description);
-    fputs(",\"labels\":{", out);
-    const maas_kv **labels = sorted_labels(v);
-    for (size_t i = 0; i < v->n_labels; i++) {
-        if (i > 0)
-            fputc(',', out);
-        put_json_string(out, labels[i]->key);
-        fputc(':', out);
-        put_json_string(out, labels[i]->value);
-    }
-    free(labels);
-    fputs("},\"inputs\":", out);
-    put_json_specs(out, v->inputs, v->n_inputs);
-    fputs(",\"outputs\":", out);
-    put_json_specs(out, v->outputs, v->n_outputs);
-    fputc('}', out);
-}
-
-/* "x:float32[-1,4] y:int64[]" */
+/* "x float32[-1, 3], y int64[]" (TensorSpec.summary joined). */
 static void append_specs(text *t, const maas_tensor_spec *specs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char dtype[FORMAT_NUMBER_MAX];
         format_dtype(dtype, specs[i].dtype);
-        if (i > 0)
-            text_append(t, " ");
-        text_append(t, specs[i].name);
-        text_appendf(t, ":%s[", dtype);
-        for (size_t d = 0; d < specs[i].rank; d++)
-            text_appendf(t, "%s%lld", d > 0 ? "," : "", (long long)specs[i].shape[d]);
-        text_append(t, "]");
+        text_appendf(t, "%s%s %s", i > 0 ? ", " : "", specs[i].name, dtype);
+        append_shape(t, specs[i].shape, specs[i].rank);
     }
 }
 
-/* ---------------------------------------------------------------- versions */
+static void json_shape(json_writer *w, const int64_t *shape, size_t rank)
+{
+    json_begin_array(w);
+    for (size_t i = 0; i < rank; i++)
+        json_int(w, shape[i]);
+    json_end_array(w);
+}
 
-void print_versions(FILE *out, const char *name, const maas_version_list *list, int json)
+static void json_specs(json_writer *w, const maas_tensor_spec *specs, size_t n)
+{
+    json_begin_array(w);
+    for (size_t i = 0; i < n; i++) {
+        char dtype[FORMAT_NUMBER_MAX];
+        format_dtype(dtype, specs[i].dtype);
+        json_begin_object(w);
+        json_key(w, "dtype");
+        json_string(w, dtype);
+        json_key(w, "name");
+        json_string(w, specs[i].name);
+        json_key(w, "shape");
+        json_shape(w, specs[i].shape, specs[i].rank);
+        json_end_object(w);
+    }
+    json_end_array(w);
+}
+
+/* ModelVersionJSON, keys sorted. */
+static void json_version(json_writer *w, const maas_version *v)
+{
+    char iso[FORMAT_NUMBER_MAX], format[FORMAT_NUMBER_MAX];
+    format_iso8601(iso, v->created_at_unix_ms);
+    format_model_format(format, v->format);
+    json_begin_object(w);
+    json_key(w, "created_at");
+    json_string(w, iso);
+    json_key(w, "created_at_unix_ms");
+    json_int(w, v->created_at_unix_ms);
+    json_key(w, "description");
+    json_string(w, v->description);
+    json_key(w, "format");
+    json_string(w, format);
+    json_key(w, "inputs");
+    json_specs(w, v->inputs, v->n_inputs);
+    json_key(w, "labels");
+    json_begin_object(w);
+    const maas_kv **labels = sorted_labels(v);
+    for (size_t i = 0; i < v->n_labels; i++) {
+        json_key(w, labels[i]->key);
+        json_string(w, labels[i]->value);
+    }
+    free(labels);
+    json_end_object(w);
+    json_key(w, "name");
+    json_string(w, v->name);
+    json_key(w, "outputs");
+    json_specs(w, v->outputs, v->n_outputs);
+    json_key(w, "sha256");
+    json_string(w, v->sha256);
+    json_key(w, "size_bytes");
+    json_uint(w, v->size_bytes);
+    json_key(w, "version");
+    json_int(w, v->version);
+    json_end_object(w);
+}
+
+/* ---------------------------------------------------------------- versions and register */
+
+void print_versions(FILE *out, const maas_version_list *list, int json)
 {
     if (json) {
-        fputs("{\"name\":", out);
-        put_json_string(out, name);
-        fputs(",\"versions\":[", out);
-        for (size_t i = 0; i < list->count; i++) {
-            if (i > 0)
-                fputc(',', out);
-            put_json_version(out, &list->versions[i]);
-        }
-        fputs("]}\n", out);
+        json_writer w;
+        json_init(&w, out);
+        json_begin_array(&w);
+        for (size_t i = 0; i < list->count; i++)
+            json_version(&w, &list->versions[i]);
+        json_end_array(&w);
+        json_finish(&w);
         return;
     }
     static const char *const headers[] = {"VERSION", "FORMAT", "SIZE", "SHA256", "CREATED (UTC)",
-                                          "INPUTS", "OUTPUTS", "LABELS", "DESCRIPTION"};
+                                          "INPUTS", "OUTPUTS", "DESCRIPTION"};
     table t;
-    table_init(&t, 9);
+    table_init(&t, 8);
     table_add_row(&t, headers);
     for (size_t i = 0; i < list->count; i++) {
         const maas_version *v = &list->versions[i];
@@ -123,19 +151,13 @@ void print_versions(FILE *out, const char *name, const maas_version_list *list, 
         format_size(size, v->size_bytes);
         format_utc(created, v->created_at_unix_ms);
         snprintf(sha, sizeof sha, "%s", v->sha256);
-        text inputs = {0}, outputs = {0}, labels = {0};
+        text inputs = {0}, outputs = {0};
         append_specs(&inputs, v->inputs, v->n_inputs);
         append_specs(&outputs, v->outputs, v->n_outputs);
-        const maas_kv **sorted = sorted_labels(v);
-        for (size_t l = 0; l < v->n_labels; l++)
-            text_appendf(&labels, "%s%s=%s", l > 0 ? "," : "", sorted[l]->key, sorted[l]->value);
-        free(sorted);
-        const char *row[] = {version, format, size, sha, created, inputs.chars, outputs.chars, labels.chars,
-                             v->description};
+        const char *row[] = {version, format, size, sha, created, inputs.chars, outputs.chars, v->description};
         table_add_row(&t, row);
         text_free(&inputs);
         text_free(&outputs);
-        text_free(&labels);
     }
     table_print(&t, out);
     table_free(&t);
@@ -144,113 +166,238 @@ void print_versions(FILE *out, const char *name, const maas_version_list *list, 
 void print_registered(FILE *out, const maas_version *v, int json)
 {
     if (json) {
-        put_json_version(out, v);
-        fputc('\n', out);
+        json_writer w;
+        json_init(&w, out);
+        json_version(&w, v);
+        json_finish(&w);
         return;
     }
-    char size[FORMAT_NUMBER_MAX];
+    char format[FORMAT_NUMBER_MAX], size[FORMAT_NUMBER_MAX], sha[13];
+    format_model_format(format, v->format);
     format_size(size, v->size_bytes);
+    snprintf(sha, sizeof sha, "%s", v->sha256);
+    text inputs = {0}, outputs = {0};
+    append_specs(&inputs, v->inputs, v->n_inputs);
+    append_specs(&outputs, v->outputs, v->n_outputs);
     fputs("registered ", out);
     put_human_string(out, v->name);
-    fprintf(out, " version %lld (%s, sha256 ", (long long)v->version, size);
-    put_human_string(out, v->sha256);
-    fputs(")\n", out);
+    fprintf(out, " version %lld\n  format   %s, %s, sha256 ", (long long)v->version, format, size);
+    put_human_string(out, sha);
+    fputs("\xE2\x80\xA6\n  inputs   ", out); /* U+2026 */
+    put_human_string(out, inputs.chars != NULL ? inputs.chars : "");
+    fputs("\n  outputs  ", out);
+    put_human_string(out, outputs.chars != NULL ? outputs.chars : "");
+    fputc('\n', out);
+    text_free(&inputs);
+    text_free(&outputs);
 }
 
-/* ---------------------------------------------------------------- predictions */
+/* ---------------------------------------------------------------- predictions for people */
 
-static void put_value(FILE *out, const maas_tensor *t, size_t i, int json)
+/* Every row along the last axis lies in [0, 1] and sums to 1 within float rounding (a softmax). */
+static int is_probability_rows(const float *values, size_t count, size_t classes)
+{
+    if (classes < 2 || count == 0 || count % classes != 0)
+        return 0;
+    for (size_t start = 0; start < count; start += classes) {
+        float sum = 0;
+        for (size_t i = start; i < start + classes; i++) {
+            float v = values[i];
+            if (!(v >= 0) || !(v <= 1.0001f))
+                return 0;
+            sum += v;
+        }
+        if (!(fabsf(sum - 1) < 1e-3f))
+            return 0;
+    }
+    return 1;
+}
+
+/* "  [3, 1]: 2 (0.91)  0 (0.05)  ..." per row (the row's index over the leading axes), or
+ * "  top classes: ..." when there is one row; ties keep the lower class first. */
+static void put_top_classes(FILE *out, const maas_tensor *t, const float *values, size_t classes)
+{
+    size_t rows = t->count / classes;
+    size_t leading = t->rank - 1;
+    for (size_t row = 0; row < rows && row < MAX_ROWS; row++) {
+        const float *slice = values + row * classes;
+        if (rows == 1) {
+            fputs("  top classes: ", out);
+        } else {
+            int64_t index[MAAS_MAX_RANK] = {0};
+            size_t rest = row;
+            for (size_t axis = leading; axis-- > 0;) {
+                if (t->shape[axis] > 0) {
+                    index[axis] = (int64_t)(rest % (size_t)t->shape[axis]);
+                    rest /= (size_t)t->shape[axis];
+                }
+            }
+            text label = {0};
+            append_shape(&label, index, leading);
+            fprintf(out, "  %s: ", label.chars);
+            text_free(&label);
+        }
+        size_t chosen[TOP_CLASSES];
+        size_t n_chosen = 0;
+        for (; n_chosen < TOP_CLASSES && n_chosen < classes; n_chosen++) {
+            size_t best = classes;
+            for (size_t c = 0; c < classes; c++) {
+                int taken = 0;
+                for (size_t k = 0; k < n_chosen; k++)
+                    taken |= chosen[k] == c;
+                if (!taken && (best == classes || slice[c] > slice[best]))
+                    best = c;
+            }
+            chosen[n_chosen] = best;
+            char value[FORMAT_NUMBER_MAX];
+            format_value(value, slice[best]);
+            fprintf(out, "%s%zu (%s)", n_chosen > 0 ? "  " : "", best, value);
+        }
+        fputc('\n', out);
+    }
+    if (rows > MAX_ROWS)
+        fprintf(out, "  \xE2\x80\xA6 %zu more rows (--output or --json has them all)\n", rows - MAX_ROWS);
+}
+
+static void put_item(FILE *out, const maas_tensor *t, size_t i)
 {
     if (t->dtype == MAAS_DTYPE_FLOAT32) {
-        float v = ((const float *)t->data)[i];
-        if (json) {
-            put_json_float(out, v);
-        } else {
-            char number[FORMAT_NUMBER_MAX];
-            format_float(number, v);
-            fputs(number, out);
-        }
+        char value[FORMAT_NUMBER_MAX];
+        format_value(value, ((const float *)t->data)[i]);
+        fputs(value, out);
     } else {
         fprintf(out, "%lld", (long long)((const int64_t *)t->data)[i]);
     }
 }
 
-static int has_values(const maas_tensor *t)
+/* "[a, b, c]", or the first eight, "… N more …" and the last two. */
+static void put_abbreviated(FILE *out, const maas_tensor *t)
 {
-    return t->dtype == MAAS_DTYPE_FLOAT32 || t->dtype == MAAS_DTYPE_INT64;
+    fputc('[', out);
+    if (t->count <= MAX_VALUES) {
+        for (size_t i = 0; i < t->count; i++) {
+            fputs(i > 0 ? ", " : "", out);
+            put_item(out, t, i);
+        }
+    } else {
+        for (size_t i = 0; i < MAX_VALUES / 2; i++) {
+            fputs(i > 0 ? ", " : "", out);
+            put_item(out, t, i);
+        }
+        fprintf(out, ", \xE2\x80\xA6 %zu more \xE2\x80\xA6, ", t->count - MAX_VALUES / 2 - 2);
+        put_item(out, t, t->count - 2);
+        fputs(", ", out);
+        put_item(out, t, t->count - 1);
+    }
+    fputc(']', out);
+}
+
+/* "  min a  max b  mean c" over the finite values, only when the values were abbreviated. */
+static void put_statistics(FILE *out, const float *values, size_t count)
+{
+    if (count <= MAX_VALUES)
+        return;
+    size_t finite = 0;
+    float low = 0, high = 0;
+    double sum = 0;
+    for (size_t i = 0; i < count; i++) {
+        float v = values[i];
+        if (!isfinite(v))
+            continue;
+        if (finite == 0 || v < low)
+            low = v;
+        if (finite == 0 || v > high)
+            high = v;
+        sum += (double)v;
+        finite++;
+    }
+    if (finite == 0)
+        return;
+    char a[FORMAT_NUMBER_MAX], b[FORMAT_NUMBER_MAX], c[FORMAT_NUMBER_MAX];
+    format_value(a, low);
+    format_value(b, high);
+    format_value(c, (float)(sum / (double)finite));
+    fprintf(out, "  min %s  max %s  mean %s", a, b, c);
 }
 
 static void put_human_tensor(FILE *out, const maas_tensor *t)
 {
     char dtype[FORMAT_NUMBER_MAX];
     format_dtype(dtype, t->dtype);
+    text shape = {0};
+    append_shape(&shape, t->shape, t->rank);
     put_human_string(out, t->name);
-    fprintf(out, " %s [", dtype);
-    for (size_t d = 0; d < t->rank; d++)
-        fprintf(out, "%s%lld", d > 0 ? ", " : "", (long long)t->shape[d]);
-    fputs("]\n", out);
-    if (!has_values(t)) {
-        fprintf(out, "  (%zu bytes)\n", t->n_bytes);
-        return;
-    }
-    if (t->count == 0) {
-        fputs("  (empty)\n", out);
-        return;
-    }
-    if (t->rank == 0) {
-        fputs("  ", out);
-        put_value(out, t, 0, 0);
-        fputc('\n', out);
-        return;
-    }
-    size_t row = (size_t)t->shape[t->rank - 1]; /* > 0 because count > 0 */
-    for (size_t start = 0; start < t->count; start += row) {
-        fputs("  [", out);
-        for (size_t i = start; i < start + row; i++) {
-            if (i > start)
-                fputs(", ", out);
-            put_value(out, t, i, 0);
+    fprintf(out, "  %s %s\n", dtype, shape.chars);
+    text_free(&shape);
+    if (t->dtype == MAAS_DTYPE_FLOAT32) {
+        const float *values = t->data;
+        size_t classes = t->rank > 0 ? (size_t)t->shape[t->rank - 1] : 0;
+        if (t->rank > 0 && is_probability_rows(values, t->count, classes)) {
+            put_top_classes(out, t, values, classes);
+            return;
         }
-        fputs("]\n", out);
+        fputs("  ", out);
+        put_abbreviated(out, t);
+        put_statistics(out, values, t->count);
+        fputc('\n', out);
+    } else {
+        fputs("  ", out);
+        put_abbreviated(out, t);
+        fputc('\n', out);
     }
 }
 
-void print_prediction(FILE *out, const maas_prediction *p, int json)
+/* ---------------------------------------------------------------- predictions */
+
+int print_prediction(FILE *out, const maas_prediction *p, int json, const char **unreadable)
 {
+    for (size_t i = 0; i < p->n_outputs; i++)
+        if (p->outputs[i].dtype != MAAS_DTYPE_FLOAT32 && p->outputs[i].dtype != MAAS_DTYPE_INT64) {
+            *unreadable = p->outputs[i].name;
+            return -1;
+        }
     if (!json) {
-        fputs("model ", out);
         put_human_string(out, p->model);
         fprintf(out, " version %lld\n", (long long)p->version);
         for (size_t i = 0; i < p->n_outputs; i++)
             put_human_tensor(out, &p->outputs[i]);
-        return;
+        return 0;
     }
-    fputs("{\"name\":", out);
-    put_json_string(out, p->model);
-    fprintf(out, ",\"version\":%lld,\"outputs\":[", (long long)p->version);
+    json_writer w;
+    json_init(&w, out);
+    json_begin_object(&w);
+    json_key(&w, "name");
+    json_string(&w, p->model);
+    json_key(&w, "outputs");
+    json_begin_array(&w);
     for (size_t i = 0; i < p->n_outputs; i++) {
         const maas_tensor *t = &p->outputs[i];
         char dtype[FORMAT_NUMBER_MAX];
         format_dtype(dtype, t->dtype);
-        fputs(i > 0 ? ",{\"name\":" : "{\"name\":", out);
-        put_json_string(out, t->name);
-        fprintf(out, ",\"dtype\":\"%s\",\"shape\":", dtype);
-        put_json_shape(out, t->shape, t->rank);
-        fputs(",\"data\":", out);
-        if (!has_values(t)) {
-            fputs("null", out);
-        } else {
-            fputc('[', out);
-            for (size_t v = 0; v < t->count; v++) {
-                if (v > 0)
-                    fputc(',', out);
-                put_value(out, t, v, 1);
-            }
-            fputc(']', out);
+        json_begin_object(&w);
+        json_key(&w, "dtype");
+        json_string(&w, dtype);
+        json_key(&w, "name");
+        json_string(&w, t->name);
+        json_key(&w, "shape");
+        json_shape(&w, t->shape, t->rank);
+        json_key(&w, "values");
+        json_begin_array(&w);
+        for (size_t v = 0; v < t->count; v++) {
+            if (t->dtype == MAAS_DTYPE_FLOAT32)
+                json_float(&w, ((const float *)t->data)[v]);
+            else
+                json_int(&w, ((const int64_t *)t->data)[v]);
         }
-        fputc('}', out);
+        json_end_array(&w);
+        json_end_object(&w);
     }
-    fputs("]}\n", out);
+    json_end_array(&w);
+    json_key(&w, "version");
+    json_int(&w, p->version);
+    json_end_object(&w);
+    json_finish(&w);
+    return 0;
 }
 
 void print_error(FILE *out, maas_code code, const char *message)

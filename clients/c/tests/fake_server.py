@@ -218,6 +218,17 @@ class Connection:
             response.versions.append(iris_version(2))
             response.versions.append(iris_version(1))
             self.answer(env.call_id, response)
+        elif request.name == "weird":
+            # Strings that test JSON escaping and table widths: quotes, backslash, slash, control
+            # characters, DEL, non-ASCII, an astral-plane character.
+            response = M("ListVersionsResponse")()
+            v = response.versions.add(name="weird", version=7, format=2, size_bytes=1023 * 1024 + 1000,
+                                      sha256="abc", created_at_unix_ms=-1500,
+                                      description='q"b\\s/n\nt\tc\x01\x1fd\x7f\u00e9\u2192\U0001F600 ')
+            for key, value in [("b", "2"), ("a", "1"), ("B", "3"), ("\u00e9", "4"), ("a b", "\x02")]:
+                v.labels[key] = value
+            v.inputs.add(name="\u00e9t\u00e9", dtype=2, shape=[])
+            self.answer(env.call_id, response)
         elif request.name == "empty":
             self.answer(env.call_id, M("ListVersionsResponse")())
         elif request.name == "two-inputs":
@@ -262,13 +273,13 @@ class Connection:
         count = 1
         for d in t.shape:
             count *= d
+        if request.name == "identity":
+            response.outputs.add(name="y", tensor=t)
+            return self.answer(cid, response)
         if t.dtype != 1 or len(t.raw_data) != 4 * count:
             return self.answer(cid, code=CODE["INVALID_ARGUMENT"],
                                text=f"x: dtype {t.dtype}, shape {list(t.shape)}, {len(t.raw_data)} bytes")
         values = struct.unpack(f"<{count}f", t.raw_data)
-        if request.name == "identity":
-            response.outputs.add(name="y", tensor=M("Tensor")(dtype=1, shape=list(t.shape), raw_data=t.raw_data))
-            return self.answer(cid, response)
         doubled = struct.pack(f"<{count}f", *[v * 2 for v in values])
         total = struct.unpack("<f", struct.pack("<f", sum(values)))[0]
         best = max(range(count), key=lambda i: values[i]) if count else -1

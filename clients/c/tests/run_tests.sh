@@ -34,7 +34,7 @@ grind() {
     local log="$T/valgrind/$1.log"
     shift
     valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
-        --log-file="$log" "$@"
+        --read-inline-info=no --log-file="$log" "$@"
     status=$?
     if [ "$status" = 99 ] || [ -s "$log" ]; then
         return 1
@@ -86,7 +86,7 @@ fi
 # ---------------------------------------------------------------- 3. CLI
 
 run=0
-# cli NAME EXPECTED_EXIT ARGS... : runs maas-c; stdout in $T/out, stderr in $T/err.
+# cli NAME EXPECTED_EXIT ARGS... : runs maas-c under valgrind; stdout in $T/out, stderr in $T/err.
 cli() {
     local name=$1 want=$2
     shift 2
@@ -115,92 +115,123 @@ stderr_starts() { # NAME PREFIX
 }
 F=$T/fixtures
 
-cli "versions prints the aligned table" 0 versions iris && same_stdout "versions prints the aligned table" "$EXPECTED/versions-iris.txt"
-cli "versions --json prints one JSON line" 0 versions iris --json && same_stdout "versions --json prints one JSON line" "$EXPECTED/versions-iris.json"
-cli "an empty version list prints only the header" 0 versions empty && {
-    [ "$(cat "$T/out")" = "VERSION  FORMAT  SIZE  SHA256  CREATED (UTC)  INPUTS  OUTPUTS  LABELS  DESCRIPTION" ] &&
-        pass "an empty version list prints only the header" || fail "an empty version list prints only the header" "$(cat "$T/out")"
-}
-cli "predict finds the only input name and prints rows" 0 predict iris --tensor "$F/iris_x.npy" &&
-    same_stdout "predict finds the only input name and prints rows" "$EXPECTED/predict-iris.txt"
-cli "predict NAME:VERSION --json" 0 --json predict iris:1 --tensor "$F/iris_x.npy" --input-name x &&
-    same_stdout "predict NAME:VERSION --json" "$EXPECTED/predict-iris-v1.json"
-for fixture in f32_specials f32_2x2x3 f32_scalar f32_0x3; do
-    modes=human
-    [ "$fixture" = f32_specials ] && modes="human json"
-    for mode in $modes; do
-        flag=; [ "$mode" = json ] && flag=--json
-        if cli "predict prints $fixture ($mode) in the shared float format" 0 predict identity $flag \
-            --tensor "$F/$fixture.npy" --input-name x; then
-            python3 "$HERE/format_expected.py" "$F/$fixture.npy" "$mode" >"$T/expected.txt"
-            same_stdout "predict prints $fixture ($mode) in the shared float format" "$T/expected.txt"
-            if [ "$mode" = json ]; then
-                python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out" &&
-                    pass "predict --json is valid JSON" || fail "predict --json is valid JSON"
-            fi
-        fi
-    done
-done
+# The same output as the Swift CLI, case by case (expected/ was recorded from it by make_expected.sh).
+# These run four at a time: valgrind costs about a second per process.
+mkdir -p "$T/cases"
+case_pids=()
+while IFS='|' read -r name arguments; do
+    if [ "${#case_pids[@]}" -ge 4 ]; then
+        wait "${case_pids[0]}"
+        case_pids=("${case_pids[@]:1}")
+    fi
+    (
+        # shellcheck disable=SC2086
+        grind "case-$name" "$CLI" --port "$PORT" ${arguments//\{F\}/$F} >"$T/cases/$name.out" 2>"$T/cases/$name.err"
+        echo "$?:$status" >"$T/cases/$name.status"
+    ) &
+    case_pids+=("$!")
+done < <(grep -v '^#' "$HERE/cli_cases.txt")
+for pid in "${case_pids[@]}"; do wait "$pid"; done
+while IFS='|' read -r name _; do
+    outcome=$(cat "$T/cases/$name.status")
+    if [ "${outcome%%:*}" != 0 ]; then
+        fail "prints what maas prints: $name: valgrind" "$(cat "$T/valgrind/case-$name.log")"
+    elif [ "${outcome#*:}" != 0 ]; then
+        fail "prints what maas prints: $name: exit ${outcome#*:}" "$(cat "$T/cases/$name.err")"
+    elif cmp -s "$T/cases/$name.out" "$EXPECTED/$name.txt"; then
+        pass "prints what maas prints: $name"
+    else
+        fail "prints what maas prints: $name" "$(diff "$EXPECTED/$name.txt" "$T/cases/$name.out" | head -20)"
+    fi
+done < <(grep -v '^#' "$HERE/cli_cases.txt")
+
+cli "--tensor feeds the model's only input, found with ListVersions" 0 predict iris --tensor "$F/iris_x.npy" &&
+    same_stdout "--tensor feeds the model's only input, found with ListVersions" "$EXPECTED/predict-iris.txt"
+cli "--tensor with --input-name and options before the command" 0 --json predict iris:1 --tensor "$F/iris_x.npy" --input-name x &&
+    same_stdout "--tensor with --input-name and options before the command" "$EXPECTED/predict-iris-v1-json.txt"
+cli "control characters from the server are shown as ? in tables" 0 versions weird &&
+    { [ "$(sed -n 2p "$T/out")" = '7        maas-plan  1024.0 KiB  abc     1969-12-31 23:59:58  été int64[]           q"b\s/n?t?c??d?é→😀' ] &&
+        pass "control characters from the server are shown as ? in tables" ||
+        fail "control characters from the server are shown as ? in tables" "$(cat "$T/out")"; }
 
 head -c 2621440 /dev/urandom >"$T/scratch/upload.bin"
 sha=$(sha256sum "$T/scratch/upload.bin" | cut -d' ' -f1)
-cli "register streams the file and reports size and sha256" 0 register cli-model "$T/scratch/upload.bin" \
-    --description "from the CLI" --label team=audio --label stage=dev &&
-    { [ "$(cat "$T/out")" = "registered cli-model version 1 (2.5 MiB, sha256 $sha)" ] &&
-        pass "register streams the file and reports size and sha256" ||
-        fail "register streams the file and reports size and sha256" "$(cat "$T/out")"; }
+if cli "register streams the file and reports the version" 0 register cli-model "$T/scratch/upload.bin" \
+    --description "from the CLI" --label team=audio --label stage=dev; then
+    printf 'registered cli-model version 1\n  format   onnx, 2.5 MiB, sha256 %s…\n  inputs   x float32[-1, 3]\n  outputs  \n' \
+        "${sha:0:12}" >"$T/expected.txt"
+    same_stdout "register streams the file and reports the version" "$T/expected.txt"
+fi
 if cli "register --json reports the version object" 0 register cli-model "$T/scratch/upload.bin" --json \
     --label b=2 --label a=1 --sha256 "$sha" --format onnx; then
-    python3 - "$T/out" "$sha" <<'EOF' && pass "register --json reports the version object" || fail "register --json reports the version object" "$(cat "$T/out")"
+    python3 - "$T/out" "$sha" <<'PYTHON' && pass "register --json reports the version object" || fail "register --json reports the version object" "$(cat "$T/out")"
 import json, sys
 text = open(sys.argv[1]).read()
 v = json.loads(text)
 assert v["name"] == "cli-model" and v["version"] == 2 and v["size_bytes"] == 2621440, v
-assert v["sha256"] == sys.argv[2] and v["format"] == "onnx", v
-assert text.index('"a":"1"') < text.index('"b":"2"'), "labels sorted by key"
-EOF
+assert v["sha256"] == sys.argv[2] and v["format"] == "onnx" and v["labels"] == {"a": "1", "b": "2"}, v
+assert text.index('"a" : "1"') < text.index('"b" : "2"'), "labels sorted by key"
+PYTHON
 fi
 
-cli "a server error is one line with its status name" 1 versions missing &&
-    stderr_is "a server error is one line with its status name" 'error: NOT_FOUND: no model named "missing"'
-cli "control characters in server messages are neutralised" 1 versions control-chars &&
-    stderr_is "control characters in server messages are neutralised" 'error: NOT_FOUND: bad ?[31mred?[0m?forged line'
-cli "audio predict says it is not supported yet" 1 predict iris clip.wav &&
-    stderr_starts "audio predict says it is not supported yet" 'error: UNIMPLEMENTED: audio input is not supported until the server accepts audio'
-cli "a model with two inputs needs --input-name" 1 predict two-inputs --tensor "$F/iris_x.npy" &&
-    stderr_starts "a model with two inputs needs --input-name" 'error: INVALID_ARGUMENT: model two-inputs version 1 has 2 inputs'
-cli "a float64 .npy is refused before connecting" 1 --port 1 predict iris --tensor "$F/f64_2.npy" &&
-    stderr_starts "a float64 .npy is refused before connecting" "error: INVALID_ARGUMENT: $F/f64_2.npy: dtype '<f8' is not supported"
-cli "a Fortran-order .npy is refused" 1 predict iris --tensor "$F/f32_fortran.npy" &&
-    stderr_starts "a Fortran-order .npy is refused" "error: INVALID_ARGUMENT: $F/f32_fortran.npy: Fortran-order"
-cli "an oversized frame from the server is an INTERNAL error" 1 versions oversize &&
-    stderr_is "an oversized frame from the server is an INTERNAL error" \
+cli "a server error is one line with its status name (exit 3 for NOT_FOUND)" 3 versions missing &&
+    stderr_is "a server error is one line with its status name (exit 3 for NOT_FOUND)" 'error: NOT_FOUND: no model named "missing"'
+cli "control characters in server messages are shown as ?" 3 versions control-chars &&
+    stderr_is "control characters in server messages are shown as ?" 'error: NOT_FOUND: bad ?[31mred?[0m?forged line'
+cli "audio predict says it is not supported yet (exit 1)" 1 predict iris clip.wav &&
+    stderr_starts "audio predict says it is not supported yet (exit 1)" 'error: UNIMPLEMENTED: audio input is not supported until the server accepts audio'
+cli "a model with two inputs needs --input-name (exit 2)" 2 predict two-inputs --tensor "$F/iris_x.npy" &&
+    stderr_starts "a model with two inputs needs --input-name (exit 2)" 'error: INVALID_ARGUMENT: model two-inputs version 1 has 2 inputs'
+cli "an unsupported .npy dtype is refused before connecting (exit 65)" 65 predict iris --tensor "$F/f16_2.npy" --port 1 &&
+    stderr_starts "an unsupported .npy dtype is refused before connecting (exit 65)" "error: INVALID_ARGUMENT: $F/f16_2.npy: dtype '<f2' is not supported"
+cli "a Fortran-order .npy is refused (exit 65)" 65 predict iris --input x="$F/f32_fortran.npy" &&
+    stderr_starts "a Fortran-order .npy is refused (exit 65)" "error: INVALID_ARGUMENT: $F/f32_fortran.npy: Fortran-order"
+cli "a missing model file is refused before connecting (exit 65)" 65 register m /nonexistent/model.onnx --port 1 &&
+    stderr_starts "a missing model file is refused before connecting (exit 65)" "error: INVALID_ARGUMENT: cannot read model file /nonexistent/model.onnx"
+cli "an oversized frame from the server is INTERNAL (exit 1)" 1 versions oversize &&
+    stderr_is "an oversized frame from the server is INTERNAL (exit 1)" \
         "error: INTERNAL: 127.0.0.1:$PORT sent a frame of 4294967295 bytes, over the client's limit of 67108864 bytes"
-cli "a truncated frame is UNAVAILABLE" 1 versions truncated &&
-    stderr_starts "a truncated frame is UNAVAILABLE" "error: UNAVAILABLE: 127.0.0.1:$PORT closed the connection in the middle of a frame"
-cli "a client timeout is DEADLINE_EXCEEDED" 1 --timeout-ms 200 versions slow &&
-    stderr_is "a client timeout is DEADLINE_EXCEEDED" "error: DEADLINE_EXCEEDED: no ListVersions response from 127.0.0.1:$PORT within 200 ms"
+cli "a truncated frame is UNAVAILABLE (exit 7)" 7 versions truncated &&
+    stderr_starts "a truncated frame is UNAVAILABLE (exit 7)" "error: UNAVAILABLE: 127.0.0.1:$PORT closed the connection in the middle of a frame"
+cli "a client timeout is DEADLINE_EXCEEDED (exit 6)" 6 --timeout-ms 200 versions slow &&
+    stderr_is "a client timeout is DEADLINE_EXCEEDED (exit 6)" "error: DEADLINE_EXCEEDED: no ListVersions response from 127.0.0.1:$PORT within 200 ms"
+cli "--timeout takes seconds" 6 versions slow --timeout 0.25 &&
+    stderr_is "--timeout takes seconds" "error: DEADLINE_EXCEEDED: no ListVersions response from 127.0.0.1:$PORT within 250 ms"
 cli "--host accepts a name" 0 --host localhost versions iris && same_stdout "--host accepts a name" "$EXPECTED/versions-iris.txt"
-cli "no server is UNAVAILABLE" 1 --port 1 versions iris &&
-    stderr_is "no server is UNAVAILABLE" "error: UNAVAILABLE: cannot connect to 127.0.0.1:1: Connection refused"
+cli "no server is UNAVAILABLE (exit 7)" 7 versions iris --port 1 &&
+    stderr_is "no server is UNAVAILABLE (exit 7)" "error: UNAVAILABLE: cannot connect to 127.0.0.1:1: Connection refused"
 cli "--help prints usage" 0 --help && { grep -q '^usage: maas-c' "$T/out" && pass "--help prints usage" || fail "--help prints usage"; }
-cli "a usage error exits 2 (under valgrind: labels were allocated)" 2 register a b --label k=1 --label k=2 &&
-    stderr_is "a usage error exits 2 (under valgrind: labels were allocated)" \
-        'error: INVALID_ARGUMENT: label "k=2" is given twice (see maas-c --help)'
+cli "a usage error exits 64 (under valgrind: labels were allocated)" 64 register a b --label k=1 --label k=2 &&
+    stderr_is "a usage error exits 64 (under valgrind: labels were allocated)" \
+        'error: --label names "k" more than once (see maas-c --help)'
 # The rest of the command-line checks only parse argv: run natively, valgrind costs a second each.
 for bad in "" "versions" "register only-name" "versions a --tensor x.npy" "register a b --input-name x" \
-    "predict a" "predict a b.wav --input-name x" "predict a:0 --tensor x.npy" "versions a --bogus" \
-    "versions a --timeout-ms -1" "frobnicate a" "register a b --label nokey" "register a b --format zip" \
-    "versions a --port 70000"; do
+    "predict a" "predict a b.wav --input-name x" "predict a:0 --tensor x.npy" "predict a --tensor x.npy --input y=z.npy" \
+    "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey" \
+    "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy"; do
     # shellcheck disable=SC2086
     "$CLI" --port "$PORT" $bad >"$T/out" 2>"$T/err"
     status=$?
-    if [ "$status" = 2 ]; then
-        stderr_starts "usage error exits 2: maas-c $bad" "error: INVALID_ARGUMENT: "
+    if [ "$status" = 64 ]; then
+        stderr_starts "usage error exits 64: maas-c $bad" "error: "
     else
-        fail "usage error exits 2: maas-c $bad" "exit $status, stderr: $(cat "$T/err")"
+        fail "usage error exits 64: maas-c $bad" "exit $status, stderr: $(cat "$T/err")"
     fi
 done
+
+# With a Swift CLI built, also compare 262144 arbitrary float32 bit patterns (too large to commit).
+SWIFT_MAAS=${SWIFT_MAAS:-$ROOT/.build/debug/maas}
+if [ -x "$SWIFT_MAAS" ]; then
+    for flag in "" --json; do
+        # shellcheck disable=SC2086
+        "$SWIFT_MAAS" predict identity --input x="$F/f32_random_256k.npy" $flag --port "$PORT" >"$T/swift.out" 2>&1
+        # shellcheck disable=SC2086
+        "$CLI" predict identity --input x="$F/f32_random_256k.npy" $flag --port "$PORT" >"$T/out" 2>&1
+        same_stdout "262144 float32 bit patterns print as the Swift CLI prints them ${flag:-(human)}" "$T/swift.out"
+    done
+else
+    echo "skip 262144 float32 bit patterns against the Swift CLI: no $SWIFT_MAAS (swift build)"
+fi
 
 if [ -s "$T/server.err" ]; then
     fail "the fake server saw no protocol violations" "$(cat "$T/server.err")"

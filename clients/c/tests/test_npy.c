@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ static void numpy_float32_matrices_read_back_exactly(void)
     npy_free(&a);
 }
 
-static void format_version_2_scalars_int64_and_empty_arrays_read(void)
+static void format_versions_2_and_3_scalars_int64_and_empty_arrays_read(void)
 {
     char path[512], why[512];
     npy_array a;
@@ -73,9 +74,33 @@ static void format_version_2_scalars_int64_and_empty_arrays_read(void)
     CHECK(npy_read_file(path, 1 << 20, &a, why, sizeof why) == 0, "%s", why);
     CHECK(a.header.dtype == NPY_INT64 && ((int64_t *)a.data)[3] == -3000000000LL, "int64");
     npy_free(&a);
+    fixture(path, sizeof path, "f32_v3.npy");
+    CHECK(npy_read_file(path, 1 << 20, &a, why, sizeof why) == 0, "%s", why);
+    CHECK(a.header.rank == 1 && a.header.shape[0] == 3 && ((float *)a.data)[2] == 2.0f, "v3");
+    npy_free(&a);
     fixture(path, sizeof path, "f32_0x3.npy");
     CHECK(npy_read_file(path, 1 << 20, &a, why, sizeof why) == 0, "%s", why);
     CHECK(a.header.count == 0 && a.n_bytes == 0 && a.data == NULL, "empty");
+    npy_free(&a);
+}
+
+static void float64_and_int32_files_are_converted_as_the_swift_cli_does(void)
+{
+    char path[512], why[512];
+    npy_array a;
+    fixture(path, sizeof path, "f64_3.npy");
+    CHECK(npy_read_file(path, 1 << 20, &a, why, sizeof why) == 0, "%s", why);
+    CHECK(a.header.dtype == NPY_FLOAT32 && a.header.converted && strcmp(a.header.descr, "<f8") == 0, "f8 header");
+    CHECK(a.n_bytes == 12 && ((float *)a.data)[0] == 0.1f && ((float *)a.data)[1] == -2.5f, "narrowed values");
+    CHECK(isinf(((float *)a.data)[2]), "1e300 becomes +inf, got %g", (double)((float *)a.data)[2]);
+    npy_free(&a);
+    fixture(path, sizeof path, "i32_3.npy");
+    CHECK(npy_read_file(path, 1 << 20, &a, why, sizeof why) == 0, "%s", why);
+    CHECK(a.header.dtype == NPY_INT64 && a.header.converted && a.n_bytes == 24, "i4 header");
+    CHECK(((int64_t *)a.data)[1] == -8 && ((int64_t *)a.data)[2] == 2147483647, "widened values");
+    npy_free(&a);
+    fixture(path, sizeof path, "f32_2x3.npy");
+    CHECK(npy_read_file(path, 1 << 20, &a, why, sizeof why) == 0 && !a.header.converted, "f4 is not converted");
     npy_free(&a);
 }
 
@@ -90,7 +115,8 @@ static void malformed_header_dictionaries_are_refused_with_a_reason(void)
         {"", "expected '{'"},
         {"{'descr': '<f4', 'fortran_order': False}", "missing key 'shape'"},
         {"{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", "dtype '>f4' is not supported"},
-        {"{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", "dtype '<f8' is not supported"},
+        {"{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }", "dtype '<f2' is not supported"},
+        {"{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }", "dtype '<u4' is not supported"},
         {"{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", "Fortran-order"},
         {"{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", "non-negative dimension"},
         {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", "too large"},
@@ -134,7 +160,7 @@ static void hostile_files_are_refused_before_allocating_their_claims(void)
     write_npy("short-data.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n", six, 20);
     write_npy("long-data.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }\n", six, 24);
     write_npy("huge-claim.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }\n", six, 24);
-    write_npy("v3.npy", 3, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n", six, 4);
+    write_npy("v4.npy", 4, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n", six, 4);
     write_npy("empty-header.npy", 1, "", NULL, 0);
     char path[512];
     fixture(path, sizeof path, "huge-header.npy");
@@ -158,7 +184,7 @@ static void hostile_files_are_refused_before_allocating_their_claims(void)
         {"short-data.npy", "holds 20 bytes of data but its shape needs 24"},
         {"long-data.npy", "more data than its shape needs"},
         {"huge-claim.npy", "over the limit"},
-        {"v3.npy", "format version 3.0 is not supported"},
+        {"v4.npy", "format version 4.0 is not supported"},
         {"empty-header.npy", "expected '{'"},
         {"huge-header.npy", "header of 2147483647 bytes is over the limit"},
         {"bad-magic.npy", "bad magic"},
@@ -186,7 +212,8 @@ int main(int argc, char **argv)
     }
     fixtures = argv[1];
     TEST(numpy_float32_matrices_read_back_exactly);
-    TEST(format_version_2_scalars_int64_and_empty_arrays_read);
+    TEST(format_versions_2_and_3_scalars_int64_and_empty_arrays_read);
+    TEST(float64_and_int32_files_are_converted_as_the_swift_cli_does);
     TEST(malformed_header_dictionaries_are_refused_with_a_reason);
     TEST(hostile_files_are_refused_before_allocating_their_claims);
     return finish_tests("test_npy");
