@@ -122,12 +122,12 @@ wait_until() {
 # run_cli LABEL COMMAND...: runs a client with a time limit; stdout/stderr land in $SCRATCH/LABEL.out/.err,
 # and CLI_RC holds its exit status (124 when it had to be killed: the server did not answer in time).
 run_cli() {
-    local label=$1
+    local label=${1//[^A-Za-z0-9._-]/_}
     shift
-    timeout -k 5 "$CALL_TIMEOUT" "$@" >"$SCRATCH/$label.out" 2>"$SCRATCH/$label.err"
-    CLI_RC=$?
     OUT="$SCRATCH/$label.out"
     ERR="$SCRATCH/$label.err"
+    timeout -k 5 "$CALL_TIMEOUT" "$@" >"$OUT" 2>"$ERR"
+    CLI_RC=$?
     return 0
 }
 
@@ -158,14 +158,19 @@ server_start() {
     "$MAAS" serve --port 0 --data-dir "$data" "$@" >"$SERVER_OUT" 2>"$SERVER_LOG" &
     SERVER_PID=$!
     track_pid "$SERVER_PID"
-    local deadline=$((SECONDS + 30))
+    local deadline=$((SECONDS + 30)) why="no 'maas listening on' line within 30 s"
     while [ "$SECONDS" -lt "$deadline" ]; do
         PORT=$(sed -n 's/^maas listening on .*:\([0-9][0-9]*\)$/\1/p' "$SERVER_OUT")
         [ -n "$PORT" ] && return 0
-        alive "$SERVER_PID" || break
+        if ! alive "$SERVER_PID"; then
+            wait "$SERVER_PID" 2>/dev/null
+            why="the server exited with status $? before listening"
+            SERVER_PID=
+            break
+        fi
         sleep 0.05
     done
-    fail "maas serve starts and prints its port" "stdout: $(excerpt "$SERVER_OUT" 3)" "stderr: $(excerpt "$SERVER_LOG" 10)"
+    fail "maas serve starts and prints its port" "$why" "stdout: $(excerpt "$SERVER_OUT" 3)" "stderr: $(excerpt "$SERVER_LOG" 10)"
     server_kill
     return 1
 }
@@ -177,17 +182,33 @@ server_term() {
     if wait_pid "$SERVER_PID" "${1:-45}"; then
         SERVER_RC=$WAITED_RC
     else
-        SERVER_RC=timeout
         server_kill
+        SERVER_RC=timeout
     fi
     SERVER_PID=
 }
 
+# kill -9 the server and reap it; sets SERVER_RC (137 when the signal is what ended it).
 server_kill() {
     [ -n "$SERVER_PID" ] || return 0
-    kill -KILL "$SERVER_PID" 2>/dev/null
+    # bash reports "Killed" for a job ended by SIGKILL; here that is the intent, not news.
+    local saved
+    exec {saved}>&2 2>/dev/null
+    kill -KILL "$SERVER_PID"
     wait_pid "$SERVER_PID" 10
+    exec 2>&"$saved" {saved}>&-
+    SERVER_RC=$WAITED_RC
     SERVER_PID=
+}
+
+# check_staging_empty WHAT DATA-DIR: the registry's staging directory empties within 5 s (a refused upload's
+# files may be removed just after the refusal is sent).
+check_staging_empty() {
+    if wait_until 5 eval '[ -z "$(ls -A "$2/staging" 2>&1)" ]'; then
+        pass "$1"
+    else
+        fail "$1" "$2/staging still holds: $(ls -lA "$2/staging" 2>&1 | head -n 5)"
+    fi
 }
 
 # Peak resident set (VmHWM) of a live process, in KiB.

@@ -74,10 +74,10 @@ wire_read_frame() {
 
 # wire_at_eof FD SECONDS: true when the server closed the connection (end of stream or reset) within SECONDS.
 wire_at_eof() {
-    local got rc
-    got=$(timeout "$2" dd bs=1 count=1 status=none <&"$1" 2>/dev/null | wc -c)
-    rc=${PIPESTATUS[0]}
-    [ "$got" = 0 ] && [ "$rc" != 124 ]
+    local probe="$SCRATCH/.eof-probe" rc
+    timeout "$2" dd bs=1 count=1 status=none <&"$1" >"$probe" 2>/dev/null
+    rc=$?
+    [ "$rc" != 124 ] && [ ! -s "$probe" ]
 }
 
 # ---------------------------------------------------------------- decoding
@@ -138,3 +138,29 @@ pb_decode() {
 
 # pb_field DECODED-FILE PATH: the first value at PATH ("" when absent).
 pb_field() { sed -n "s/^$2=//p" "$1" | head -n 1; }
+
+# ---------------------------------------------------------------- a hand-driven upload
+
+# upload_begin FD CALL-ID NAME [SIZE SHA256]: sends the RegisterModel header frame.
+upload_begin() {
+    local header
+    header=$(pb_string_field 1 "$3")
+    [ -n "${4:-}" ] && header+=$(pb_varint_field 5 "$4")
+    [ -n "${5:-}" ] && header+=$(pb_string_field 6 "$5")
+    wire_send "$1" "$(frame_hex "$(envelope_hex "$2" "$METHOD_PREFIX/RegisterModel" "$(pb_bytes_field 1 "$header")" 0)")"
+}
+
+# upload_chunk FD CALL-ID FILE OFFSET LENGTH LAST(0|1): sends FILE[OFFSET, OFFSET+LENGTH) as one chunk frame.
+# Only the frame's small head is built in hex; the chunk's bytes go from the file to the socket as they are.
+upload_chunk() {
+    local fd=$1 id=$2 file=$3 offset=$4 length=$5 last=$6
+    local chunk_head payload_len envelope_head body_len tail=
+    chunk_head="12$(varint_hex "$length")"                 # RegisterModelRequest.chunk (field 2)
+    payload_len=$((${#chunk_head} / 2 + length))
+    envelope_head="$(pb_varint_field 1 "$id")22$(varint_hex "$payload_len")$chunk_head" # call_id, payload (field 4)
+    [ "$last" = 1 ] && tail=$(pb_varint_field 6 1)
+    body_len=$((${#envelope_head} / 2 + length + ${#tail} / 2))
+    wire_send "$fd" "$(printf '%08x' "$body_len")$envelope_head" &&
+        wire_send_file "$fd" "$file" "$offset" "$length" &&
+        { [ -z "$tail" ] || wire_send "$fd" "$tail"; }
+}
