@@ -110,8 +110,10 @@ for script in "$HERE"/scenarios/*.sh; do
     while IFS=$'\t' read -r _ what; do FAILURES+=("$name: $what"); done < <(grep '^FAIL' "$RESULTS")
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
         record_failure "$name" "the scenario finishes within its ${limit}s limit (it was stopped)"
+        failed=$((failed + 1))
     elif [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
         record_failure "$name" "the scenario script ends cleanly (exit status $rc)"
+        failed=$((failed + 1))
     fi
     printf '  -- %d passed, %d failed, %d.%01d s\n' "$passed" "$failed" $((elapsed / 1000)) $((elapsed % 1000 / 100))
     rm -f "$RESULTS" "$PIDS"

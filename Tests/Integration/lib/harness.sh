@@ -65,8 +65,10 @@ check_file_contains() { # WHAT FILE FIXED-STRING
     if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' not found in ${2##*/}:" "$(excerpt "$2")"; fi
 }
 
-check_same_files() { # WHAT EXPECTED-FILE ACTUAL-FILE
-    if cmp -s "$2" "$3"; then
+check_same_files() { # WHAT EXPECTED-FILE ACTUAL-FILE (two empty files do not count as the same result)
+    if [ ! -s "$2" ] && [ ! -s "$3" ]; then
+        fail "$1" "both are empty: ${2##*/}, ${3##*/}"
+    elif cmp -s "$2" "$3"; then
         pass "$1"
     else
         fail "$1" "$(diff -u "$2" "$3" | head -n 30)"
@@ -203,8 +205,9 @@ server_kill() {
 
 # check_staging_empty WHAT DATA-DIR: the registry's staging directory empties within 5 s (a refused upload's
 # files may be removed just after the refusal is sent).
+staging_is_empty() { [ -z "$(ls -A "$1/staging" 2>&1)" ]; }
 check_staging_empty() {
-    if wait_until 5 eval '[ -z "$(ls -A "$2/staging" 2>&1)" ]'; then
+    if wait_until 5 staging_is_empty "$2"; then
         pass "$1"
     else
         fail "$1" "$2/staging still holds: $(ls -lA "$2/staging" 2>&1 | head -n 5)"

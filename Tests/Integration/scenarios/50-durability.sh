@@ -44,7 +44,8 @@ if wire_connect 3; then
     done
     check_eq "120 MiB of the upload were written to the socket" "$SENT_BEFORE_KILL" "$sent"
     staged_bytes() { du -sb "$DATA/staging" 2>/dev/null | cut -f1; }
-    if wait_until 30 eval '[ "$(staged_bytes)" -ge "$SENT_BEFORE_KILL" ]'; then
+    staged_at_least() { [ "$(staged_bytes)" -ge "$1" ]; }
+    if wait_until 30 staged_at_least "$SENT_BEFORE_KILL"; then
         pass "the server has the 120 MiB on disk in its staging directory ($(($(staged_bytes) >> 20)) MiB)"
     else
         fail "the server has the 120 MiB on disk in its staging directory" "staging holds $(staged_bytes) bytes after 30 s"
