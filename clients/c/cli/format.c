@@ -243,17 +243,20 @@ void text_append(text *t, const char *s)
 
 void text_appendf(text *t, const char *format, ...)
 {
-    va_list args;
+    char small[256];
+    va_list args, again;
     va_start(args, format);
-    int n = vsnprintf(NULL, 0, format, args);
+    va_copy(again, args);
+    int n = vsnprintf(small, sizeof small, format, args);
     va_end(args);
-    if (n < 0)
-        return;
-    text_reserve(t, (size_t)n);
-    va_start(args, format);
-    vsnprintf(t->chars + t->length, (size_t)n + 1, format, args);
-    va_end(args);
-    t->length += (size_t)n;
+    if (n >= 0 && (size_t)n < sizeof small) {
+        text_append(t, small);
+    } else if (n >= 0) {
+        text_reserve(t, (size_t)n);
+        vsnprintf(t->chars + t->length, (size_t)n + 1, format, again);
+        t->length += (size_t)n;
+    }
+    va_end(again);
 }
 
 void text_free(text *t)

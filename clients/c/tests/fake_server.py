@@ -9,6 +9,7 @@ send oversized lengths, truncated frames, garbage, wrong call ids, and so on.
 Usage: fake_server.py DESCRIPTOR_SET  -> prints "PORT <n>" and serves until stdin closes.
 """
 import hashlib
+import random
 import socket
 import struct
 import sys
@@ -150,9 +151,44 @@ class Connection:
             if handler(env) == "close":
                 return
 
+    def mutated(self, env, message, seed):
+        """A valid answer with seeded damage (flipped, dropped, inserted or cut bytes, now and then a wrong
+        length prefix); the connection closes after it, so a prefix promising more ends in EOF, not a wait."""
+        rng = random.Random(seed)
+        body = bytearray(M("Envelope")(call_id=env.call_id, end_stream=True, status=M("Status")(code=0),
+                                       payload=message.SerializeToString()).SerializeToString())
+        for _ in range(rng.randint(1, 4)):
+            kind = rng.random()
+            at = rng.randrange(len(body)) if body else 0
+            if kind < 0.4 and body:
+                body[at] ^= 1 << rng.randrange(8)
+            elif kind < 0.6 and body:
+                body[at] = rng.choice([0x00, 0x7F, 0x80, 0xFF, 0x0A, 0x12, 0x1A, 0x22])
+            elif kind < 0.75:
+                body[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+            elif kind < 0.9 and body:
+                del body[at:at + rng.randint(1, 16)]
+            else:
+                body = body[: rng.randrange(len(body) + 1)]
+        length = len(body)
+        if rng.random() < 0.1:
+            length = max(0, length + rng.randint(-8, 8))
+        self.send_raw(struct.pack(">I", length) + bytes(body))
+        return "close"
+
     def hostile(self, name, env):
         """The behaviours shared by every method; returns None when `name` is not a hostile one."""
         cid = env.call_id
+        if name.startswith("fuzz-"):
+            response = M("ListVersionsResponse")()
+            response.versions.append(iris_version(2))
+            response.versions.append(iris_version(1))
+            return self.mutated(env, response, int(name[5:]))
+        if name.startswith("fuzzp-"):
+            response = M("PredictResponse")(name="iris", version=2)
+            response.outputs.add(name="doubled", tensor=M("Tensor")(dtype=1, shape=[2, 3], raw_data=bytes(range(24))))
+            response.outputs.add(name="argmax", tensor=M("Tensor")(dtype=2, shape=[1], raw_data=bytes(8)))
+            return self.mutated(env, response, int(name[6:]))
         if name == "missing":
             self.answer(cid, code=CODE["NOT_FOUND"], text='no model named "missing"')
         elif name == "control-chars":

@@ -439,6 +439,58 @@ static void hostile_frames_become_errors_and_close_the_connection(void)
     }
 }
 
+/* Seeded damage to valid answers (tests/fake_server.py `mutated`): every outcome is an error value or a
+ * consistent result; valgrind watches the reads. */
+static void damaged_answers_never_crash_and_results_stay_consistent(void)
+{
+    int ok = 0, errors = 0;
+    for (int seed = 1; seed <= 150; seed++) {
+        char name[32];
+        maas_error err;
+        maas_client *c = open_client(5000);
+        snprintf(name, sizeof name, "fuzz-%d", seed);
+        maas_version_list *list;
+        maas_code code = maas_list_versions(c, name, &list, &err);
+        if (code == MAAS_OK) {
+            ok++;
+            for (size_t i = 0; i < list->count; i++) {
+                const maas_version *v = &list->versions[i];
+                CHECK(v->name != NULL && v->sha256 != NULL && v->description != NULL, "%s: strings", name);
+                for (size_t s = 0; s < v->n_inputs; s++)
+                    CHECK(v->inputs[s].rank == 0 || v->inputs[s].shape != NULL, "%s: spec shape", name);
+            }
+            maas_version_list_free(list);
+        } else {
+            errors++;
+            CHECK(list == NULL && err.message[0] != '\0', "%s: %s without a message", name, maas_code_name(code));
+        }
+        maas_close(c);
+
+        c = open_client(5000);
+        snprintf(name, sizeof name, "fuzzp-%d", seed);
+        const int64_t shape[] = {1};
+        const float x[] = {1};
+        maas_prediction *p;
+        code = maas_predict_f32(c, name, 0, "x", shape, 1, x, &p, &err);
+        if (code == MAAS_OK) {
+            ok++;
+            for (size_t i = 0; i < p->n_outputs; i++) {
+                const maas_tensor *t = &p->outputs[i];
+                size_t size = maas_dtype_size(t->dtype);
+                CHECK(size == 0 || t->n_bytes == t->count * size, "%s: output %zu has %zu bytes for %zu elements",
+                      name, i, t->n_bytes, t->count);
+                CHECK((t->n_bytes == 0) == (t->data == NULL), "%s: data pointer", name);
+            }
+            maas_prediction_free(p);
+        } else {
+            errors++;
+            CHECK(p == NULL && err.message[0] != '\0', "%s: %s without a message", name, maas_code_name(code));
+        }
+        maas_close(c);
+    }
+    CHECK(errors > 0 && ok > 0, "%d decoded, %d refused: the damage should produce both", ok, errors);
+}
+
 static void undecodable_payloads_and_bad_tensors_fail_only_their_call(void)
 {
     static const char *const predict_cases[] = {"bad-payload", "bad-tensor", "negative-shape", "no-tensor"};
@@ -621,6 +673,7 @@ int main(int argc, char **argv)
     TEST(register_times_out_when_the_server_stops_reading);
     TEST(hostile_frames_become_errors_and_close_the_connection);
     TEST(undecodable_payloads_and_bad_tensors_fail_only_their_call);
+    TEST(damaged_answers_never_crash_and_results_stay_consistent);
     TEST(a_silent_server_costs_the_timeout_then_the_connection_closes);
     TEST(each_call_sends_its_method_a_new_call_id_and_timeout_ms);
     TEST(a_request_over_the_frame_limit_is_refused_before_sending);
