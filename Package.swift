@@ -28,11 +28,13 @@ let package = Package(
             pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]
         ),
+        // Elementwise kernels compiled per instruction set and picked at run time (see its header).
+        .target(name: "CMaaSKernels"),
         .target(name: "ProtoWire"),
         .target(name: "MaaSProtocol", dependencies: ["ProtoWire"]),
         .target(
             name: "MaaSEngine",
-            dependencies: ["ProtoWire", "COpenBLAS"]
+            dependencies: ["ProtoWire", "COpenBLAS", "CMaaSKernels"]
         ),
         .target(
             name: "MaaSRegistry",

@@ -2,12 +2,13 @@
 import PackageDescription
 
 // A standalone package so the kernel benchmark builds in release mode without touching the main
-// Package.swift. Sources/MaaSEngineKernels and Sources/COpenBLAS are symlinks into the main tree.
+// Package.swift. Sources/MaaSEngineKernels, Sources/CMaaSKernels and Sources/COpenBLAS are symlinks into the main tree.
 let package = Package(
     name: "KernelBench",
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
-        .target(name: "MaaSEngineKernels", dependencies: ["COpenBLAS"]),
+        .target(name: "CMaaSKernels"),
+        .target(name: "MaaSEngineKernels", dependencies: ["COpenBLAS", "CMaaSKernels"]),
         .executableTarget(name: "KernelBench", dependencies: ["MaaSEngineKernels"]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,9 +18,9 @@ package enum FusedActivation: Sendable, Hashable {
         case .leakyRelu(let alpha):
             for i in 0..<count where values[i] < 0 { values[i] *= alpha }
         case .sigmoid:
-            VectorMath.sigmoid(inPlace: values, count: count)
+            VectorKernels.best.sigmoid(inPlace: values, count: count)
         case .tanh:
-            VectorMath.tanh(inPlace: values, count: count)
+            VectorKernels.best.tanh(inPlace: values, count: count)
         case .clip(let low, let high):
             for i in 0..<count { values[i] = Swift.min(Swift.max(values[i], low), high) }
         }

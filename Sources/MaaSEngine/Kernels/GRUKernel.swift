@@ -157,7 +157,7 @@ package enum GRUKernel {
                                    dims: .init(m: steps * batch, n: width, k: dims.inputSize), beta: 1)
         }
 
-        let cell = Cell(hidden: hidden, clip: dims.clip)
+        let cell = Cell(hidden: hidden, clip: dims.clip, kernels: .best)
         for direction in 0..<directions {
             let reverse = dims.direction == .reverse || direction == 1
             let recurrence = weights + layout.r + direction * hidden * g

@@ -170,7 +170,7 @@ package enum LSTMKernel {
         }
         // Distance between two batch rows' projections at the same time step.
         let rowStride = dims.layout == .timeMajor ? width : steps * width
-        let cell = Cell(hidden: hidden, clip: dims.clip, inputForget: dims.inputForget)
+        let cell = Cell(hidden: hidden, clip: dims.clip, inputForget: dims.inputForget, kernels: .best)
         let uniformLengths = geometry.lengthsAreUniform
         // With every sequence at full length, each step's h is written straight into Y and the next
         // step multiplies from there (rows of one Y time step are `outputStride` apart), saving a copy.

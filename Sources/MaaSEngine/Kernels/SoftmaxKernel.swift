@@ -39,28 +39,46 @@ package enum SoftmaxKernel {
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, dims: Dims, logarithm: Bool
     ) {
         let length = dims.axisLength, inner = dims.inner
-        guard length > 0 else { return }
-        for o in 0..<dims.outer {
-            for i in 0..<inner {
-                let x = input + o * length * inner + i
-                let y = output + o * length * inner + i
-                var maximum = -Float.infinity
-                for j in 0..<length { maximum = max(maximum, x[j * inner]) }
-                var sum: Float = 0
+        guard length > 0, inner > 0, dims.outer > 0 else { return }
+        let kernels = VectorKernels.best
+        if inner == 1 {
+            kernels.softmaxRows(input, into: output, rows: dims.outer, length: length, logarithm: logarithm)
+            return
+        }
+        // Along a strided axis, work on whole rows of `inner` values: column maxima, then each row's
+        // exponentials through the vector kernel, accumulated into column sums.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * inner) { buffer in
+            guard let maximum = buffer.baseAddress else { return }
+            let sum = maximum + inner, row = sum + inner
+            for o in 0..<dims.outer {
+                let x = input + o * length * inner
+                let y = output + o * length * inner
+                maximum.update(repeating: -.infinity, count: inner)
+                for j in 0..<length {
+                    let line = x + j * inner
+                    for i in 0..<inner { maximum[i] = max(maximum[i], line[i]) }
+                }
+                sum.update(repeating: 0, count: inner)
+                for j in 0..<length {
+                    let line = x + j * inner
+                    for i in 0..<inner { row[i] = line[i] - maximum[i] }
+                    kernels.exp(row, into: row, count: inner)
+                    for i in 0..<inner { sum[i] += row[i] }
+                    // Row j of x is not read again, so an in-place softmax may overwrite it now.
+                    if !logarithm { (y + j * inner).update(from: row, count: inner) }
+                }
                 if logarithm {
-                    for j in 0..<length { sum += VectorMath.exp(x[j * inner] - maximum) }
                     // (x − max) − log Σ, in that order: folding max into the shift first would round
                     // it at the magnitude of max and lose the small result.
-                    let logSum = logf(sum)
-                    for j in 0..<length { y[j * inner] = (x[j * inner] - maximum) - logSum }
-                } else {
+                    for i in 0..<inner { sum[i] = logf(sum[i]) }
                     for j in 0..<length {
-                        let e = VectorMath.exp(x[j * inner] - maximum)
-                        y[j * inner] = e
-                        sum += e
+                        for i in 0..<inner { y[j * inner + i] = (x[j * inner + i] - maximum[i]) - sum[i] }
                     }
-                    let scale = 1 / sum
-                    for j in 0..<length { y[j * inner] *= scale }
+                } else {
+                    for i in 0..<inner { sum[i] = 1 / sum[i] }
+                    for j in 0..<length {
+                        for i in 0..<inner { y[j * inner + i] *= sum[i] }
+                    }
                 }
             }
         }
