@@ -14,7 +14,7 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-cd "$REPO"
+cd "$REPO" || exit 1
 
 export REPO
 export MAAS=${MAAS:-$REPO/.build/debug/maas}

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced by scenarios, which use these variables
 # Shared by every scenario: check accounting, bounded waits, and servers started and stopped by PID.
 #
 # The runner exports: REPO (repository root), MAAS (Swift CLI), MAAS_C (C client, may not exist),

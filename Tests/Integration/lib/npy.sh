@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced by scenarios, which use these variables
 # NumPy .npy files and numeric comparisons with coreutils and awk only (no Python in the tests).
 
 # npy_write OUT DESCR SHAPE RAW: a version 1.0 .npy around raw little-endian C-order data.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced by scenarios, which use these variables
 # The maas wire format by hand, for raw-socket scenarios: protobuf messages are built as hex strings with
 # printf, sent as frames (4-byte big-endian length + Envelope) over bash's /dev/tcp, and responses decoded
 # with awk. See proto/maas/v1/maas.proto and README.md ("The protocol").

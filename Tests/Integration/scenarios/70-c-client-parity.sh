@@ -14,7 +14,7 @@ MFCC="$DEMO_DIR/mfcc.npy"
 # against the server, compares the exit codes, and stdout on success or the first stderr line on failure
 # (the Swift CLI may add a hint line after it). ARGS is evaluated, so quote paths inside it.
 same() {
-    local label=$1 json= expected=${4:-0} c_args=${5:-$3} swift_rc
+    local label=$1 json='' expected=${4:-0} c_args=${5:-$3} swift_rc
     [ "$2" = json ] && json=--json
     eval "run_cli \"\$label-swift\" \"\$MAAS\" $3 --port \"\$PORT\" $json"
     swift_rc=$CLI_RC
