@@ -2,10 +2,10 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and tests need (see .ci/run, which calls `make deps`).
-APT_PACKAGES := pkg-config libopenblas-dev libsndfile1-dev
+APT_PACKAGES := pkg-config libopenblas-dev libsndfile1-dev gcc make protobuf-c-compiler libprotobuf-c-dev valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test unit-test demo clean
+.PHONY: deps build release test unit-test integration-test c-client demo clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -24,10 +24,18 @@ unit-test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-test: unit-test
+c-client: deps
+	$(MAKE) -C clients/c
+
+# The real server, the Swift CLI and the C client, driven by bash scripts (Tests/Integration/README.md).
+integration-test: deps
+	bash Tests/Integration/run.sh
+
+test: unit-test integration-test
 
 demo: release
 	bash deploy/demo.sh
 
 clean:
 	rm -rf .build demo-data
+	$(MAKE) -C clients/c clean
