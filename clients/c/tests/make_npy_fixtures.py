@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Writes the .npy files the C tests read, with NumPy itself, into the directory given.
+"""Writes the .npy files the C tests read, with NumPy itself, into tests/fixtures/ (or the directory given).
 
-Run by run_tests.sh at test time (into clients/c/build/tests/fixtures), so no binary fixture is
-committed. The values come from formulas and a fixed integer hash, not from NumPy's random generators
-(whose streams may change between NumPy versions), because the expected CLI outputs in expected/ were
-made from these exact values. The hostile files are written by test_npy.c, byte by byte.
+Run by hand when a fixture is added; its output is committed, so the tests themselves need no Python.
+The values come from formulas and a fixed integer hash, not from NumPy's random generators (whose streams
+may change between NumPy versions), because the expected CLI outputs in expected/ were made from these
+exact values. The hostile files are written by test_npy.c, byte by byte; the 1 MiB array of float32 bit
+patterns compared with the Swift CLI is written at test time by npy_tool.c.
 """
+import os
 import sys
 
 import numpy as np
 
-out = sys.argv[1]
+out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+os.makedirs(out, exist_ok=True)
 
 
 def hashed_bits(count, seed):
@@ -75,6 +78,3 @@ np.save(f"{out}/probs_20x3.npy", softmax(np.sin(np.arange(60.0) * 0.37).reshape(
 np.save(f"{out}/probs_2x2x3.npy", softmax(np.cos(np.arange(12.0) * 2.3).reshape(2, 2, 3) * 2))
 np.save(f"{out}/probs_ties.npy", np.array([[0.25, 0.25, 0.25, 0.25]], dtype=np.float32))
 np.save(f"{out}/probs_almost.npy", np.array([[0.25, 0.25, 0.25, 0.252]], dtype=np.float32))
-
-# Only compared against the Swift CLI when one is built (too large for a committed expected output).
-np.save(f"{out}/f32_random_256k.npy", (np.arange(1 << 18, dtype=np.uint32) * np.uint32(2654435761)).view(np.float32))
