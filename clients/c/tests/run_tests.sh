@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# The C client's tests (run by `make -C clients/c test`):
-#   1. test_npy: the .npy reader on NumPy-written files and hostile ones;
-#   2. test_client: libmaasclient against tests/fake_server.py (real calls, then hostile frames);
-#   3. maas-c against the same fake server: exact output in the shared format, errors, exit codes.
-# Every binary runs under valgrind (--leak-check=full); a valgrind finding fails the step.
-# Needs python3 with numpy and protobuf, protoc (for the descriptor set), valgrind.
+# The C client's tests (run by `make -C clients/c test`, which builds the programs first):
+#   1. test_npy: the .npy reader on NumPy-written files (fixtures/) and hostile ones;
+#   2. test_client: libmaasclient against build/tests/fake_server (real calls, then hostile frames and
+#      seeded damage), and its request bytes against Google's protobuf (fixtures/wire/);
+#   3. maas-c against the same fake server: exact output in the Swift CLI's format (expected/), errors,
+#      exit codes. cli_runner runs every case in one process.
+# The three run at once, each under valgrind (--leak-check=full): valgrind costs about a second per
+# process started, so there are three. A valgrind finding fails the step.
+# Needs valgrind and coreutils; no Python (the fixtures are committed, made by the scripts beside them).
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 BUILD=${BUILD:-$HERE/../build}
 T=$BUILD/tests
+F=$HERE/fixtures
 EXPECTED=$HERE/expected
 CLI=$BUILD/maas-c
 passed=0
@@ -19,41 +23,38 @@ failed=0
 pass() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; shift; for line in "$@"; do echo "     $line"; done; }
 
-for tool in python3 protoc valgrind; do
-    command -v "$tool" >/dev/null || { echo "error: $tool is needed for the C client tests" >&2; exit 1; }
+command -v valgrind >/dev/null || { echo "error: valgrind is needed for the C client tests (apt-get install valgrind)" >&2; exit 1; }
+for program in test_npy test_client cli_runner npy_tool fake_server; do
+    [ -x "$T/$program" ] || { echo "error: $T/$program is missing (make -C clients/c test-programs)" >&2; exit 1; }
 done
 
-rm -rf "$T/fixtures" "$T/scratch" "$T/valgrind"
-mkdir -p "$T/fixtures" "$T/scratch" "$T/valgrind"
-protoc --include_imports --descriptor_set_out="$T/maas.desc" -I "$ROOT/proto" maas/v1/maas.proto || exit 1
-python3 "$HERE/make_npy_fixtures.py" "$T/fixtures" || exit 1
+rm -rf "$T/scratch" "$T/valgrind" "$T/cli" "$T/run"
+mkdir -p "$T/scratch/npy" "$T/valgrind" "$T/cli" "$T/run"
 
-# Runs a command under valgrind; its log goes to a file so stderr stays the program's own.
-# Sets $status; returns 1 (and reports) when valgrind found something.
+# grind NAME COMMAND... : runs COMMAND under valgrind, output in $T/run/NAME.out, exit status in
+# $T/run/NAME.status, valgrind's findings in $T/valgrind/NAME.log (empty when clean).
 grind() {
-    local log="$T/valgrind/$1.log"
+    local name=$1
     shift
     valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
-        --read-inline-info=no --log-file="$log" "$@"
-    status=$?
-    if [ "$status" = 99 ] || [ -s "$log" ]; then
-        return 1
-    fi
-    return 0
+        --read-inline-info=no --log-file="$T/valgrind/$name.log" "$@" >"$T/run/$name.out" 2>&1
+    echo "$?" >"$T/run/$name.status"
 }
-
-# ---------------------------------------------------------------- 1. npy reader
-
-if grind test_npy "$BUILD/tests/test_npy" "$T/fixtures" >"$T/test_npy.out" 2>&1 && [ "$status" = 0 ]; then
-    pass "test_npy ($(tail -1 "$T/test_npy.out"))"
-else
-    fail "test_npy (exit $status)" "$(cat "$T/test_npy.out" "$T/valgrind/test_npy.log")"
-fi
+# ground NAME DESCRIPTION: reports a grind run whose program ends with a "N passed, M failed" line.
+ground() {
+    local status
+    status=$(cat "$T/run/$1.status")
+    if [ "$status" = 0 ] && [ ! -s "$T/valgrind/$1.log" ]; then
+        pass "$2 ($(tail -1 "$T/run/$1.out"))"
+    else
+        fail "$2 (exit $status)" "$(grep -v '^ok ' "$T/run/$1.out")" "$(cat "$T/valgrind/$1.log")"
+    fi
+}
 
 # ---------------------------------------------------------------- the fake server
 
 mkfifo "$T/server.stdin"
-python3 "$HERE/fake_server.py" "$T/maas.desc" <"$T/server.stdin" >"$T/server.out" 2>"$T/server.err" &
+"$T/fake_server" <"$T/server.stdin" >"$T/server.out" 2>"$T/server.err" &
 server_pid=$!
 exec 9>"$T/server.stdin" # the server runs until this closes
 stop_server() {
@@ -75,160 +76,217 @@ if [ -z "$PORT" ]; then
     exit 1
 fi
 
-# ---------------------------------------------------------------- 2. library
+# ---------------------------------------------------------------- the maas-c cases
 
-if grind test_client "$BUILD/tests/test_client" "$PORT" "$T/scratch" >"$T/test_client.out" 2>&1 && [ "$status" = 0 ]; then
-    pass "test_client ($(tail -1 "$T/test_client.out"))"
-else
-    fail "test_client (exit $status)" "$(cat "$T/test_client.out" "$T/valgrind/test_client.log")"
-fi
-
-# ---------------------------------------------------------------- 3. CLI
-
-run=0
-# cli NAME EXPECTED_EXIT ARGS... : runs maas-c under valgrind; stdout in $T/out, stderr in $T/err.
-cli() {
-    local name=$1 want=$2
-    shift 2
-    run=$((run + 1))
-    if ! grind "cli-$run" "$CLI" --port "$PORT" "$@" >"$T/out" 2>"$T/err"; then
-        fail "$name: valgrind" "$(cat "$T/valgrind/cli-$run.log")"
-        return 1
-    fi
-    if [ "$status" != "$want" ]; then
-        fail "$name: exit $status, want $want" "stderr: $(cat "$T/err")"
-        return 1
-    fi
-    return 0
+# add_case ID ARGS... : one maas-c run for cli_runner (--port is added); its output lands in $T/cli/ID.*
+PLAN=$T/cli.plan
+: >"$PLAN"
+add_case() {
+    local id=$1
+    shift
+    {
+        printf '%s\t--port\t%s' "$id" "$PORT"
+        [ "$#" = 0 ] || printf '\t%s' "$@"
+        printf '\n'
+    } >>"$PLAN"
 }
-same_stdout() { # NAME FILE
-    if cmp -s "$T/out" "$2"; then pass "$1"; else fail "$1" "$(diff "$2" "$T/out" | head -20)"; fi
-}
-stderr_is() { # NAME TEXT
-    if [ "$(cat "$T/err")" = "$2" ] && [ ! -s "$T/out" ]; then pass "$1"; else fail "$1" "stderr: $(cat "$T/err")" "want:   $2"; fi
-}
-stderr_starts() { # NAME PREFIX
-    case "$(cat "$T/err")" in
-    "$2"*) [ "$(wc -l <"$T/err")" = 1 ] && pass "$1" || fail "$1" "more than one line: $(cat "$T/err")" ;;
-    *) fail "$1" "stderr: $(cat "$T/err")" "want:   $2..." ;;
-    esac
-}
-F=$T/fixtures
 
 # The same output as the Swift CLI, case by case (expected/ was recorded from it by make_expected.sh).
-# These run four at a time: valgrind costs about a second per process.
-mkdir -p "$T/cases"
-case_pids=()
 while IFS='|' read -r name arguments; do
-    if [ "${#case_pids[@]}" -ge 4 ]; then
-        wait "${case_pids[0]}"
-        case_pids=("${case_pids[@]:1}")
-    fi
-    (
-        # shellcheck disable=SC2086
-        grind "case-$name" "$CLI" --port "$PORT" ${arguments//\{F\}/$F} >"$T/cases/$name.out" 2>"$T/cases/$name.err"
-        echo "$?:$status" >"$T/cases/$name.status"
-    ) &
-    case_pids+=("$!")
+    read -r -a words <<<"${arguments//\{F\}/$F}"
+    add_case "same-$name" "${words[@]}"
 done < <(grep -v '^#' "$HERE/cli_cases.txt")
-for pid in "${case_pids[@]}"; do wait "$pid"; done
-while IFS='|' read -r name _; do
-    outcome=$(cat "$T/cases/$name.status")
-    if [ "${outcome%%:*}" != 0 ]; then
-        fail "prints what maas prints: $name: valgrind" "$(cat "$T/valgrind/case-$name.log")"
-    elif [ "${outcome#*:}" != 0 ]; then
-        fail "prints what maas prints: $name: exit ${outcome#*:}" "$(cat "$T/cases/$name.err")"
-    elif cmp -s "$T/cases/$name.out" "$EXPECTED/$name.txt"; then
-        pass "prints what maas prints: $name"
-    else
-        fail "prints what maas prints: $name" "$(diff "$EXPECTED/$name.txt" "$T/cases/$name.out" | head -20)"
-    fi
-done < <(grep -v '^#' "$HERE/cli_cases.txt")
-
-cli "--tensor feeds the model's only input, found with ListVersions" 0 predict iris --tensor "$F/iris_x.npy" &&
-    same_stdout "--tensor feeds the model's only input, found with ListVersions" "$EXPECTED/predict-iris.txt"
-cli "--tensor with --input-name and options before the command" 0 --json predict iris:1 --tensor "$F/iris_x.npy" --input-name x &&
-    same_stdout "--tensor with --input-name and options before the command" "$EXPECTED/predict-iris-v1-json.txt"
-cli "control characters from the server are shown as ? in tables" 0 versions weird &&
-    { [ "$(sed -n 2p "$T/out")" = '7        maas-plan  1024.0 KiB  abc     1969-12-31 23:59:58  été int64[]           q"b\s/n?t?c??d?é→😀' ] &&
-        pass "control characters from the server are shown as ? in tables" ||
-        fail "control characters from the server are shown as ? in tables" "$(cat "$T/out")"; }
 
 head -c 2621440 /dev/urandom >"$T/scratch/upload.bin"
 sha=$(sha256sum "$T/scratch/upload.bin" | cut -d' ' -f1)
-if cli "register streams the file and reports the version" 0 register cli-model "$T/scratch/upload.bin" \
-    --description "from the CLI" --label team=audio --label stage=dev; then
-    printf 'registered cli-model version 1\n  format   onnx, 2.5 MiB, sha256 %s…\n  inputs   x float32[-1, 3]\n  outputs  \n' \
-        "${sha:0:12}" >"$T/expected.txt"
-    same_stdout "register streams the file and reports the version" "$T/expected.txt"
-fi
-if cli "register --json reports the version object" 0 register cli-model "$T/scratch/upload.bin" --json \
-    --label b=2 --label a=1 --sha256 "$sha" --format onnx; then
-    python3 - "$T/out" "$sha" <<'PYTHON' && pass "register --json reports the version object" || fail "register --json reports the version object" "$(cat "$T/out")"
-import json, sys
-text = open(sys.argv[1]).read()
-v = json.loads(text)
-assert v["name"] == "cli-model" and v["version"] == 2 and v["size_bytes"] == 2621440, v
-assert v["sha256"] == sys.argv[2] and v["format"] == "onnx" and v["labels"] == {"a": "1", "b": "2"}, v
-assert text.index('"a" : "1"') < text.index('"b" : "2"'), "labels sorted by key"
-PYTHON
-fi
-
-cli "a server error is one line with its status name (exit 3 for NOT_FOUND)" 3 versions missing &&
-    stderr_is "a server error is one line with its status name (exit 3 for NOT_FOUND)" 'error: NOT_FOUND: no model named "missing"'
-cli "control characters in server messages are shown as ?" 3 versions control-chars &&
-    stderr_is "control characters in server messages are shown as ?" 'error: NOT_FOUND: bad ?[31mred?[0m?forged line'
-cli "audio predict says it is not supported yet (exit 1)" 1 predict iris clip.wav &&
-    stderr_starts "audio predict says it is not supported yet (exit 1)" 'error: UNIMPLEMENTED: audio input is not supported until the server accepts audio'
-cli "a model with two inputs needs --input-name (exit 2)" 2 predict two-inputs --tensor "$F/iris_x.npy" &&
-    stderr_starts "a model with two inputs needs --input-name (exit 2)" 'error: INVALID_ARGUMENT: model two-inputs version 1 has 2 inputs'
-cli "an unsupported .npy dtype is refused before connecting (exit 65)" 65 predict iris --tensor "$F/f16_2.npy" --port 1 &&
-    stderr_starts "an unsupported .npy dtype is refused before connecting (exit 65)" "error: INVALID_ARGUMENT: $F/f16_2.npy: dtype '<f2' is not supported"
-cli "a Fortran-order .npy is refused (exit 65)" 65 predict iris --input x="$F/f32_fortran.npy" &&
-    stderr_starts "a Fortran-order .npy is refused (exit 65)" "error: INVALID_ARGUMENT: $F/f32_fortran.npy: Fortran-order"
-cli "a missing model file is refused before connecting (exit 65)" 65 register m /nonexistent/model.onnx --port 1 &&
-    stderr_starts "a missing model file is refused before connecting (exit 65)" "error: INVALID_ARGUMENT: cannot read model file /nonexistent/model.onnx"
-cli "an oversized frame from the server is INTERNAL (exit 1)" 1 versions oversize &&
-    stderr_is "an oversized frame from the server is INTERNAL (exit 1)" \
-        "error: INTERNAL: 127.0.0.1:$PORT sent a frame of 4294967295 bytes, over the client's limit of 67108864 bytes"
-cli "a truncated frame is UNAVAILABLE (exit 7)" 7 versions truncated &&
-    stderr_starts "a truncated frame is UNAVAILABLE (exit 7)" "error: UNAVAILABLE: 127.0.0.1:$PORT closed the connection in the middle of a frame"
-cli "a client timeout is DEADLINE_EXCEEDED (exit 6)" 6 --timeout-ms 200 versions slow &&
-    stderr_is "a client timeout is DEADLINE_EXCEEDED (exit 6)" "error: DEADLINE_EXCEEDED: no ListVersions response from 127.0.0.1:$PORT within 200 ms"
-cli "--timeout takes seconds" 6 versions slow --timeout 0.25 &&
-    stderr_is "--timeout takes seconds" "error: DEADLINE_EXCEEDED: no ListVersions response from 127.0.0.1:$PORT within 250 ms"
-cli "--host accepts a name" 0 --host localhost versions iris && same_stdout "--host accepts a name" "$EXPECTED/versions-iris.txt"
-cli "no server is UNAVAILABLE (exit 7)" 7 versions iris --port 1 &&
-    stderr_is "no server is UNAVAILABLE (exit 7)" "error: UNAVAILABLE: cannot connect to 127.0.0.1:1: Connection refused"
-cli "--help prints usage" 0 --help && { grep -q '^usage: maas-c' "$T/out" && pass "--help prints usage" || fail "--help prints usage"; }
-cli "a usage error exits 64 (under valgrind: labels were allocated)" 64 register a b --label k=1 --label k=2 &&
-    stderr_is "a usage error exits 64 (under valgrind: labels were allocated)" \
-        'error: --label names "k" more than once (see maas-c --help)'
-# The rest of the command-line checks only parse argv: run natively, valgrind costs a second each.
-for bad in "" "versions" "register only-name" "versions a --tensor x.npy" "register a b --input-name x" \
-    "predict a" "predict a b.wav --input-name x" "predict a:0 --tensor x.npy" "predict a --tensor x.npy --input y=z.npy" \
-    "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey" \
-    "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy"; do
-    # shellcheck disable=SC2086
-    "$CLI" --port "$PORT" $bad >"$T/out" 2>"$T/err"
-    status=$?
-    if [ "$status" = 64 ]; then
-        stderr_starts "usage error exits 64: maas-c $bad" "error: "
-    else
-        fail "usage error exits 64: maas-c $bad" "exit $status, stderr: $(cat "$T/err")"
-    fi
+add_case tensor predict iris --tensor "$F/iris_x.npy"
+add_case tensor-named --json predict iris:1 --tensor "$F/iris_x.npy" --input-name x
+add_case weird versions weird
+add_case register register cli-model "$T/scratch/upload.bin" --description "from the CLI" --label team=audio --label stage=dev
+add_case register-json register cli-model "$T/scratch/upload.bin" --json --label b=2 --label a=1 --sha256 "$sha" --format onnx
+add_case not-found versions missing
+add_case control-chars versions control-chars
+add_case audio predict iris clip.wav
+add_case two-inputs predict two-inputs --tensor "$F/iris_x.npy"
+add_case f16 predict iris --tensor "$F/f16_2.npy" --port 1
+add_case fortran predict iris --input x="$F/f32_fortran.npy"
+add_case no-model-file register m /nonexistent/model.onnx --port 1
+add_case oversize versions oversize
+add_case truncated versions truncated
+add_case timeout-ms --timeout-ms 200 versions slow
+add_case timeout-seconds versions slow --timeout 0.25
+add_case host-name --host localhost versions iris
+add_case no-server versions iris --port 1
+add_case help --help
+add_case duplicate-label register a b --label k=1 --label k=2
+usage_errors=("" "versions" "register only-name" "versions a --tensor x.npy" "register a b --input-name x"
+    "predict a" "predict a b.wav --input-name x" "predict a:0 --tensor x.npy" "predict a --tensor x.npy --input y=z.npy"
+    "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey"
+    "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy")
+for i in "${!usage_errors[@]}"; do
+    read -r -a words <<<"${usage_errors[$i]}"
+    add_case "usage-$i" "${words[@]}"
 done
 
-# With a Swift CLI built, also compare 262144 arbitrary float32 bit patterns (too large to commit).
+# ---------------------------------------------------------------- run the three programs at once
+
+# The Swift CLI's printing of 262144 float32 bit patterns against maas-c's, natively (valgrind would
+# take minutes over them), while the valgrind runs wait on sockets.
 SWIFT_MAAS=${SWIFT_MAAS:-$ROOT/.build/debug/maas}
+bits_pid=
 if [ -x "$SWIFT_MAAS" ]; then
-    for flag in "" --json; do
-        # shellcheck disable=SC2086
-        "$SWIFT_MAAS" predict identity --input x="$F/f32_random_256k.npy" $flag --port "$PORT" >"$T/swift.out" 2>&1
-        # shellcheck disable=SC2086
-        "$CLI" predict identity --input x="$F/f32_random_256k.npy" $flag --port "$PORT" >"$T/out" 2>&1
-        same_stdout "262144 float32 bit patterns print as the Swift CLI prints them ${flag:-(human)}" "$T/swift.out"
-    done
+    (
+        bits=$T/scratch/f32_random_256k.npy
+        "$T/npy_tool" bit-patterns "$bits"
+        for flag in human json; do
+            option=; [ "$flag" = json ] && option=--json
+            # shellcheck disable=SC2086
+            "$SWIFT_MAAS" predict identity --input x="$bits" $option --port "$PORT" >"$T/cli/bits-$flag.swift" 2>&1
+            # shellcheck disable=SC2086
+            "$CLI" predict identity --input x="$bits" $option --port "$PORT" >"$T/cli/bits-$flag.out" 2>&1
+        done
+    ) &
+    bits_pid=$!
+fi
+
+grind test_npy "$T/test_npy" "$F" "$T/scratch/npy" &
+npy_pid=$!
+grind test_client "$T/test_client" "$PORT" "$F" "$T/scratch" &
+client_pid=$!
+grind cli "$T/cli_runner" "$PLAN" "$T/cli" &
+cli_pid=$!
+wait "$npy_pid" "$client_pid" "$cli_pid"
+
+ground test_npy "test_npy"
+ground test_client "test_client"
+cli_status=$(cat "$T/run/cli.status")
+if [ "$cli_status" = 0 ] && [ ! -s "$T/valgrind/cli.log" ]; then
+    pass "maas-c under valgrind: $(tail -1 "$T/run/cli.out"), no leaks or invalid accesses"
+else
+    fail "maas-c under valgrind (cli_runner exit $cli_status)" "$(cat "$T/run/cli.out" "$T/valgrind/cli.log")"
+fi
+
+# ---------------------------------------------------------------- maas-c's results
+
+# ran ID WANT_EXIT DESCRIPTION: 0 when case ID exited WANT_EXIT (else reported as a failure).
+ran() {
+    local status
+    status=$(cat "$T/cli/$1.status" 2>/dev/null)
+    [ "$status" = "$2" ] && return 0
+    fail "$3: exit ${status:-(none)}, want $2" "stderr: $(cat "$T/cli/$1.err" 2>/dev/null)"
+    return 1
+}
+same_stdout() { # ID FILE DESCRIPTION
+    if cmp -s "$T/cli/$1.out" "$2"; then pass "$3"; else fail "$3" "$(diff "$2" "$T/cli/$1.out" | head -20)"; fi
+}
+stderr_is() { # ID TEXT DESCRIPTION
+    if [ "$(cat "$T/cli/$1.err")" = "$2" ] && [ ! -s "$T/cli/$1.out" ]; then pass "$3"; else fail "$3" "stderr: $(cat "$T/cli/$1.err")" "want:   $2"; fi
+}
+stderr_starts() { # ID PREFIX DESCRIPTION
+    case "$(cat "$T/cli/$1.err")" in
+    "$2"*) [ "$(wc -l <"$T/cli/$1.err")" = 1 ] && pass "$3" || fail "$3" "more than one line: $(cat "$T/cli/$1.err")" ;;
+    *) fail "$3" "stderr: $(cat "$T/cli/$1.err")" "want:   $2..." ;;
+    esac
+}
+# check ID WANT_EXIT DESCRIPTION KIND ARG: the exit status, then stdout/stderr by KIND.
+check() {
+    ran "$1" "$2" "$3" || return
+    case "$4" in
+    stdout) same_stdout "$1" "$5" "$3" ;;
+    stderr) stderr_is "$1" "$5" "$3" ;;
+    stderr-starts) stderr_starts "$1" "$5" "$3" ;;
+    esac
+}
+
+while IFS='|' read -r name _; do
+    check "same-$name" 0 "prints what maas prints: $name" stdout "$EXPECTED/$name.txt"
+done < <(grep -v '^#' "$HERE/cli_cases.txt")
+
+check tensor 0 "--tensor feeds the model's only input, found with ListVersions" stdout "$EXPECTED/predict-iris.txt"
+check tensor-named 0 "--tensor with --input-name and options before the command" stdout "$EXPECTED/predict-iris-v1-json.txt"
+if ran weird 0 "control characters from the server are shown as ? in tables"; then
+    if [ "$(sed -n 2p "$T/cli/weird.out")" = '7        maas-plan  1024.0 KiB  abc     1969-12-31 23:59:58  été int64[]           q"b\s/n?t?c??d?é→😀' ]; then
+        pass "control characters from the server are shown as ? in tables"
+    else
+        fail "control characters from the server are shown as ? in tables" "$(cat "$T/cli/weird.out")"
+    fi
+fi
+
+printf 'registered cli-model version 1\n  format   onnx, 2.5 MiB, sha256 %s…\n  inputs   x float32[-1, 3]\n  outputs  \n' \
+    "${sha:0:12}" >"$T/expected-register.txt"
+check register 0 "register streams the file and reports the version (sha256 as sha256sum computes it)" stdout \
+    "$T/expected-register.txt"
+cat >"$T/expected-register.json" <<JSON
+{
+  "created_at" : "2025-06-01T12:00:00.000Z",
+  "created_at_unix_ms" : 1748779200000,
+  "description" : "",
+  "format" : "onnx",
+  "inputs" : [
+    {
+      "dtype" : "float32",
+      "name" : "x",
+      "shape" : [
+        -1,
+        3
+      ]
+    }
+  ],
+  "labels" : {
+    "a" : "1",
+    "b" : "2"
+  },
+  "name" : "cli-model",
+  "outputs" : [
+
+  ],
+  "sha256" : "$sha",
+  "size_bytes" : 2621440,
+  "version" : 2
+}
+JSON
+check register-json 0 "register --json reports the version object, labels sorted by key" stdout "$T/expected-register.json"
+
+check not-found 3 "a server error is one line with its status name (exit 3 for NOT_FOUND)" stderr \
+    'error: NOT_FOUND: no model named "missing"'
+check control-chars 3 "control characters in server messages are shown as ?" stderr \
+    'error: NOT_FOUND: bad ?[31mred?[0m?forged line'
+check audio 1 "audio predict says it is not supported yet (exit 1)" stderr-starts \
+    'error: UNIMPLEMENTED: audio input is not supported until the server accepts audio'
+check two-inputs 2 "a model with two inputs needs --input-name (exit 2)" stderr-starts \
+    'error: INVALID_ARGUMENT: model two-inputs version 1 has 2 inputs'
+check f16 65 "an unsupported .npy dtype is refused before connecting (exit 65)" stderr-starts \
+    "error: INVALID_ARGUMENT: $F/f16_2.npy: dtype '<f2' is not supported"
+check fortran 65 "a Fortran-order .npy is refused (exit 65)" stderr-starts \
+    "error: INVALID_ARGUMENT: $F/f32_fortran.npy: Fortran-order"
+check no-model-file 65 "a missing model file is refused before connecting (exit 65)" stderr-starts \
+    "error: INVALID_ARGUMENT: cannot read model file /nonexistent/model.onnx"
+check oversize 1 "an oversized frame from the server is INTERNAL (exit 1)" stderr \
+    "error: INTERNAL: 127.0.0.1:$PORT sent a frame of 4294967295 bytes, over the client's limit of 67108864 bytes"
+check truncated 7 "a truncated frame is UNAVAILABLE (exit 7)" stderr-starts \
+    "error: UNAVAILABLE: 127.0.0.1:$PORT closed the connection in the middle of a frame"
+check timeout-ms 6 "a client timeout is DEADLINE_EXCEEDED (exit 6)" stderr \
+    "error: DEADLINE_EXCEEDED: no ListVersions response from 127.0.0.1:$PORT within 200 ms"
+check timeout-seconds 6 "--timeout takes seconds" stderr \
+    "error: DEADLINE_EXCEEDED: no ListVersions response from 127.0.0.1:$PORT within 250 ms"
+check host-name 0 "--host accepts a name" stdout "$EXPECTED/versions-iris.txt"
+check no-server 7 "no server is UNAVAILABLE (exit 7)" stderr \
+    "error: UNAVAILABLE: cannot connect to 127.0.0.1:1: Connection refused"
+if ran help 0 "--help prints usage"; then
+    grep -q '^usage: maas-c' "$T/cli/help.out" && pass "--help prints usage" || fail "--help prints usage"
+fi
+check duplicate-label 64 "a usage error exits 64 (labels were allocated before it)" stderr \
+    'error: --label names "k" more than once (see maas-c --help)'
+for i in "${!usage_errors[@]}"; do
+    check "usage-$i" 64 "usage error exits 64: maas-c ${usage_errors[$i]}" stderr-starts "error: "
+done
+
+# With a Swift CLI built, also compare 262144 arbitrary float32 bit patterns (too large to commit): both
+# CLIs ran natively, beside the valgrind runs (see above).
+if [ -n "$bits_pid" ]; then
+    wait "$bits_pid"
+    same_stdout bits-human "$T/cli/bits-human.swift" "262144 float32 bit patterns print as the Swift CLI prints them (human)"
+    same_stdout bits-json "$T/cli/bits-json.swift" "262144 float32 bit patterns print as the Swift CLI prints them (--json)"
 else
     echo "skip 262144 float32 bit patterns against the Swift CLI: no $SWIFT_MAAS (swift build)"
 fi

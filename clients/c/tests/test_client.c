@@ -1,45 +1,56 @@
 /*
- * libmaasclient against tests/fake_server.py: real calls, then every hostile answer the issue names
- * (oversized length, truncated frame, bad protobuf, wrong call id, early close) must come back as an
- * error value. Run under valgrind by run_tests.sh, so a crash, an invalid read or a leak fails too.
+ * libmaasclient against tests/fake_server (a C program): real calls, then every hostile answer the issue
+ * names (oversized length, truncated frame, bad protobuf, wrong call id, early close) must come back as an
+ * error value; and the request bytes must be the ones Google's protobuf writes (tests/fixtures/wire).
+ * Run under valgrind by run_tests.sh, so a crash, an invalid read or a leak fails too.
  *
- * Usage: test_client PORT SCRATCH_DIR
+ * Usage: test_client PORT FIXTURE_DIR SCRATCH_DIR
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "maas/v1/maas.pb-c.h"
 #include "maas_client.h"
 
 static uint16_t port;
+static const char *fixtures;
 static const char *scratch;
 
 #define CHECK_CODE(got, want, err)                                                                        \
     CHECK((got) == (want), "got %s, want %s (message: %s)", maas_code_name(got), maas_code_name(want),    \
           (err).message)
 
-static maas_client *open_client(int timeout_ms)
+static maas_client *connect_to(uint16_t to_port, int timeout_ms)
 {
     maas_client *c = NULL;
     maas_error err;
-    maas_code code = maas_connect("127.0.0.1", port, timeout_ms, &c, &err);
+    maas_code code = maas_connect("127.0.0.1", to_port, timeout_ms, &c, &err);
     if (code != MAAS_OK) {
-        fprintf(stderr, "cannot connect to the fake server: %s\n", err.message);
+        fprintf(stderr, "cannot connect to port %u: %s\n", (unsigned)to_port, err.message);
         exit(2);
     }
     return c;
 }
 
-/* A file of `size` bytes with a recognisable pattern; returns its path (static buffer per call site). */
+static maas_client *open_client(int timeout_ms)
+{
+    return connect_to(port, timeout_ms);
+}
+
+/* A file of `size` bytes with a recognisable pattern, written a block at a time (valgrind makes a call
+ * per byte slow); its path goes to `path`. */
 static void make_file(char *path, size_t path_size, const char *name, size_t size)
 {
     snprintf(path, path_size, "%s/%s", scratch, name);
@@ -48,9 +59,18 @@ static void make_file(char *path, size_t path_size, const char *name, size_t siz
         perror(path);
         exit(2);
     }
-    for (size_t i = 0; i < size; i++)
-        fputc((int)((i * 131 + i / 7) & 0xFF), f);
-    fclose(f);
+    static uint8_t block[65536];
+    for (size_t done = 0; done < size;) {
+        size_t n = size - done < sizeof block ? size - done : sizeof block;
+        for (size_t i = 0; i < n; i++)
+            block[i] = (uint8_t)(((done + i) * 131 + (done + i) / 7) & 0xFF);
+        fwrite(block, 1, n, f);
+        done += n;
+    }
+    if (fclose(f) != 0) {
+        perror(path);
+        exit(2);
+    }
 }
 
 static const char *label(const maas_version *v, const char *key)
@@ -439,7 +459,7 @@ static void hostile_frames_become_errors_and_close_the_connection(void)
     }
 }
 
-/* Seeded damage to valid answers (tests/fake_server.py `mutated`): every outcome is an error value or a
+/* Seeded damage to valid answers (tests/fake_server/damage.c): every outcome is an error value or a
  * consistent result; valgrind watches the reads. */
 static void damaged_answers_never_crash_and_results_stay_consistent(void)
 {
@@ -585,6 +605,150 @@ static void audio_predict_is_unimplemented_until_the_contract_has_it(void)
     maas_close(c);
 }
 
+/* ---------------------------------------------------------------- the bytes, against Google's protobuf */
+
+/* A listener that records what one connection sends, up to the frame that ends the call, then hangs up
+ * (so the client's call fails with UNAVAILABLE, having sent everything). */
+typedef struct capture {
+    int listener;
+    uint16_t port;
+    pthread_t thread;
+    uint8_t bytes[4096];
+    size_t len;
+    int overflow;
+} capture;
+
+static int capture_read(int fd, capture *k, size_t n)
+{
+    if (n > sizeof k->bytes - k->len) {
+        k->overflow = 1;
+        return 0;
+    }
+    while (n > 0) {
+        ssize_t r = recv(fd, k->bytes + k->len, n, 0);
+        if (r <= 0)
+            return 0;
+        k->len += (size_t)r;
+        n -= (size_t)r;
+    }
+    return 1;
+}
+
+static void *capture_call(void *context)
+{
+    capture *k = context;
+    int fd = accept(k->listener, NULL, NULL);
+    if (fd < 0)
+        return NULL;
+    struct timeval ten_seconds = {.tv_sec = 10}; /* only so a broken client cannot hang the suite */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &ten_seconds, sizeof ten_seconds);
+    for (int frames = 0; frames < 8; frames++) {
+        size_t start = k->len;
+        if (!capture_read(fd, k, 4))
+            break;
+        const uint8_t *p = k->bytes + start;
+        size_t n = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+        if (!capture_read(fd, k, n))
+            break;
+        Maas__V1__Envelope *envelope = maas__v1__envelope__unpack(NULL, n, k->bytes + start + 4);
+        int last = envelope == NULL || envelope->end_stream;
+        maas__v1__envelope__free_unpacked(envelope, NULL);
+        if (last)
+            break;
+    }
+    close(fd);
+    return NULL;
+}
+
+static void start_capture(capture *k)
+{
+    memset(k, 0, sizeof *k);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    k->listener = socket(AF_INET, SOCK_STREAM, 0);
+    if (k->listener < 0 || bind(k->listener, (struct sockaddr *)&a, sizeof a) != 0 || listen(k->listener, 1) != 0 ||
+        getsockname(k->listener, (struct sockaddr *)&a, &len) != 0 ||
+        pthread_create(&k->thread, NULL, capture_call, k) != 0) {
+        perror("capture listener");
+        exit(2);
+    }
+    k->port = ntohs(a.sin_port);
+}
+
+/* Waits for the capture, then compares it with tests/fixtures/wire/NAME. */
+static void check_capture(capture *k, const char *name)
+{
+    pthread_join(k->thread, NULL);
+    close(k->listener);
+    char path[512];
+    snprintf(path, sizeof path, "%s/wire/%s", fixtures, name);
+    uint8_t want[4096];
+    size_t n = 0;
+    FILE *f = fopen(path, "rb");
+    if (f != NULL) {
+        n = fread(want, 1, sizeof want, f);
+        fclose(f);
+    }
+    CHECK(f != NULL && n > 0, "cannot read %s", path);
+    size_t at = 0;
+    while (at < n && at < k->len && want[at] == k->bytes[at])
+        at++;
+    CHECK(!k->overflow && k->len == n && at == n, "%s: sent %zu bytes%s, Google's protobuf %zu; first difference at byte %zu",
+          name, k->len, k->overflow ? " (and more)" : "", n, at);
+}
+
+static void requests_are_the_bytes_googles_protobuf_writes(void)
+{
+    maas_error err;
+    capture k;
+    start_capture(&k);
+    maas_client *c = connect_to(k.port, 0); /* no timeout: no timeout-ms metadata, whose value varies */
+    maas_version_list *list;
+    maas_code code = maas_list_versions(c, "iris", &list, &err);
+    CHECK_CODE(code, MAAS_ERR_UNAVAILABLE, err);
+    maas_close(c);
+    check_capture(&k, "list_versions.bin");
+
+    start_capture(&k);
+    c = connect_to(k.port, 0);
+    const int64_t shape[] = {2, 3};
+    const float x[] = {1.5f, -2.0f, 0.25f, 7.0f, 0.0f, -0.125f};
+    maas_prediction *p;
+    code = maas_predict_f32(c, "iris", 3, "x", shape, 2, x, &p, &err);
+    CHECK_CODE(code, MAAS_ERR_UNAVAILABLE, err);
+    maas_close(c);
+    check_capture(&k, "predict.bin");
+
+    char path[512];
+    snprintf(path, sizeof path, "%s/abcde.bin", scratch);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL && fputs("abcde", f) >= 0 && fclose(f) == 0, "writing %s", path);
+    const maas_kv labels[] = {{"k", "v"}};
+    maas_register_options options = {
+        .description = "d",
+        .labels = labels,
+        .n_labels = 1,
+        .format = MAAS_FORMAT_MAAS_PLAN,
+        .sha256 = "36bbe50ed96841d10443bcb670d6554f0a34b761be67ec9c4a8ad2c0c44ca42c",
+        .chunk_size = 3,
+    };
+    maas_version *v;
+    start_capture(&k);
+    c = connect_to(k.port, 0);
+    code = maas_register_model(c, "m", path, &options, &v, &err);
+    CHECK_CODE(code, MAAS_ERR_UNAVAILABLE, err);
+    maas_close(c);
+    check_capture(&k, "register.bin");
+
+    make_file(path, sizeof path, "empty-for-wire.bin", 0);
+    start_capture(&k);
+    c = connect_to(k.port, 0);
+    code = maas_register_model(c, "empty", path, NULL, &v, &err);
+    CHECK_CODE(code, MAAS_ERR_UNAVAILABLE, err);
+    maas_close(c);
+    check_capture(&k, "register_empty.bin");
+}
+
 /* ---------------------------------------------------------------- caller mistakes */
 
 static void bad_arguments_are_invalid_argument_and_send_nothing(void)
@@ -652,12 +816,13 @@ static void code_names_follow_grpc(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_client PORT SCRATCH_DIR\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: test_client PORT FIXTURE_DIR SCRATCH_DIR\n");
         return 2;
     }
     port = (uint16_t)atoi(argv[1]);
-    scratch = argv[2];
+    fixtures = argv[2];
+    scratch = argv[3];
     TEST(lists_versions_newest_first_with_every_field);
     TEST(an_empty_version_list_is_not_an_error);
     TEST(not_found_carries_the_server_message_and_keeps_the_connection);
@@ -678,6 +843,7 @@ int main(int argc, char **argv)
     TEST(each_call_sends_its_method_a_new_call_id_and_timeout_ms);
     TEST(a_request_over_the_frame_limit_is_refused_before_sending);
     TEST(audio_predict_is_unimplemented_until_the_contract_has_it);
+    TEST(requests_are_the_bytes_googles_protobuf_writes);
     TEST(bad_arguments_are_invalid_argument_and_send_nothing);
     TEST(connect_failures_are_reported);
     TEST(code_names_follow_grpc);

@@ -1,8 +1,9 @@
 /*
- * The .npy reader: files written by NumPy itself (made by make_npy_fixtures.py into FIXTURE_DIR) read
- * back exactly; a table of hostile headers and files is refused with a reason, never a crash.
+ * The .npy reader: files written by NumPy itself (tests/fixtures, made by make_npy_fixtures.py) read
+ * back exactly; a table of hostile headers and files (written here into SCRATCH_DIR) is refused with a
+ * reason, never a crash.
  *
- * Usage: test_npy FIXTURE_DIR
+ * Usage: test_npy FIXTURE_DIR SCRATCH_DIR
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,17 +16,23 @@
 #include "npy.h"
 
 static const char *fixtures;
+static const char *scratch;
 
 static void fixture(char *path, size_t size, const char *name)
 {
     snprintf(path, size, "%s/%s", fixtures, name);
 }
 
+static void scratch_file(char *path, size_t size, const char *name)
+{
+    snprintf(path, size, "%s/%s", scratch, name);
+}
+
 /* Writes magic + version + little-endian header length + header + data bytes. */
 static void write_npy(const char *name, int major, const char *header, const void *data, size_t n_data)
 {
     char path[512];
-    fixture(path, sizeof path, name);
+    scratch_file(path, sizeof path, name);
     FILE *f = fopen(path, "wb");
     size_t len = strlen(header);
     fwrite("\x93NUMPY", 1, 6, f);
@@ -163,19 +170,19 @@ static void hostile_files_are_refused_before_allocating_their_claims(void)
     write_npy("v4.npy", 4, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n", six, 4);
     write_npy("empty-header.npy", 1, "", NULL, 0);
     char path[512];
-    fixture(path, sizeof path, "huge-header.npy");
+    scratch_file(path, sizeof path, "huge-header.npy");
     FILE *f = fopen(path, "wb");
     fwrite("\x93NUMPY\x02\x00\xff\xff\xff\x7f", 1, 12, f);
     fclose(f);
-    fixture(path, sizeof path, "bad-magic.npy");
+    scratch_file(path, sizeof path, "bad-magic.npy");
     f = fopen(path, "wb");
     fwrite("\x93NUMPZ\x01\x00\x10\x00", 1, 10, f);
     fclose(f);
-    fixture(path, sizeof path, "tiny.npy");
+    scratch_file(path, sizeof path, "tiny.npy");
     f = fopen(path, "wb");
     fwrite("\x93NU", 1, 3, f);
     fclose(f);
-    fixture(path, sizeof path, "cut-header.npy");
+    scratch_file(path, sizeof path, "cut-header.npy");
     f = fopen(path, "wb");
     fwrite("\x93NUMPY\x01\x00\x40\x00{'descr'", 1, 18, f);
     fclose(f);
@@ -195,7 +202,7 @@ static void hostile_files_are_refused_before_allocating_their_claims(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         npy_array a;
         char why[512] = "";
-        fixture(path, sizeof path, cases[i].name);
+        scratch_file(path, sizeof path, cases[i].name);
         int r = npy_read_file(path, 1 << 20, &a, why, sizeof why);
         CHECK(r == -1, "%s was accepted", cases[i].name);
         CHECK(strstr(why, cases[i].reason) != NULL, "%s: reason \"%s\" lacks \"%s\"", cases[i].name, why,
@@ -206,11 +213,12 @@ static void hostile_files_are_refused_before_allocating_their_claims(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_npy FIXTURE_DIR\n");
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_npy FIXTURE_DIR SCRATCH_DIR\n");
         return 2;
     }
     fixtures = argv[1];
+    scratch = argv[2];
     TEST(numpy_float32_matrices_read_back_exactly);
     TEST(format_versions_2_and_3_scalars_int64_and_empty_arrays_read);
     TEST(float64_and_int32_files_are_converted_as_the_swift_cli_does);
