@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # maas-c against a real `maas serve` (run by `make -C clients/c e2e`; needs `swift build` first):
-# register, versions and predict with the demo model, every maas-c run under valgrind, each output compared
-# with the Swift CLI's for the same request; then the errors: NOT_FOUND, a bad model file (and no version
-# created), an input over the server's frame limit, audio; and the server still serving afterwards.
-# Ends with "N passed, M failed"; exit status 1 on any failure.
+# register, versions and predict with the demo model, each output compared with the Swift CLI's for the
+# same request and the prediction with onnxruntime's (deploy/demo/expected.npy); then the errors:
+# NOT_FOUND, a bad model file (and no version created), an input over the server's frame limit, audio;
+# and the server still serving afterwards. Every maas-c run happens in one cli_runner process under
+# valgrind (a finding fails the run). Ends with "N passed, M failed"; exit status 1 on any failure.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 BUILD=${BUILD:-$HERE/../build}
-CLI=$BUILD/maas-c
+T=$BUILD/tests
 MAAS=${SWIFT_MAAS:-$ROOT/.build/debug/maas}
 DEMO=$ROOT/deploy/demo
 WORK=$(mktemp -d)
@@ -25,8 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for need in "$CLI" "$MAAS" "$DEMO/speech-demo.onnx" "$DEMO/mfcc.npy"; do
-    [ -e "$need" ] || { echo "error: $need is missing (make -C clients/c; swift build)" >&2; exit 1; }
+command -v valgrind >/dev/null || { echo "error: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+for need in "$T/cli_runner" "$T/npy_tool" "$MAAS" "$DEMO/speech-demo.onnx" "$DEMO/mfcc.npy"; do
+    [ -e "$need" ] || { echo "error: $need is missing (make -C clients/c e2e; swift build)" >&2; exit 1; }
 done
 
 "$MAAS" serve --port 0 --data-dir "$WORK/data" >"$WORK/serve.out" 2>"$WORK/serve.err" &
@@ -39,65 +41,89 @@ for _ in $(seq 300); do
 done
 [ -n "$PORT" ] || { echo "error: maas serve did not start:" >&2; cat "$WORK/serve.err" >&2; exit 1; }
 
-run=0
-# c EXPECTED_EXIT ARGS... : maas-c under valgrind; stdout $WORK/c.out, stderr $WORK/c.err; 1 on a mismatch.
-c() {
-    local want=$1
+# add_case ID ARGS... : one maas-c run, in order, for cli_runner; its output lands in $WORK/c/ID.*
+PLAN=$WORK/plan
+add_case() {
+    local id=$1
     shift
-    run=$((run + 1))
-    valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
-        --read-inline-info=no --log-file="$WORK/valgrind-$run.log" "$CLI" --port "$PORT" "$@" >"$WORK/c.out" 2>"$WORK/c.err"
-    local status=$?
-    if [ "$status" = 99 ] || [ -s "$WORK/valgrind-$run.log" ]; then
-        fail "maas-c $*: valgrind" "$(cat "$WORK/valgrind-$run.log")"
-        return 1
-    fi
-    if [ "$status" != "$want" ]; then
-        fail "maas-c $*: exit $status, want $want" "$(cat "$WORK/c.err")"
-        return 1
-    fi
+    { printf '%s\t--port\t%s' "$id" "$PORT"; printf '\t%s' "$@"; printf '\n'; } >>"$PLAN"
 }
-# same NAME SWIFT-ARGS... : the Swift CLI's stdout for the same request must equal maas-c's last stdout.
-same() {
-    local name=$1
-    shift
-    "$MAAS" "$@" --port "$PORT" >"$WORK/swift.out" 2>/dev/null
-    if cmp -s "$WORK/c.out" "$WORK/swift.out"; then pass "$name"; else fail "$name" "$(diff "$WORK/swift.out" "$WORK/c.out" | head -10)"; fi
-}
-
 sha=$(sha256sum "$DEMO/speech-demo.onnx" | cut -d' ' -f1)
-c 0 register demo "$DEMO/speech-demo.onnx" &&
-    { grep -q '^registered demo version 1$' "$WORK/c.out" && pass "register uploads version 1" || fail "register uploads version 1" "$(cat "$WORK/c.out")"; }
-c 0 register demo "$DEMO/speech-demo.onnx" --sha256 "$sha" --description "from C" --label via=maas-c --json &&
-    { grep -q "\"sha256\" : \"$sha\"" "$WORK/c.out" && grep -q '"version" : 2' "$WORK/c.out" &&
-        pass "register --sha256 --json: version 2 with the file's sha256" || fail "register --sha256 --json" "$(cat "$WORK/c.out")"; }
-c 0 versions demo && same "versions prints what the Swift CLI prints" versions demo
-c 0 versions demo --json && same "versions --json prints what the Swift CLI prints" versions demo --json
-c 0 predict demo --tensor "$DEMO/mfcc.npy" && same "predict prints what the Swift CLI prints" predict demo --input mfcc="$DEMO/mfcc.npy"
-c 0 predict demo:1 --input mfcc="$DEMO/mfcc.npy" --json &&
-    same "predict NAME:1 --json prints what the Swift CLI prints" predict demo:1 --input mfcc="$DEMO/mfcc.npy" --json
-if [ -f "$DEMO/expected.npy" ]; then
-    python3 - "$WORK/c.out" "$DEMO/expected.npy" <<'PYTHON' && pass "predict matches onnxruntime's output within 1e-4" || fail "predict matches onnxruntime's output within 1e-4"
-import json, sys
-import numpy as np
-got = np.array(json.load(open(sys.argv[1]))["outputs"][0]["values"], dtype=np.float32)
-want = np.load(sys.argv[2]).reshape(-1)
-sys.exit(0 if got.shape == want.shape and np.max(np.abs(got - want)) <= 1e-4 else 1)
-PYTHON
+"$T/npy_tool" zeros "$WORK/big.npy" 1 2400000
+add_case register register demo "$DEMO/speech-demo.onnx"
+add_case register-json register demo "$DEMO/speech-demo.onnx" --sha256 "$sha" --description "from C" --label via=maas-c --json
+add_case versions versions demo
+add_case versions-json versions demo --json
+add_case predict predict demo --tensor "$DEMO/mfcc.npy"
+add_case predict-json predict demo:1 --input mfcc="$DEMO/mfcc.npy" --json
+add_case not-found versions nope
+add_case bad-model register demo "$ROOT/README.md"
+add_case after-bad-model versions demo --json
+add_case oversized predict demo --input mfcc="$WORK/big.npy"
+add_case audio predict demo clip.wav
+add_case still-serving predict demo --tensor "$DEMO/mfcc.npy"
+mkdir "$WORK/c"
+valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+    --read-inline-info=no --log-file="$WORK/valgrind.log" "$T/cli_runner" "$PLAN" "$WORK/c" >"$WORK/runner.out" 2>&1
+status=$?
+if [ "$status" = 0 ] && [ ! -s "$WORK/valgrind.log" ]; then
+    pass "maas-c under valgrind: $(tail -1 "$WORK/runner.out"), no leaks or invalid accesses"
+else
+    fail "maas-c under valgrind (cli_runner exit $status)" "$(cat "$WORK/runner.out" "$WORK/valgrind.log")"
 fi
 
-c 3 versions nope && { grep -q '^error: NOT_FOUND: ' "$WORK/c.err" && pass "an unknown model is NOT_FOUND (exit 3)" || fail "NOT_FOUND" "$(cat "$WORK/c.err")"; }
-c 2 register demo "$ROOT/README.md" &&
-    { grep -q '^error: INVALID_ARGUMENT: ' "$WORK/c.err" && pass "a file that is not a model is INVALID_ARGUMENT (exit 2)" || fail "bad model" "$(cat "$WORK/c.err")"; }
-c 0 versions demo --json &&
-    { [ "$(grep -c '"version" :' "$WORK/c.out")" = 2 ] && pass "the refused upload created no version" || fail "the refused upload created no version" "$(cat "$WORK/c.out")"; }
-python3 -c "import numpy as np; np.save('$WORK/big.npy', np.zeros((1, 2400000), dtype=np.float32))"
-c 5 predict demo --input mfcc="$WORK/big.npy" &&
-    { grep -q '^error: RESOURCE_EXHAUSTED: ' "$WORK/c.err" && pass "an input over the server's frame limit is RESOURCE_EXHAUSTED (exit 5)" || fail "oversized" "$(cat "$WORK/c.err")"; }
-c 1 predict demo clip.wav &&
-    { grep -q '^error: UNIMPLEMENTED: audio input is not supported until the server accepts audio' "$WORK/c.err" &&
-        pass "audio predict is UNIMPLEMENTED for now (exit 1)" || fail "audio" "$(cat "$WORK/c.err")"; }
-c 0 predict demo --tensor "$DEMO/mfcc.npy" && pass "the server still serves after those errors"
+# ran ID WANT_EXIT DESCRIPTION: 0 when case ID exited WANT_EXIT (else reported as a failure).
+ran() {
+    local got
+    got=$(cat "$WORK/c/$1.status" 2>/dev/null)
+    [ "$got" = "$2" ] && return 0
+    fail "$3: exit ${got:-(none)}, want $2" "$(cat "$WORK/c/$1.err" 2>/dev/null)"
+    return 1
+}
+# same ID DESCRIPTION SWIFT-ARGS... : the Swift CLI's stdout for the same request must equal maas-c's.
+same() {
+    local id=$1 name=$2
+    shift 2
+    ran "$id" 0 "$name" || return
+    "$MAAS" "$@" --port "$PORT" >"$WORK/swift.out" 2>/dev/null
+    if cmp -s "$WORK/c/$id.out" "$WORK/swift.out"; then pass "$name"; else fail "$name" "$(diff "$WORK/swift.out" "$WORK/c/$id.out" | head -10)"; fi
+}
+# says ID WANT_EXIT DESCRIPTION PATTERN [out|err]: exit status, then a grep pattern in stdout or stderr.
+says() {
+    ran "$1" "$2" "$3" || return
+    if grep -q -- "$4" "$WORK/c/$1.${5:-err}"; then pass "$3"; else fail "$3" "$(cat "$WORK/c/$1.${5:-err}")"; fi
+}
+
+says register 0 "register uploads version 1" '^registered demo version 1$' out
+if ran register-json 0 "register --sha256 --json"; then
+    grep -q "\"sha256\" : \"$sha\"" "$WORK/c/register-json.out" && grep -q '"version" : 2' "$WORK/c/register-json.out" &&
+        pass "register --sha256 --json: version 2 with the file's sha256" ||
+        fail "register --sha256 --json: version 2 with the file's sha256" "$(cat "$WORK/c/register-json.out")"
+fi
+same versions "versions prints what the Swift CLI prints" versions demo
+same versions-json "versions --json prints what the Swift CLI prints" versions demo --json
+same predict "predict prints what the Swift CLI prints" predict demo --input mfcc="$DEMO/mfcc.npy"
+same predict-json "predict NAME:1 --json prints what the Swift CLI prints" predict demo:1 --input mfcc="$DEMO/mfcc.npy" --json
+if [ -f "$DEMO/expected.npy" ] && [ -s "$WORK/c/predict-json.out" ]; then
+    # The first output's "values" array: one number per line between `"values" : [` and `]`.
+    awk '/"values" : \[/{inside=1; next} inside && /\]/{exit} inside' "$WORK/c/predict-json.out" >"$WORK/values.txt"
+    if "$T/npy_tool" within 1e-4 "$DEMO/expected.npy" <"$WORK/values.txt" >"$WORK/within.out" 2>&1; then
+        pass "predict matches onnxruntime's output within 1e-4 ($(cat "$WORK/within.out"))"
+    else
+        fail "predict matches onnxruntime's output within 1e-4" "$(cat "$WORK/within.out")"
+    fi
+fi
+
+says not-found 3 "an unknown model is NOT_FOUND (exit 3)" '^error: NOT_FOUND: '
+says bad-model 2 "a file that is not a model is INVALID_ARGUMENT (exit 2)" '^error: INVALID_ARGUMENT: '
+if ran after-bad-model 0 "the refused upload created no version"; then
+    [ "$(grep -c '"version" :' "$WORK/c/after-bad-model.out")" = 2 ] && pass "the refused upload created no version" ||
+        fail "the refused upload created no version" "$(cat "$WORK/c/after-bad-model.out")"
+fi
+says oversized 5 "an input over the server's frame limit is RESOURCE_EXHAUSTED (exit 5)" '^error: RESOURCE_EXHAUSTED: '
+says audio 1 "audio predict is UNIMPLEMENTED for now (exit 1)" \
+    '^error: UNIMPLEMENTED: audio input is not supported until the server accepts audio'
+ran still-serving 0 "the server still serves after those errors" && pass "the server still serves after those errors"
 
 kill -TERM "$server_pid"
 wait "$server_pid"
