@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config libopenblas-dev libsndfile1-dev gcc make protobuf-c-compiler libprotobuf-c-dev valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test unit-test integration-test c-client demo clean
+.PHONY: deps build release test unit-test c-client c-client-test integration-test demo clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -27,11 +27,15 @@ unit-test: deps
 c-client: deps
 	$(MAKE) -C clients/c
 
+# The C library and maas-c against a hostile fake server, all under valgrind (clients/c/README.md).
+c-client-test: deps
+	$(MAKE) -C clients/c test
+
 # The real server, the Swift CLI and the C client, driven by bash scripts (Tests/Integration/README.md).
 integration-test: deps
 	bash Tests/Integration/run.sh
 
-test: unit-test integration-test
+test: unit-test c-client-test integration-test
 
 demo: release
 	bash deploy/demo.sh

@@ -9,6 +9,7 @@
 #include "maas_call.h"
 #include "maas_results.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -113,8 +114,12 @@ maas_code maas_connect(const char *host, uint16_t port, int timeout_ms, maas_cli
     if (fd < 0) {
         if (timed_out)
             return maas__fail(err, MAAS_ERR_DEADLINE_EXCEEDED, "connecting to %s timed out after %d ms", peer, timeout_ms);
-        return maas__fail(err, MAAS_ERR_UNAVAILABLE, "cannot connect to %s: %s", peer,
-                    last_errno != 0 ? strerror(last_errno) : "no usable address");
+        /* Lower-case like the Swift CLI ("connection refused"), so both clients print the same line. */
+        char reason[128];
+        snprintf(reason, sizeof reason, "%s", last_errno != 0 ? strerror(last_errno) : "no usable address");
+        for (char *p = reason; *p != '\0'; p++)
+            *p = (char)tolower((unsigned char)*p);
+        return maas__fail(err, MAAS_ERR_UNAVAILABLE, "cannot connect to %s: %s", peer, reason);
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); /* small frames go out at once */
