@@ -12,10 +12,13 @@ extension ProtoReader {
             let range = try readLengthDelimitedRange()
             // Every varint ends in exactly one byte with the top bit clear, so this counts the elements
             // (and never more than the bytes that are really there).
-            var count = 0
-            for byte in buffer[range] where byte & 0x80 == 0 { count += 1 }
+            let count = storage.withBytes { buffer in
+                var count = 0
+                for byte in UnsafeRawBufferPointer(rebasing: buffer[range]) where byte & 0x80 == 0 { count += 1 }
+                return count
+            }
             array.reserveForAppending(count)
-            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
+            var sub = subReader(range, depth: depth)
             while !sub.isAtEnd {
                 array.append(transform(try sub.readRawVarint()))
             }
@@ -40,7 +43,7 @@ extension ProtoReader {
                     .invalidPackedLength(length: range.count, elementSize: 4), offset: start, fieldNumber: field.number)
             }
             array.reserveForAppending(range.count / 4)
-            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
+            var sub = subReader(range, depth: depth)
             while !sub.isAtEnd { array.append(transform(try sub.readRawFixed32())) }
         default:
             throw Self.wireTypeError(field, expected: .fixed32)
@@ -63,7 +66,7 @@ extension ProtoReader {
                     .invalidPackedLength(length: range.count, elementSize: 8), offset: start, fieldNumber: field.number)
             }
             array.reserveForAppending(range.count / 8)
-            var sub = ProtoReader(buffer: buffer, range: range, depth: depth, limits: limits)
+            var sub = subReader(range, depth: depth)
             while !sub.isAtEnd { array.append(transform(try sub.readRawFixed64())) }
         default:
             throw Self.wireTypeError(field, expected: .fixed64)

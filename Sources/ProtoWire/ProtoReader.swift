@@ -15,7 +15,7 @@
 ///   bits there and discards them; they cannot come from a correct encoder).
 /// - 32-bit integers arrive as 64-bit varints and are truncated to 32 bits, like Google's parsers.
 public struct ProtoReader: Sendable {
-    @usableFromInline let buffer: [UInt8]
+    @usableFromInline let storage: Storage
     @usableFromInline var position: Int
     @usableFromInline let end: Int
     /// Embedded-message levels below the top-level message.
@@ -23,19 +23,36 @@ public struct ProtoReader: Sendable {
     public let limits: ProtoLimits
 
     public init(_ bytes: [UInt8], limits: ProtoLimits = .default) {
-        self.buffer = bytes
+        self.init(storage: .array(bytes), limits: limits)
+    }
+
+    /// A reader over bytes that `owner` keeps alive (a mapped file), decoded in place: nothing is copied
+    /// except the values asked for, and `readBytesView` gives even those without a copy.
+    public init(owner: any ByteOwner, limits: ProtoLimits = .default) {
+        self.init(storage: Storage(owner), limits: limits)
+    }
+
+    private init(storage: Storage, limits: ProtoLimits) {
+        self.storage = storage
         self.position = 0
-        self.end = bytes.count
+        self.end = storage.count
         self.depth = 0
         self.limits = limits
     }
 
-    init(buffer: [UInt8], range: Range<Int>, depth: Int, limits: ProtoLimits) {
-        self.buffer = buffer
+    init(storage: Storage, range: Range<Int>, depth: Int, limits: ProtoLimits) {
+        // Every read is checked against `end` only, so a range beyond the buffer must never exist.
+        precondition(range.lowerBound >= 0 && range.upperBound <= storage.count, "reader range outside its buffer")
+        self.storage = storage
         self.position = range.lowerBound
         self.end = range.upperBound
         self.depth = depth
         self.limits = limits
+    }
+
+    /// A reader over `range` of this reader's buffer, at `depth`.
+    func subReader(_ range: Range<Int>, depth: Int) -> ProtoReader {
+        ProtoReader(storage: storage, range: range, depth: depth, limits: limits)
     }
 
     /// Absolute offset of the next unread byte.
@@ -85,38 +102,51 @@ public struct ProtoReader: Sendable {
     /// Reads a base-128 varint of at most 10 bytes; the 10th byte may only carry the top bit of 64.
     public mutating func readRawVarint() throws(ProtoDecodingError) -> UInt64 {
         let start = position
+        switch storage.withBytes({ Self.decodeVarint($0, at: start, end: end) }) {
+        case .value(let value, let next):
+            position = next
+            return value
+        case .truncated: throw ProtoDecodingError(.truncated, offset: start)
+        case .malformed: throw ProtoDecodingError(.malformedVarint, offset: start)
+        }
+    }
+
+    private enum VarintOutcome {
+        case value(UInt64, next: Int)
+        case truncated
+        case malformed
+    }
+
+    @inline(__always)
+    private static func decodeVarint(_ buffer: UnsafeRawBufferPointer, at start: Int, end: Int) -> VarintOutcome {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        var index = position
+        var index = start
         while true {
-            guard index < end else { throw ProtoDecodingError(.truncated, offset: start) }
+            guard index < end else { return .truncated }
             let byte = buffer[index]
             index += 1
             // At shift 63 only one payload bit is left, and no continuation: anything else is an 11th byte
             // or bits beyond 64.
-            if shift == 63 && byte > 1 {
-                throw ProtoDecodingError(.malformedVarint, offset: start)
-            }
+            if shift == 63 && byte > 1 { return .malformed }
             result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { break }
+            if byte & 0x80 == 0 { return .value(result, next: index) }
             shift += 7
         }
-        position = index
-        return result
     }
 
     public mutating func readRawFixed32() throws(ProtoDecodingError) -> UInt32 {
         guard remaining >= 4 else { throw ProtoDecodingError(.truncated, offset: position) }
-        var value: UInt32 = 0
-        for i in 0..<4 { value |= UInt32(buffer[position + i]) << (8 * UInt32(i)) }
+        let at = position
+        let value = storage.withBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
         position += 4
         return value
     }
 
     public mutating func readRawFixed64() throws(ProtoDecodingError) -> UInt64 {
         guard remaining >= 8 else { throw ProtoDecodingError(.truncated, offset: position) }
-        var value: UInt64 = 0
-        for i in 0..<8 { value |= UInt64(buffer[position + i]) << (8 * UInt64(i)) }
+        let at = position
+        let value = storage.withBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
         position += 8
         return value
     }
@@ -236,13 +266,20 @@ public struct ProtoReader: Sendable {
 
     public mutating func readBytes(_ field: FieldTag) throws(ProtoDecodingError) -> [UInt8] {
         try expect(field, .lengthDelimited)
-        return Array(buffer[try readLengthDelimitedRange()])
+        return Array(storage.slice(try readLengthDelimitedRange()))
     }
 
-    /// The bytes of a length-delimited field without copying them out of the buffer.
+    /// The bytes of a length-delimited field: a slice sharing the buffer when the reader reads an array,
+    /// a copy when it reads an owner's bytes (use `readBytesView` to avoid that copy).
     public mutating func readBytesSlice(_ field: FieldTag) throws(ProtoDecodingError) -> ArraySlice<UInt8> {
         try expect(field, .lengthDelimited)
-        return buffer[try readLengthDelimitedRange()]
+        return storage.slice(try readLengthDelimitedRange())
+    }
+
+    /// The bytes of a length-delimited field left in the buffer, whichever kind it is: never a copy.
+    public mutating func readBytesView(_ field: FieldTag) throws(ProtoDecodingError) -> BytesView {
+        try expect(field, .lengthDelimited)
+        return BytesView(storage: storage, range: try readLengthDelimitedRange())
     }
 
     /// A `string` must be valid UTF-8 (as Google's proto3 parsers require); the error points at the
@@ -251,7 +288,8 @@ public struct ProtoReader: Sendable {
         try expect(field, .lengthDelimited)
         let start = position
         let range = try readLengthDelimitedRange()
-        guard let string = String(validating: buffer[range], as: UTF8.self) else {
+        let decoded = storage.withBytes { String(validating: UnsafeRawBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        guard let string = decoded else {
             position = start
             throw ProtoDecodingError(.invalidUTF8, offset: firstInvalidUTF8(in: range), fieldNumber: field.number)
         }
@@ -259,14 +297,16 @@ public struct ProtoReader: Sendable {
     }
 
     private func firstInvalidUTF8(in range: Range<Int>) -> Int {
-        var parser = Unicode.UTF8.ForwardParser()
-        var bytes = buffer[range].makeIterator()
-        var offset = range.lowerBound
-        while true {
-            switch parser.parseScalar(from: &bytes) {
-            case .valid(let scalar): offset += scalar.count
-            case .error: return offset
-            case .emptyInput: return range.lowerBound  // not reached: the caller saw invalid bytes
+        storage.withBytes { buffer in
+            var parser = Unicode.UTF8.ForwardParser()
+            var bytes = UnsafeRawBufferPointer(rebasing: buffer[range]).makeIterator()
+            var offset = range.lowerBound
+            while true {
+                switch parser.parseScalar(from: &bytes) {
+                case .valid(let scalar): offset += scalar.count
+                case .error: return offset
+                case .emptyInput: return range.lowerBound  // not reached: the caller saw invalid bytes
+                }
             }
         }
     }
@@ -278,6 +318,6 @@ public struct ProtoReader: Sendable {
             throw ProtoDecodingError(.tooDeep(limit: limits.maxDepth), offset: field.offset, fieldNumber: field.number)
         }
         let range = try readLengthDelimitedRange()
-        return ProtoReader(buffer: buffer, range: range, depth: depth + 1, limits: limits)
+        return subReader(range, depth: depth + 1)
     }
 }
