@@ -18,6 +18,11 @@ public enum BLASCoreSelection {
         return String(cString: name)
     }
 
+    /// Whether the active kernel family has OpenBLAS's "small matrix" sgemm kernels, which multiply in place
+    /// without packing (0.3.17+ builds them for SkylakeX, and Cooper Lake and Sapphire Rapids reuse them).
+    /// Read once: the kernel family is fixed when the library loads.
+    static let hasSmallMatrixKernels: Bool = ["SkylakeX", "Cooperlake", "SapphireRapids"].contains(activeCoreName)
+
     /// The core type to request, or nil when OpenBLAS's own choice stands.
     public static func recommendedCoreType(
         environment: [String: String], activeCoreName: String, cpuFlags: Set<String>

@@ -158,6 +158,9 @@ package enum GRUKernel {
         }
 
         let cell = Cell(hidden: hidden, clip: dims.clip, kernels: .best)
+        let whole = RecurrentProduct(m: batch, n: g, k: hidden)
+        let updateAndReset = RecurrentProduct(m: batch, n: 2 * hidden, k: hidden, ldb: g)
+        let candidate = RecurrentProduct(m: batch, n: hidden, k: hidden, ldb: g)
         for direction in 0..<directions {
             let reverse = dims.direction == .reverse || direction == 1
             let recurrence = weights + layout.r + direction * hidden * g
@@ -165,7 +168,7 @@ package enum GRUKernel {
             geometry.loadState(inputs.initialH, into: h, direction: direction)
             for step in 0..<steps {
                 if dims.linearBeforeReset {
-                    MatrixProduct.multiply(a: h, b: recurrence, c: gates, dims: .init(m: batch, n: g, k: hidden))
+                    whole.multiply(a: h, lda: hidden, b: recurrence, c: gates, ldc: g, beta: 0)
                     for row in 0..<batch {
                         guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
                         let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
@@ -175,16 +178,15 @@ package enum GRUKernel {
                 } else {
                     // z and r first; the candidate's product needs r ⊙ h. Rᵀ's column blocks are read
                     // in place through ldb, and results land in their gate block through ldc.
-                    MatrixProduct.multiply(a: h, b: recurrence, c: gates,
-                                           dims: .init(m: batch, n: 2 * hidden, k: hidden, ldb: g, ldc: g))
+                    updateAndReset.multiply(a: h, lda: hidden, b: recurrence, c: gates, ldc: g, beta: 0)
                     for row in 0..<batch {
                         guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
                         let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
                         cell.updateAndReset(gates + row * g, projected: projected, h: h + row * hidden,
                                             resetHidden: resetHidden + row * hidden)
                     }
-                    MatrixProduct.multiply(a: resetHidden, b: recurrence + 2 * hidden, c: gates + 2 * hidden,
-                                           dims: .init(m: batch, n: hidden, k: hidden, ldb: g, ldc: g))
+                    candidate.multiply(a: resetHidden, lda: hidden, b: recurrence + 2 * hidden, c: gates + 2 * hidden,
+                                       ldc: g, beta: 0)
                     for row in 0..<batch {
                         guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
                         let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g

@@ -171,6 +171,7 @@ package enum LSTMKernel {
         // Distance between two batch rows' projections at the same time step.
         let rowStride = dims.layout == .timeMajor ? width : steps * width
         let cell = Cell(hidden: hidden, clip: dims.clip, inputForget: dims.inputForget, kernels: .best)
+        let product = RecurrentProduct(m: batch, n: g, k: hidden)
         let uniformLengths = geometry.lengthsAreUniform
         // With every sequence at full length, each step's h is written straight into Y and the next
         // step multiplies from there (rows of one Y time step are `outputStride` apart), saving a copy.
@@ -212,8 +213,8 @@ package enum LSTMKernel {
                         }
                     }
                 }
-                MatrixProduct.multiply(a: previous.base, b: recurrence, c: preactivations,
-                                       dims: .init(m: batch, n: g, k: hidden, lda: previous.stride, ldc: stride), beta: 1)
+                product.multiply(a: previous.base, lda: previous.stride, b: recurrence, c: preactivations, ldc: stride,
+                                 beta: 1)
                 let current: StateView
                 if writesIntoY, let y = outputs.y {
                     let time = reverse ? steps - 1 - step : step
