@@ -271,7 +271,7 @@ check timeout-seconds 6 "--timeout takes seconds" stderr \
     "error: DEADLINE_EXCEEDED: no ListVersions response from 127.0.0.1:$PORT within 250 ms"
 check host-name 0 "--host accepts a name" stdout "$EXPECTED/versions-iris.txt"
 check no-server 7 "no server is UNAVAILABLE (exit 7)" stderr \
-    "error: UNAVAILABLE: cannot connect to 127.0.0.1:1: Connection refused"
+    "error: UNAVAILABLE: cannot connect to 127.0.0.1:1: connection refused"
 if ran help 0 "--help prints usage"; then
     grep -q '^usage: maas-c' "$T/cli/help.out" && pass "--help prints usage" || fail "--help prints usage"
 fi
