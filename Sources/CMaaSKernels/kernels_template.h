@@ -128,22 +128,24 @@ static inline __attribute__((always_inline)) void FN(lstmVector)(VF i, VF o, VF 
     *hiddenOut = VDIV(VSUB(VSET(1.0f), ec), VMUL(VADD(VSET(1.0f), eo), VADD(VSET(1.0f), ec)));
 }
 
-static void FN(lstmCell)(const float *gates, float *cell, float *hidden, ptrdiff_t count, float clipValue) {
-    const float *input = gates, *output = gates + count, *forget = gates + 2 * count, *candidate = gates + 3 * count;
+static void FN(lstmCell)(const float *gates, const float *bias, float *cell, float *hidden, ptrdiff_t count,
+                         float clipValue) {
     VF clip = VSET(clipValue);
     ptrdiff_t j = 0;
+#define GATE(block) VADD(VLOAD(gates + (block) * count + j), VLOAD(bias + (block) * count + j))
     for (; j + LANES <= count; j += LANES) {
         VF c, h;
-        FN(lstmVector)(VLOAD(input + j), VLOAD(output + j), VLOAD(forget + j), VLOAD(candidate + j),
-                       VLOAD(cell + j), clip, &c, &h);
+        FN(lstmVector)(GATE(0), GATE(1), GATE(2), GATE(3), VLOAD(cell + j), clip, &c, &h);
         VSTORE(cell + j, c);
         VSTORE(hidden + j, h);
     }
+#undef GATE
     if (j < count) {
         ptrdiff_t n = count - j;
+#define GATE(block) VADD(VLOADN(gates + (block) * count + j, n, 0.0f), VLOADN(bias + (block) * count + j, n, 0.0f))
         VF c, h;
-        FN(lstmVector)(VLOADN(input + j, n, 0.0f), VLOADN(output + j, n, 0.0f), VLOADN(forget + j, n, 0.0f),
-                       VLOADN(candidate + j, n, 0.0f), VLOADN(cell + j, n, 0.0f), clip, &c, &h);
+        FN(lstmVector)(GATE(0), GATE(1), GATE(2), GATE(3), VLOADN(cell + j, n, 0.0f), clip, &c, &h);
+#undef GATE
         VSTOREN(cell + j, c, n);
         VSTOREN(hidden + j, h, n);
     }
@@ -230,10 +232,53 @@ static void FN(gruCandidate)(const float *recurrent, const float *projected, flo
     }
 }
 
+static inline __attribute__((always_inline)) VF FN(piecewiseLinear)(VF y, VF lower, VF upper, VF slope) {
+    y = VCLAMP(y, lower, upper);
+    return VSELECT(VLT(y, VSET(0.0f)), VMUL(y, slope), y);
+}
+
+static void FN(biasActivationRows)(float *values, const float *bias, ptrdiff_t rows, ptrdiff_t columns,
+                                   float lowerValue, float upperValue, float slopeValue) {
+    VF lower = VSET(lowerValue), upper = VSET(upperValue), slope = VSET(slopeValue);
+    for (ptrdiff_t row = 0; row < rows; row++) {
+        float *y = values + row * columns;
+        ptrdiff_t j = 0;
+        for (; j + LANES <= columns; j += LANES) {
+            VF b = bias ? VLOAD(bias + j) : VSET(0.0f);
+            VSTORE(y + j, FN(piecewiseLinear)(VADD(VLOAD(y + j), b), lower, upper, slope));
+        }
+        if (j < columns) {
+            ptrdiff_t n = columns - j;
+            VF b = bias ? VLOADN(bias + j, n, 0.0f) : VSET(0.0f);
+            VSTOREN(y + j, FN(piecewiseLinear)(VADD(VLOADN(y + j, n, 0.0f), b), lower, upper, slope), n);
+        }
+    }
+}
+
 // Subtracts the row maximum first so large logits cannot overflow; log-softmax keeps (x − max) − log Σ in
 // that order so the shift does not round away a small result.
+// A row that fits one vector stays in registers: storing exponentials with a masked store and reloading them
+// to scale would stall on store forwarding, once per row.
+static inline __attribute__((always_inline)) void FN(softmaxShortRow)(const float *x, float *y, ptrdiff_t length,
+                                                                      int logarithm) {
+    VF v = length == LANES ? VLOAD(x) : VLOADN(x, length, -__builtin_inff());
+    VF shifted = VSUB(v, VSET(VHMAX(v)));
+    VF e = FN(expFull)(shifted);
+    float sum = VHSUM(e);
+    VF result = logarithm ? VSUB(shifted, VSET(__builtin_logf(sum))) : VMUL(e, VSET(1.0f / sum));
+    if (length == LANES) {
+        VSTORE(y, result);
+    } else {
+        VSTOREN(y, result, length);
+    }
+}
+
 static void FN(softmaxRows)(const float *input, float *output, ptrdiff_t rows, ptrdiff_t length, int logarithm) {
     if (length <= 0) return;
+    if (length <= LANES) {
+        for (ptrdiff_t row = 0; row < rows; row++) FN(softmaxShortRow)(input + row * length, output + row * length, length, logarithm);
+        return;
+    }
     const float negativeInfinity = -__builtin_inff();
     for (ptrdiff_t row = 0; row < rows; row++) {
         const float *x = input + row * length;
@@ -276,5 +321,6 @@ const MaaSVectorKernels FN(maas_vector_kernels) = {
     .gruLinearBeforeReset = FN(gruLinearBeforeReset),
     .gruUpdateReset = FN(gruUpdateReset),
     .gruCandidate = FN(gruCandidate),
+    .biasActivationRows = FN(biasActivationRows),
     .softmaxRows = FN(softmaxRows),
 };

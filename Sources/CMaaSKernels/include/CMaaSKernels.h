@@ -29,9 +29,9 @@ typedef struct MaaSVectorKernels {
     void (*sigmoid)(const float *input, float *output, ptrdiff_t count);
     void (*tanh)(const float *input, float *output, ptrdiff_t count);
     /// One LSTM step of one batch row with the default activations (σ, tanh, tanh).
-    /// `gates` holds the pre-activations [i | o | f | g], `count` each (ONNX gate order); `clip` clamps them
-    /// (pass INFINITY for none). `cell` is updated in place; `hidden` receives the new h.
-    void (*lstmCell)(const float *gates, float *cell, float *hidden, ptrdiff_t count, float clip);
+    /// The pre-activations are `gates` + `bias`, both [i | o | f | g] with `count` each (ONNX gate order);
+    /// `clip` clamps them (pass INFINITY for none). `cell` is updated in place; `hidden` receives the new h.
+    void (*lstmCell)(const float *gates, const float *bias, float *cell, float *hidden, ptrdiff_t count, float clip);
     /// GRU with linear_before_reset = 1, one batch row: `recurrent` holds h·Rᵀ for [z | r | h], `projected`
     /// x·Wᵀ + biases for [z | r | h], `candidateBias` Rbh. `hidden` is updated in place.
     void (*gruLinearBeforeReset)(const float *recurrent, const float *projected, const float *candidateBias,
@@ -41,6 +41,11 @@ typedef struct MaaSVectorKernels {
                            ptrdiff_t count, float clip);
     /// Second half: recurrent[0, count) holds z, recurrent[2·count, 3·count) (r ⊙ h)·Rhᵀ; `hidden` is updated.
     void (*gruCandidate)(const float *recurrent, const float *projected, float *hidden, ptrdiff_t count, float clip);
+    /// values[r][c] = min(max(values[r][c] + bias[c], lower), upper), then negative results times
+    /// `negativeSlope`: a dense layer's bias and Relu (0, INFINITY, 1), LeakyRelu (-INFINITY, INFINITY, α),
+    /// Clip (lo, hi, 1) or nothing (-INFINITY, INFINITY, 1) in one pass. `bias` may be NULL (zeros).
+    void (*biasActivationRows)(float *values, const float *bias, ptrdiff_t rows, ptrdiff_t columns, float lower,
+                               float upper, float negativeSlope);
     /// Softmax (or log-softmax when `logarithm` is non-zero) of each contiguous row of `length` values.
     void (*softmaxRows)(const float *input, float *output, ptrdiff_t rows, ptrdiff_t length, int logarithm);
 } MaaSVectorKernels;

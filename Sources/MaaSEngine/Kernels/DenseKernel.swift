@@ -1,5 +1,5 @@
-/// A fully connected layer: MatMul followed by Add of a [N] bias (and optionally an activation),
-/// fused into one BLAS call whose output already holds the bias.
+/// A fully connected layer: MatMul followed by Add of a [N] bias (and optionally an activation): one BLAS
+/// product, then the bias and a piecewise-linear activation in one vector pass while the rows are in cache.
 package enum DenseKernel {
     package struct Dims: Sendable, Hashable {
         /// Rows of the input: every leading dimension flattened (batch × time for per-frame layers).
@@ -24,13 +24,7 @@ package enum DenseKernel {
     ) {
         let rows = dims.rows, columns = dims.outputFeatures
         guard rows > 0, columns > 0 else { return }
-        if let bias {
-            BiasBroadcast.fill(output, rows: rows, columns: columns, from: bias, layout: .row, scale: 1)
-        }
-        MatrixProduct.multiply(
-            a: input, b: weight, c: output,
-            dims: .init(m: rows, n: columns, k: dims.inputFeatures),
-            alpha: 1, beta: bias == nil ? 0 : 1)
-        dims.activation.apply(output, count: rows * columns)
+        MatrixProduct.multiply(a: input, b: weight, c: output, dims: .init(m: rows, n: columns, k: dims.inputFeatures))
+        dims.activation.applyWithBias(output, bias: bias, rows: rows, columns: columns)
     }
 }

@@ -6,15 +6,16 @@ extension LSTMKernel {
         let inputForget: Bool
         let kernels: VectorKernels
 
-        /// `gates` holds this row's pre-activations (projection + h·Rᵀ) and is used as scratch;
-        /// on exit `h` and `c` hold the new state.
+        /// `gates` holds this row's x·Wᵀ + h·Rᵀ and is used as scratch; `bias` is Wb + Rb. On exit `h` and `c`
+        /// hold the new state.
         @inline(__always)
-        func step(_ gates: UnsafeMutablePointer<Float>, peepholes: UnsafePointer<Float>?,
+        func step(_ gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, peepholes: UnsafePointer<Float>?,
                   h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>) {
             if peepholes == nil && !inputForget {
                 // The common case: one fused vector pass (CMaaSKernels) that loads each gate once.
-                kernels.lstmCell(gates: gates, cell: c, hidden: h, count: hidden, clip: clip ?? .infinity)
+                kernels.lstmCell(gates: gates, bias: bias, cell: c, hidden: h, count: hidden, clip: clip ?? .infinity)
             } else {
+                for j in 0..<(4 * hidden) { gates[j] += bias[j] }
                 generalStep(gates, peepholes: peepholes, h: h, c: c)
             }
         }

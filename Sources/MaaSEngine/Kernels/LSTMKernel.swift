@@ -2,9 +2,10 @@
 /// sequence_lens, initial states, clip and input_forget, both layouts; default activations only
 /// (sigmoid for the gates, tanh for the cell input and output).
 ///
-/// The input projection X·Wᵀ + Wb + Rb of every time step and both directions is one GEMM before the
-/// time loop. Inside the loop each step is one BLAS call (sgemv at batch 1) that accumulates h·Rᵀ straight
-/// onto that step's projection rows, then one fused elementwise pass per batch row.
+/// The input projection X·Wᵀ of every time step and both directions is one GEMM before the time loop.
+/// Inside the loop each step is one product (`RecurrentProduct` picks the BLAS calls) that accumulates h·Rᵀ
+/// straight onto that step's projection rows, then one fused elementwise pass per batch row that adds
+/// Wb + Rb, applies the gates and updates the state.
 package enum LSTMKernel {
     package struct Dims: Sendable, Hashable {
         package var sequenceLength: Int
@@ -163,10 +164,10 @@ package enum LSTMKernel {
             sequenceLengths: inputs.sequenceLengths)
 
         if steps * batch > 0 {
-            BiasBroadcast.fill(projection, rows: steps * batch, columns: width, from: weights + layout.bias,
-                               layout: .row, scale: 1)
+            // The bias is added in the cell, where the gates are loaded anyway, rather than broadcast over the
+            // whole projection first (a pass over T·B·D·4H floats).
             MatrixProduct.multiply(a: inputs.x, b: weights + layout.w, c: projection,
-                                   dims: .init(m: steps * batch, n: width, k: dims.inputSize), beta: 1)
+                                   dims: .init(m: steps * batch, n: width, k: dims.inputSize))
         }
         // Distance between two batch rows' projections at the same time step.
         let rowStride = dims.layout == .timeMajor ? width : steps * width
@@ -181,6 +182,7 @@ package enum LSTMKernel {
         for direction in 0..<directions {
             let reverse = dims.direction == .reverse || direction == 1
             let recurrence = weights + layout.r + direction * hidden * g
+            let bias = weights + layout.bias + direction * g
             let peepholes: UnsafePointer<Float>? =
                 dims.hasPeepholes ? weights + layout.peepholes + direction * 3 * hidden : nil
             geometry.loadState(inputs.initialH, into: h, direction: direction)
@@ -228,7 +230,7 @@ package enum LSTMKernel {
                         if let y = outputs.y { geometry.clearOutput(y, time: step, direction: direction, row: row) }
                         continue
                     }
-                    cell.step(preactivations + row * stride, peepholes: peepholes,
+                    cell.step(preactivations + row * stride, bias: bias, peepholes: peepholes,
                               h: current.base + row * current.stride, c: c + row * hidden)
                     if let y = outputs.y, !writesIntoY {
                         geometry.storeOutput(h + row * hidden, into: y, time: time, direction: direction, row: row)

@@ -25,9 +25,6 @@ struct RecurrentProduct {
         case columnTiles(width: Int)
     }
 
-    /// OpenBLAS takes its small-matrix path at or below this M·N·K (sgemm_small_kernel_permit).
-    static let smallMatrixLimit = 1_000_000
-
     let m: Int
     let n: Int
     let k: Int
@@ -59,10 +56,10 @@ struct RecurrentProduct {
         guard !overflow, product.multipliedReportingOverflow(by: k).overflow == false else {
             return m == 1 ? .vector : .single
         }
-        if product * k <= smallMatrixLimit { return .single }
+        if product * k <= MatrixProduct.smallMatrixLimit { return .single }
         if m == 1 { return .vector }
         // The widest power-of-two tile under the limit; narrow tiles over a long K lose to the packed path.
-        let widest = smallMatrixLimit / max(1, m * k)
+        let widest = MatrixProduct.smallMatrixLimit / max(1, m * k)
         var width = 1
         while width * 2 <= widest && width * 2 <= n { width *= 2 }
         let tiles = (n + width - 1) / width

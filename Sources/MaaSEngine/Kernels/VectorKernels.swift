@@ -48,11 +48,11 @@ package struct VectorKernels: @unchecked Sendable {
         table.pointee.tanh(values, values, count)
     }
 
-    /// One LSTM step of one batch row with default activations: `gates` holds the pre-activations [i | o | f | g]
-    /// (`count` each), clamped to ±`clip` first; `cell` is updated in place and `hidden` receives h.
-    package func lstmCell(gates: UnsafePointer<Float>, cell: UnsafeMutablePointer<Float>,
+    /// One LSTM step of one batch row with default activations: the pre-activations are `gates` + `bias`, both
+    /// [i | o | f | g] (`count` each), clamped to ±`clip`; `cell` is updated in place and `hidden` receives h.
+    package func lstmCell(gates: UnsafePointer<Float>, bias: UnsafePointer<Float>, cell: UnsafeMutablePointer<Float>,
                           hidden: UnsafeMutablePointer<Float>, count: Int, clip: Float = .infinity) {
-        table.pointee.lstmCell(gates, cell, hidden, count, clip)
+        table.pointee.lstmCell(gates, bias, cell, hidden, count, clip)
     }
 
     /// GRU with linear_before_reset = 1, one batch row; `recurrent` is h·Rᵀ and `projected` x·Wᵀ + biases, both
@@ -74,6 +74,13 @@ package struct VectorKernels: @unchecked Sendable {
     package func gruCandidate(recurrent: UnsafePointer<Float>, projected: UnsafePointer<Float>,
                               hidden: UnsafeMutablePointer<Float>, count: Int, clip: Float = .infinity) {
         table.pointee.gruCandidate(recurrent, projected, hidden, count, clip)
+    }
+
+    /// `values[r, c] = min(max(values[r, c] + bias[c], lower), upper)`, negative results then times
+    /// `negativeSlope`, in one pass over a row-major [rows, columns] matrix; nil bias adds nothing.
+    package func biasActivationRows(_ values: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, rows: Int,
+                                    columns: Int, lower: Float, upper: Float, negativeSlope: Float) {
+        table.pointee.biasActivationRows(values, bias, rows, columns, lower, upper, negativeSlope)
     }
 
     /// Softmax (or log-softmax) of each contiguous row of `length` values; `output` may equal `input`.

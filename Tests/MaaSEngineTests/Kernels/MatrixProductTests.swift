@@ -55,4 +55,51 @@ struct MatrixProductTests {
         MatrixProduct.multiply(a: [1, 2, 3, 4], b: [1, 0, 0, 1, 1, 1], c: &c, dims: .init(m: 2, n: 3, k: 2, ldc: 5))
         #expect(c == [3, 2, 2, -1, -1, 7, 4, 4, -1, -1])
     }
+
+    struct RouteCase: Sendable, CustomTestStringConvertible {
+        let m: Int, n: Int, k: Int, transposeB: Bool, smallKernels: Bool, threads: Int
+        let expected: MatrixProduct.Route
+        var testDescription: String { "\(m)×\(k)·\(k)×\(n) tB=\(transposeB) small=\(smallKernels) threads=\(threads)" }
+    }
+
+    /// The measured cases in MatrixProduct's comment, and the guards around them.
+    static let routes: [RouteCase] = [
+        RouteCase(m: 1, n: 512, k: 128, transposeB: false, smallKernels: false, threads: 1, expected: .rowVector),
+        RouteCase(m: 1, n: 512, k: 128, transposeB: false, smallKernels: true, threads: 1, expected: .single),
+        RouteCase(m: 1, n: 512, k: 128, transposeB: true, smallKernels: true, threads: 1, expected: .rowVector),
+        RouteCase(m: 1, n: 2048, k: 1024, transposeB: false, smallKernels: true, threads: 1, expected: .rowVector),
+        RouteCase(m: 3200, n: 1, k: 64, transposeB: false, smallKernels: true, threads: 1, expected: .columnVector),
+        // The reference model's input projection and dense layers at T = 100, B = 32.
+        RouteCase(m: 3200, n: 512, k: 20, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(97)),
+        RouteCase(m: 3200, n: 64, k: 128, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(122)),
+        RouteCase(m: 3200, n: 10, k: 64, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(1562)),
+        RouteCase(m: 3200, n: 512, k: 20, transposeB: false, smallKernels: false, threads: 1, expected: .single),
+        RouteCase(m: 3200, n: 512, k: 20, transposeB: false, smallKernels: true, threads: 2, expected: .single),
+        RouteCase(m: 3200, n: 512, k: 20, transposeB: true, smallKernels: true, threads: 1, expected: .single),
+        // Blocks of fewer than 32 rows lose to the packed path; products under the bound are one call already.
+        RouteCase(m: 3200, n: 256, k: 256, transposeB: false, smallKernels: true, threads: 1, expected: .single),
+        RouteCase(m: 44, n: 512, k: 20, transposeB: false, smallKernels: true, threads: 1, expected: .single),
+    ]
+
+    @Test("picks sgemv, one sgemm or row blocks by shape, kernel family and threads", arguments: routes)
+    func picksRoute(route: RouteCase) {
+        let dims = MatrixProduct.Dims(m: route.m, n: route.n, k: route.k, transposeB: route.transposeB)
+        #expect(MatrixProduct.route(for: dims, smallMatrixKernels: route.smallKernels, threads: route.threads)
+                == route.expected)
+    }
+
+    @Test("row blocks give the single call's result, with strides and either layout of A",
+          arguments: [false, true], [Float(0), 1])
+    func rowBlocks(transposeA: Bool, beta: Float) {
+        let m = 20, n = 6, k = 5, lda = transposeA ? 23 : 7, ldc = 9
+        let a = deterministicValues(count: (transposeA ? k : m) * lda, seed: 31)
+        let b = deterministicValues(count: k * n, seed: 32), start = deterministicValues(count: m * ldc, seed: 33)
+        let dims = MatrixProduct.Dims(m: m, n: n, k: k, transposeA: transposeA, lda: lda, ldc: ldc)
+        var blocked = start, single = start
+        MatrixProduct.multiply(a: a, b: b, c: &blocked, dims: dims, alpha: 2, beta: beta, route: .rowBlocks(7))
+        MatrixProduct.multiply(a: a, b: b, c: &single, dims: dims, alpha: 2, beta: beta, route: .single)
+        #expect(maxAbsoluteDifference(blocked, single) <= 1e-6)
+        for row in 0..<m { #expect(blocked[(row * ldc + n)..<((row + 1) * ldc)] == start[(row * ldc + n)..<((row + 1) * ldc)]) }
+        #expect(single != start)
+    }
 }

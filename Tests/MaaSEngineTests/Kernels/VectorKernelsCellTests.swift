@@ -37,11 +37,12 @@ struct VectorKernelsCellTests {
         let k = try #require(VectorKernels.available.first { $0.name == variant })
         for n in Self.counts {
             // Pre-activations up to ±30 reach the saturated ends of both functions.
-            let gates = Self.values(4 * n, seed: UInt64(n), scale: 30)
+            let gates = Self.values(4 * n, seed: UInt64(n), scale: 28)
+            let bias = Self.values(4 * n, seed: UInt64(n) + 7, scale: 2)
             let start = Self.values(n, seed: UInt64(n) + 99, scale: 3)
             var cell = start, hidden = [Float](repeating: .nan, count: n + 1)
-            k.lstmCell(gates: gates, cell: &cell, hidden: &hidden, count: n, clip: clip)
-            let reference = Self.lstmReference(gates, cell: start, count: n, clip: clip)
+            k.lstmCell(gates: gates, bias: bias, cell: &cell, hidden: &hidden, count: n, clip: clip)
+            let reference = Self.lstmReference(zip(gates, bias).map { $0 + $1 }, cell: start, count: n, clip: clip)
             for j in 0..<n {
                 #expect(abs(Double(cell[j]) - reference.cell[j]) <= 1e-6 * max(1, abs(reference.cell[j])), "c[\(j)] of \(n)")
                 #expect(abs(Double(hidden[j]) - reference.hidden[j]) <= 1e-6, "h[\(j)] of \(n)")
@@ -56,7 +57,7 @@ struct VectorKernelsCellTests {
         let gates: [Float] = [.nan, 1e30, -1e30, .infinity] + [1, -1e30, .infinity, -.infinity]
             + [1, 1e30, 1e30, 0] + [1, .infinity, -.infinity, 1e30]
         var cell: [Float] = [0.5, 0.5, 0.5, 2], hidden = [Float](repeating: 0, count: 4)
-        k.lstmCell(gates: gates, cell: &cell, hidden: &hidden, count: 4)
+        k.lstmCell(gates: gates, bias: [Float](repeating: 0, count: 16), cell: &cell, hidden: &hidden, count: 4)
         #expect(cell[0].isNaN && hidden[0].isNaN, "a NaN gate makes the state NaN")
         // i = σ(1e30) = 1, o = 0, f = 1, g = tanh(∞) = 1: c = 0.5 + 1, h = 0.
         #expect(abs(cell[1] - 1.5) < 1e-6 && abs(hidden[1]) < 1e-6)
@@ -103,6 +104,38 @@ struct VectorKernelsCellTests {
                 #expect(abs(Double(hidden[j]) - ((1 - z) * candidate + z * Double(start[j]))) <= 1e-6, "h[\(j)] of \(n)")
             }
         }
+    }
+
+    /// (lower, upper, negative slope) as FusedActivation maps none, Relu, LeakyRelu(0.1) and Clip(−1, 2).
+    static let piecewiseLinear: [(Float, Float, Float)] = [(-.infinity, .infinity, 1), (0, .infinity, 1),
+                                                           (-.infinity, .infinity, 0.1), (-1, 2, 1)]
+
+    @Test("bias and a piecewise-linear activation go over every row in one pass",
+          arguments: variants, [1, 10, 16, 33])
+    func biasActivationRows(variant: String, columns: Int) throws {
+        let k = try #require(VectorKernels.available.first { $0.name == variant })
+        let rows = 3
+        let start = Self.values(rows * columns, seed: UInt64(columns), scale: 4) + [.nan]
+        let bias = Self.values(columns, seed: 5, scale: 1)
+        for (lower, upper, slope) in Self.piecewiseLinear {
+            for withBias in [true, false] {
+                var values = start
+                values.withUnsafeMutableBufferPointer { buffer in
+                    bias.withUnsafeBufferPointer { b in
+                        k.biasActivationRows(buffer.baseAddress!, bias: withBias ? b.baseAddress : nil, rows: rows,
+                                             columns: columns, lower: lower, upper: upper, negativeSlope: slope)
+                    }
+                }
+                for index in 0..<(rows * columns) {
+                    let y = min(max(start[index] + (withBias ? bias[index % columns] : 0), lower), upper)
+                    #expect(values[index] == (y < 0 ? y * slope : y), "[\(index)] (\(lower), \(upper), \(slope))")
+                }
+                #expect(values[rows * columns].isNaN, "nothing written past the last row")
+            }
+        }
+        var nan: [Float] = [.nan]
+        k.biasActivationRows(&nan, bias: nil, rows: 1, columns: 1, lower: 0, upper: .infinity, negativeSlope: 1)
+        #expect(nan[0].isNaN, "Relu passes NaN through")
     }
 
     @Test("softmax rows match double precision, survive huge logits, and log-softmax keeps small results",
