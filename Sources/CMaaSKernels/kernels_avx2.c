@@ -22,7 +22,7 @@ static inline __m256 maas_avx2_load_partial(const float *p, ptrdiff_t n, float f
 }
 
 static inline __m256 maas_avx2_scale(__m256 p, __m256 n) {
-    // p·2^(n/2)·2^(n − n/2): each factor stays a normal float for n ∈ [-150, 128].
+    // p·2^(n/2)·2^(n − n/2): each factor stays a normal float for n ∈ [-126, 128], including 128.
     __m256i k = _mm256_cvtps_epi32(n);
     __m256i half = _mm256_srai_epi32(k, 1);
     __m256i bias = _mm256_set1_epi32(127);

@@ -34,7 +34,7 @@ static inline __m512 maas_avx512_copysign(__m512 magnitude, __m512 sign) {
 #define VMIN(a, b) _mm512_min_ps(a, b)
 #define VMAX(a, b) _mm512_max_ps(a, b)
 #define VROUND(x) _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-// scalef computes p·2^floor(n) with one rounding, overflowing to inf and underflowing to denormals.
+// scalef computes p·2^floor(n) with one rounding, overflowing to inf.
 #define VSCALE(p, n) _mm512_scalef_ps(p, n)
 #define VSCALE_NARROW(p, n) _mm512_scalef_ps(p, n)
 #define VABS(x) _mm512_abs_ps(x)

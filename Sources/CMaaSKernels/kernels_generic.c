@@ -31,7 +31,7 @@ static inline int32_t maas_generic_integer(float n) {
 static inline float maas_generic_scale(float p, float n) {
     // n is integral, so its integer value is the mantissa difference after adding the magic constant; reading
     // it from the bits (in unsigned arithmetic) avoids a float-to-int conversion, undefined for NaN, and keeps
-    // the loop vectorisable. Two factors of 2^(n/2) keep each one a normal float across n ∈ [-150, 128].
+    // the loop vectorisable. Two factors of 2^(n/2) keep each one a normal float across n ∈ [-126, 128], including 128.
     int32_t k = maas_generic_integer(n);
     int32_t half = k >> 1;
     return p * maas_generic_float((uint32_t)(half + 127) << 23) * maas_generic_float((uint32_t)(k - half + 127) << 23);

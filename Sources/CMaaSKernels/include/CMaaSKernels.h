@@ -9,8 +9,9 @@
 // without AVX2. Matrix products stay in OpenBLAS; nothing here multiplies matrices.
 //
 // Accuracy (every variant, against libm in double precision): exp, sigmoid and tanh are within 1e-6 relative
-// wherever the true result is a normal float (below that, within FLT_MIN absolute); NaN in gives NaN out;
-// exp(+inf) = +inf, exp(-inf) = 0, sigmoid(±inf) = 1/0, tanh(±inf) = ±1.
+// wherever the true result is a normal float; below that, within FLT_MIN absolute (exp flushes to zero, as
+// computing a denormal stalls the core on a microcode assist). NaN in gives NaN out; exp(+inf) = +inf,
+// exp(-inf) = 0, sigmoid(±inf) = 1/0, tanh(±inf) = ±1.
 // The fused recurrent cells combine their fractions to save divisions: absolute error ~2e-7 per step.
 //
 // `output` may equal `input` in the one-input functions; otherwise buffers must not overlap.
