@@ -30,11 +30,21 @@ let package = Package(
         ),
         // Elementwise kernels compiled per instruction set and picked at run time (see its header).
         .target(name: "CMaaSKernels"),
+        .systemLibrary(
+            name: "CSoxr",
+            pkgConfig: "soxr",
+            providers: [.apt(["libsoxr-dev"])]
+        ),
         .target(name: "ProtoWire"),
         .target(name: "MaaSProtocol", dependencies: ["ProtoWire"]),
         .target(
             name: "MaaSEngine",
             dependencies: ["ProtoWire", "COpenBLAS", "CMaaSKernels"]
+        ),
+        // Audio front-end: libsndfile decoding, libsoxr resampling, librosa-compatible MFCC.
+        .target(
+            name: "MaaSAudio",
+            dependencies: ["CSndFile", "CSoxr", "COpenBLAS"]
         ),
         .target(
             name: "MaaSRegistry",
@@ -81,6 +91,7 @@ let package = Package(
         .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSProtocolTests", dependencies: ["MaaSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSEngineTests", dependencies: ["MaaSEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MaaSAudioTests", dependencies: ["MaaSAudio"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSRegistryTests", dependencies: ["MaaSRegistry", "MaaSProtocol"]),
         .testTarget(
             name: "MaaSTransportTests",
