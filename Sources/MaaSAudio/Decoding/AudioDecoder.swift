@@ -1,0 +1,70 @@
+/// Audio bytes in, mono float samples out.
+///
+/// Files (WAV, FLAC, OGG/Vorbis, AIFF and whatever else libsndfile reads, in any sample format it reads) are
+/// decoded from memory through libsndfile's virtual I/O. Channels are averaged to mono, as `librosa.load` does,
+/// before any resampling. The bytes are treated as hostile: every failure is an `AudioError`, never a crash.
+public enum AudioDecoder {
+    public static func decode(_ bytes: [UInt8], maxDuration: Double) throws(AudioError) -> AudioClip {
+        try decode(bytes, limits: AudioLimits(maxDuration: maxDuration))
+    }
+
+    public static func decode(_ bytes: [UInt8], limits: AudioLimits) throws(AudioError) -> AudioClip {
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(AudioError) in try decode(buffer, limits: limits) }
+        }.get()
+    }
+
+    /// Decodes bytes owned elsewhere (a field of a request buffer) without copying them first.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, limits: AudioLimits) throws(AudioError) -> AudioClip {
+        try limits.validate()
+        guard !bytes.isEmpty else { throw AudioError(.empty) }
+        guard bytes.count <= limits.maxBytes else {
+            throw AudioError(.tooLarge(what: "audio input (bytes)", value: bytes.count, limit: limits.maxBytes))
+        }
+        let file = try SoundFile(reading: bytes)
+        try file.checkGeometry(limits)
+        let samples = try file.readMono()
+        try checkFinite(samples)
+        return AudioClip(samples: samples, sampleRate: file.sampleRate)
+    }
+
+    /// Raw little-endian float32 mono PCM, for callers that decoded the audio themselves.
+    public static func decodeRawFloat32(_ bytes: [UInt8], sampleRate: Int, limits: AudioLimits) throws(AudioError) -> AudioClip {
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(AudioError) in try decodeRawFloat32(buffer, sampleRate: sampleRate, limits: limits) }
+        }.get()
+    }
+
+    public static func decodeRawFloat32(_ bytes: UnsafeRawBufferPointer, sampleRate: Int, limits: AudioLimits) throws(AudioError) -> AudioClip {
+        try limits.validate()
+        guard sampleRate > 0, sampleRate <= limits.maxSampleRate else {
+            throw AudioError(.invalidParameter(name: "sampleRate", reason: "must be between 1 and \(limits.maxSampleRate) Hz, got \(sampleRate)"))
+        }
+        guard !bytes.isEmpty else { throw AudioError(.empty) }
+        guard bytes.count <= limits.maxBytes else {
+            throw AudioError(.tooLarge(what: "audio input (bytes)", value: bytes.count, limit: limits.maxBytes))
+        }
+        guard bytes.count % 4 == 0 else {
+            throw AudioError(.invalidParameter(name: "raw float32 PCM", reason: "\(bytes.count) bytes is not a whole number of 4-byte samples"))
+        }
+        let count = bytes.count / 4
+        let seconds = Double(count) / Double(sampleRate)
+        guard seconds <= limits.maxDuration else {
+            throw AudioError(.tooLong(seconds: seconds, limit: limits.maxDuration))
+        }
+        let samples = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count {
+                buffer[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+            }
+            initialized = count
+        }
+        try checkFinite(samples)
+        return AudioClip(samples: samples, sampleRate: sampleRate)
+    }
+
+    static func checkFinite(_ samples: [Float]) throws(AudioError) {
+        if let index = samples.firstIndex(where: { !$0.isFinite }) {
+            throw AudioError(.nonFinite(sampleIndex: index))
+        }
+    }
+}
