@@ -1,4 +1,7 @@
 /// A model compiled to the engine's native plan: what registration produces and stores as a `.maas` file.
+///
+/// Compiled from a file, it keeps that file mapped while it lives: its weights are read from the mapping
+/// when the plan is written, not copied before.
 public struct CompiledModel: Sendable {
     public var inputs: [TensorSignature]
     public var outputs: [TensorSignature]
@@ -12,15 +15,21 @@ public struct CompiledModel: Sendable {
         metadata = compiled.plan.metadata
     }
 
-    /// The native `.maas` file bytes (with `metadata` as it is now).
-    public func serialized() -> [UInt8] {
+    /// The plan with `metadata` as it is now.
+    private var current: CompiledPlan {
         var compiled = compiled
         compiled.plan.metadata = metadata
-        return PlanFile.serialize(compiled)
+        return compiled
     }
 
-    /// Writes the `.maas` file to `path` (created or replaced) and fsyncs it.
+    /// The native `.maas` file bytes (with `metadata` as it is now).
+    public func serialized() -> [UInt8] {
+        PlanFile.serialize(current)
+    }
+
+    /// Writes the `.maas` file to `path` (created or replaced) and fsyncs it. The weights stream into the file
+    /// a chunk at a time, so writing costs little memory beyond the largest packed recurrent weight.
     public func write(toFileAt path: String) throws(EngineError) {
-        try PlanFile.write(serialized(), to: path)
+        try PlanFile.write(current, to: path)
     }
 }

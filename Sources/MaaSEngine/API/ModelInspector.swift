@@ -4,13 +4,19 @@ public enum ModelInspector {
         let prefix = try FileBytes.prefix(path, count: 16)
         switch ModelFileFormat.detect(prefix) {
         case .maasPlan: return try inspectPlan(path)
-        case .onnx: return try inspect(onnx: try FileBytes.read(path, limit: ModelCompiler.maxModelBytes))
+        case .onnx:
+            // Mapped like `ModelCompiler.compile(onnxFileAt:)`, with the same caveat: do not truncate it meanwhile.
+            let file = try MappedFile(path: path, maxSize: ModelCompiler.maxModelBytes)
+            return try inspect(try OnnxDecoder.decode(file), fileSize: file.count)
         case nil: throw EngineError.invalidModel("'\(path)' is neither an ONNX model nor a maas plan")
         }
     }
 
     package static func inspect(onnx bytes: [UInt8]) throws(EngineError) -> ModelReport {
-        let model = try OnnxDecoder.decode(bytes)
+        try inspect(try OnnxDecoder.decode(bytes), fileSize: bytes.count)
+    }
+
+    private static func inspect(_ model: OnnxModel, fileSize: Int) throws(EngineError) -> ModelReport {
         guard let graph = model.graph else { throw EngineError.invalidModel("the model has no graph") }
         let initializers = Set(graph.initializers.map(\.name))
         func signature(_ info: OnnxValueInfo) -> TensorSignature {
@@ -26,7 +32,7 @@ public enum ModelInspector {
         }
         let unsupported = graph.nodes.first { !SupportedOperators.isSupported($0) }
         var report = ModelReport(
-            format: .onnx, fileSize: bytes.count,
+            format: .onnx, fileSize: fileSize,
             inputs: graph.inputs.filter { !initializers.contains($0.name) }.map(signature),
             outputs: graph.outputs.map(signature),
             operatorCounts: graph.nodes.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 },

@@ -50,12 +50,8 @@ final class FoldingContext: OpContext {
         op.inputs = inputs.map { input in
             guard let input else { return nil }
             let index = context.add(type: input.type, shape: input.shape)
-            switch input.storage {
-            case .floats(let values):
-                values.withUnsafeBufferPointer { if let base = $0.baseAddress { context.floats(index).update(from: base, count: $0.count) } }
-            case .ints(let values):
-                values.withUnsafeBufferPointer { if let base = $0.baseAddress { context.ints(index).update(from: base, count: $0.count) } }
-            }
+            // Run-time buffers hold exactly the weight section's format, so the plan bytes are the buffer's.
+            input.write(into: context.bytes(index))
             return index
         }
         op.outputs = outputs.map { output in output.map { context.add(type: $0.0, shape: $0.1) } }

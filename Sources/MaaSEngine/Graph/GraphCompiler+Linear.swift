@@ -32,17 +32,15 @@ extension GraphCompiler {
         let n = transposeB ? b.shape[0] : b.shape[1], kb = transposeB ? b.shape[1] : b.shape[0]
         _ = try builder.dims.equal(k, kb, site: "\(context.name): inner dimension")
         let shape = [m, n]
-        if !transposeA, let weight = b.constant?.floats, let bias = try denseBias(c, beta: beta, n: n) {
-            // Gemm by constant weights is a dense layer: transpose and scale the weights once, here.
-            let rows = weight.count == 0 ? 0 : (transposeB ? b.constant!.shape[1] : b.constant!.shape[0])
-            let columns = transposeB ? b.constant!.shape[0] : b.constant!.shape[1]
-            var packed = [Float](repeating: 0, count: rows * columns)
-            for row in 0..<rows {
-                for column in 0..<columns {
-                    packed[row * columns + column] = alpha * (transposeB ? weight[column * rows + row] : weight[row * columns + column])
-                }
-            }
-            let w = syntheticConstant(ConstantTensor(floats: packed, shape: [rows, columns]), base: "\(b.name):dense")
+        if !transposeA, let weight = b.constant, weight.holdsFloats, weight.count == ElementCount.of(weight.shape),
+            let bias = try denseBias(c, beta: beta, n: n)
+        {
+            // Gemm by constant weights is a dense layer: the weights are transposed and scaled once, as they are
+            // written into the plan (see `DerivedFloats`), not here.
+            let rows = weight.count == 0 ? 0 : (transposeB ? weight.shape[1] : weight.shape[0])
+            let columns = transposeB ? weight.shape[0] : weight.shape[1]
+            let dense = DerivedFloats.scaledMatrix(weight, rows: rows, columns: columns, scale: alpha, transposed: transposeB)
+            let w = syntheticConstant(ConstantTensor(derived: dense, shape: [rows, columns]), base: "\(b.name):dense")
             define(context, 0, try emit(.dense(.none), context, inputs: [a, w, bias], output: (.float32, shape)))
             return
         }

@@ -53,16 +53,18 @@ extension GraphCompiler {
 
     private mutating func constantWeight(
         _ context: NodeContext, _ position: Int, _ what: String, shape: [Int], required: Bool
-    ) throws(EngineError) -> [Float]? {
+    ) throws(EngineError) -> ConstantTensor? {
         guard let operand = try operand(context, position) else {
             if required { throw context.invalid("missing input \(what)") }
             return nil
         }
-        guard let constant = operand.constant, let values = constant.floats else {
+        guard let constant = operand.constant, constant.holdsFloats else {
             throw context.unsupported("\(what) must be a constant float tensor")
         }
-        guard constant.shape == shape else { throw context.invalid("\(what) has shape \(constant.shape), expected \(shape)") }
-        return values
+        guard constant.shape == shape, constant.count == ElementCount.of(shape) else {
+            throw context.invalid("\(what) has shape \(constant.shape), expected \(shape)")
+        }
+        return constant
     }
 
     /// Optional state input [D, B, H] (layout 0) or [B, D, H] (layout 1), checked against X.
@@ -107,17 +109,10 @@ extension GraphCompiler {
             sequenceLength: 0, batchSize: 0, inputSize: i, hiddenSize: h, direction: setup.parameters.direction,
             layout: setup.parameters.layout, hasPeepholes: p != nil, clip: setup.parameters.clip,
             inputForget: setup.parameters.inputForget)
-        let packed = w.withUnsafeBufferPointer { w in
-            r.withUnsafeBufferPointer { r in
-                withOptionalPointer(b) { b in
-                    withOptionalPointer(p) { p in
-                        LSTMKernel.packWeights(w: w.baseAddress!, r: r.baseAddress!, b: b, p: p, dims: dims)
-                    }
-                }
-            }
-        }
+        // Packed as the plan is written (`DerivedFloats`), so the compiler never holds a second copy.
+        let packed = DerivedFloats.lstm(w: w, r: r, b: b, p: p, dims: dims)
         let weights = syntheticConstant(
-            ConstantTensor(floats: packed, shape: [packed.count]), base: "\(context.node.inputs[1]):lstm-packed")
+            ConstantTensor(derived: packed, shape: [packed.count]), base: "\(context.node.inputs[1]):lstm-packed")
         let inputs: [Operand?] = [
             setup.x, weights, try sequenceLengths(context, setup), try stateInput(context, 5, setup),
             try stateInput(context, 6, setup),
@@ -136,13 +131,9 @@ extension GraphCompiler {
             sequenceLength: 0, batchSize: 0, inputSize: i, hiddenSize: h, direction: setup.parameters.direction,
             layout: setup.parameters.layout, linearBeforeReset: setup.parameters.linearBeforeReset,
             clip: setup.parameters.clip)
-        let packed = w.withUnsafeBufferPointer { w in
-            r.withUnsafeBufferPointer { r in
-                withOptionalPointer(b) { b in GRUKernel.packWeights(w: w.baseAddress!, r: r.baseAddress!, b: b, dims: dims) }
-            }
-        }
+        let packed = DerivedFloats.gru(w: w, r: r, b: b, dims: dims)
         let weights = syntheticConstant(
-            ConstantTensor(floats: packed, shape: [packed.count]), base: "\(context.node.inputs[1]):gru-packed")
+            ConstantTensor(derived: packed, shape: [packed.count]), base: "\(context.node.inputs[1]):gru-packed")
         let inputs: [Operand?] = [
             setup.x, weights, try sequenceLengths(context, setup), try stateInput(context, 5, setup),
         ]
@@ -159,10 +150,4 @@ extension GraphCompiler {
         let results = try emit(kind, origin: context.name, inputs: inputs, outputs: outputs, fold: false)
         for (position, result) in results.enumerated() { define(context, position, result) }
     }
-}
-
-/// Calls `body` with a pointer to the array's elements, or nil when there is no array.
-func withOptionalPointer<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let values else { return body(nil) }
-    return values.withUnsafeBufferPointer { body($0.baseAddress) }
 }

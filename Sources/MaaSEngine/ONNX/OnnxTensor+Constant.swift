@@ -1,3 +1,5 @@
+import ProtoWire
+
 /// Conversion of a decoded `TensorProto` into a `ConstantTensor`, checking every size against the bytes.
 extension OnnxTensor {
     /// Largest constant the engine accepts (elements); a protobuf message cannot exceed 2 GiB anyway.
@@ -25,8 +27,8 @@ extension OnnxTensor {
             count = product.partialValue
             shape.append(value)
         }
-        if let rawData {
-            return ConstantTensor(type: type, shape: shape, storage: try decodeRaw(rawData, count: count, what: what))
+        if let rawBytes {
+            return try decodeRaw(rawBytes, count: count, shape: shape, type: type, what: what)
         }
         let storage: ConstantTensor.Storage
         let stored: Int
@@ -54,8 +56,12 @@ extension OnnxTensor {
         return ConstantTensor(type: type, shape: shape, storage: storage)
     }
 
-    /// `raw_data` is little-endian, element size fixed by the data type.
-    private func decodeRaw(_ bytes: ArraySlice<UInt8>, count: Int, what: String) throws(EngineError) -> ConstantTensor.Storage {
+    /// `raw_data` is little-endian, element size fixed by the data type. FLOAT data is the weight section's own
+    /// format, so it stays in the model's bytes until the plan is written; the rest is decoded now (integers are
+    /// shape and index constants, small; DOUBLE needs converting).
+    private func decodeRaw(
+        _ bytes: ProtoReader.BytesView, count: Int, shape: [Int], type: DataType, what: String
+    ) throws(EngineError) -> ConstantTensor {
         let size: Int
         switch dataType {
         case OnnxDataType.float, OnnxDataType.int32, OnnxDataType.uint32: size = 4
@@ -67,13 +73,12 @@ extension OnnxTensor {
             throw EngineError.invalidModel(
                 "\(what) raw_data has \(bytes.count) bytes, expected \(count * size) for dims \(dims)")
         }
-        return bytes.withUnsafeBytes { raw in
+        if dataType == OnnxDataType.float { return ConstantTensor(floatBytes: bytes, shape: shape) }
+        let storage: ConstantTensor.Storage = bytes.withUnsafeBytes { raw in
             func load<T: FixedWidthInteger>(_: T.Type, _ i: Int) -> T {
                 T(littleEndian: raw.loadUnaligned(fromByteOffset: i * size, as: T.self))
             }
             switch dataType {
-            case OnnxDataType.float:
-                return .floats((0..<count).map { Float(bitPattern: load(UInt32.self, $0)) })
             case OnnxDataType.double:
                 return .floats((0..<count).map { Float(Double(bitPattern: load(UInt64.self, $0))) })
             case OnnxDataType.int64, OnnxDataType.uint64: return .ints((0..<count).map { load(Int64.self, $0) })
@@ -86,5 +91,6 @@ extension OnnxTensor {
             default: return .ints((0..<count).map { Int64(raw[$0]) })
             }
         }
+        return ConstantTensor(type: type, shape: shape, storage: storage)
     }
 }

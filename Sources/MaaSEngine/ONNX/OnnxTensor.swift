@@ -2,12 +2,13 @@ import ProtoWire
 
 /// `onnx.TensorProto`: an initializer or constant value, as decoded (no conversion yet).
 ///
-/// `raw_data` stays a slice of the model buffer so that large weights are not copied while decoding.
+/// `raw_data` stays a view of the model's bytes (usually a file mapping) so that large weights are not copied
+/// while decoding; float weights are not copied at all until the plan file is written.
 package struct OnnxTensor: ProtoMessage, Equatable {
     package var name = ""
     package var dims: [Int64] = []
     package var dataType: Int32 = 0
-    package var rawData: ArraySlice<UInt8>? = nil
+    package var rawBytes: ProtoReader.BytesView? = nil
     package var floatData: [Float] = []
     package var int32Data: [Int32] = []
     package var int64Data: [Int64] = []
@@ -39,7 +40,7 @@ package struct OnnxTensor: ProtoMessage, Equatable {
         case 6: _ = try reader.readBytesSlice(field); stringCount += 1
         case 7: try reader.readRepeatedInt64(field, into: &int64Data)
         case 8: name = try reader.readString(field)
-        case 9: rawData = try reader.readBytesSlice(field)
+        case 9: rawBytes = try reader.readBytesView(field)
         case 10: try reader.readRepeatedDouble(field, into: &doubleData)
         case 11: try reader.readRepeatedUInt64(field, into: &uint64Data)
         case 13: _ = try reader.readStringMapEntry(field); externalDataEntries += 1
@@ -56,9 +57,17 @@ package struct OnnxTensor: ProtoMessage, Equatable {
         writer.writePacked(5, int32: int32Data)
         writer.writePacked(7, int64: int64Data)
         writer.write(8, string: name)
-        if let rawData { writer.writeLengthDelimited(9, rawData) }
+        if let rawBytes { writer.writeLengthDelimited(9, rawBytes) }
         writer.writePacked(10, double: doubleData)
         writer.writePacked(11, uint64: uint64Data)
         writer.write(14, enum: dataLocation)
+    }
+}
+
+extension OnnxTensor {
+    /// `raw_data` as an array slice: a copy, for building tensors in tests. The decoder fills `rawBytes`.
+    package var rawData: ArraySlice<UInt8>? {
+        get { rawBytes.map { ArraySlice($0) } }
+        set { rawBytes = newValue.map { ProtoReader.BytesView(Array($0)) } }
     }
 }

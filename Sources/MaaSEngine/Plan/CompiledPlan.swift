@@ -1,10 +1,10 @@
 /// A plan together with its weight section, as the compiler produces it and the plan file stores it.
 package struct CompiledPlan: Sendable {
     package var plan: Plan
-    /// The weight section: every constant at the 64-byte aligned offset `plan.constants` gives it.
-    package var weights: [UInt8]
+    /// What goes into the weight section; its bytes are produced only when the plan is serialized or written.
+    package var weights: WeightSection
 
-    package init(plan: Plan, weights: [UInt8]) {
+    package init(plan: Plan, weights: WeightSection) {
         self.plan = plan
         self.weights = weights
     }

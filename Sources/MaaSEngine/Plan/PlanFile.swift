@@ -2,17 +2,28 @@ import Glibc
 
 /// Writing and reading whole `.maas` files (layout in `PlanFileLayout`).
 package enum PlanFile {
+    /// The file's bytes in memory: preamble, header, padding, weight section.
     package static func serialize(_ compiled: CompiledPlan) -> [UInt8] {
-        let header = PlanHeaderCodec.encode(compiled.plan)
+        let head = headBytes(compiled.plan, weightsLength: compiled.weights.length)
+        return [UInt8](unsafeUninitializedCapacity: head.count + compiled.weights.length) { buffer, initialized in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            head.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            compiled.weights.write(into: base + head.count)
+            initialized = buffer.count
+        }
+    }
+
+    /// Preamble, header and the zeros up to the weight section's aligned offset.
+    private static func headBytes(_ plan: Plan, weightsLength: Int) -> [UInt8] {
+        let header = PlanHeaderCodec.encode(plan)
         let weightsOffset = PlanFileLayout.aligned(PlanFileLayout.preambleSize + header.count)
         let preamble = PlanFileLayout.Preamble(
             version: PlanFileLayout.formatVersion, headerChecksum: CRC32.checksum(header), headerLength: header.count,
-            weightsOffset: weightsOffset, weightsLength: compiled.weights.count)
+            weightsOffset: weightsOffset, weightsLength: weightsLength)
         var bytes = preamble.encoded()
-        bytes.reserveCapacity(weightsOffset + compiled.weights.count)
+        bytes.reserveCapacity(weightsOffset)
         bytes += header
         bytes += [UInt8](repeating: 0, count: weightsOffset - bytes.count)
-        bytes += compiled.weights
         return bytes
     }
 
@@ -35,25 +46,25 @@ package enum PlanFile {
         return Loaded(plan: plan, weightsOffset: preamble.weightsOffset)
     }
 
-    /// Writes `bytes` to `path` (created or truncated) and fsyncs it before returning.
-    package static func write(_ bytes: [UInt8], to path: String) throws(EngineError) {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SystemError.engineError("cannot create '\(path)'") }
-        var failure: EngineError? = nil
-        bytes.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let result = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = SystemError.engineError("cannot write '\(path)'")
-                    return
-                }
-                written += result
+    /// Writes the plan file to `path` (created or truncated) and fsyncs it before returning. The weight
+    /// section streams out a chunk at a time, straight from where the weights are (the ONNX mapping, packing
+    /// recipes): the file is never assembled in memory.
+    package static func write(_ compiled: CompiledPlan, to path: String) throws(EngineError) {
+        let file = try OutputFile(creating: path)
+        let head = headBytes(compiled.plan, weightsLength: compiled.weights.length)
+        var failure: EngineError? = head.withUnsafeBytes { file.write($0) }
+        if failure == nil {
+            _ = compiled.weights.forEachChunk { chunk in
+                failure = file.write(chunk)
+                return failure == nil
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = SystemError.engineError("cannot fsync '\(path)'") }
-        if Glibc.close(fd) != 0, failure == nil { failure = SystemError.engineError("cannot close '\(path)'") }
-        if let failure { throw failure }
+        if let failure = failure ?? file.finish() { throw failure }
+    }
+
+    /// Writes `bytes` to `path` (created or truncated) and fsyncs it before returning.
+    package static func write(_ bytes: [UInt8], to path: String) throws(EngineError) {
+        let file = try OutputFile(creating: path)
+        if let failure = bytes.withUnsafeBytes({ file.write($0) }) ?? file.finish() { throw failure }
     }
 }

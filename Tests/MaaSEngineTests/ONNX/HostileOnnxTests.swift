@@ -155,4 +155,42 @@ struct HostileOnnxTests {
             survives(mutated)
         }
     }
+
+    /// What compiling gave: the plan file, or the error.
+    enum Outcome: Equatable {
+        case plan([UInt8])
+        case failure(EngineError.Kind, String)
+    }
+
+    static func outcome(_ compile: () throws(EngineError) -> CompiledModel) -> Outcome {
+        do {
+            return .plan(try compile().serialized())
+        } catch {
+            return .failure(error.kind, error.message)
+        }
+    }
+
+    @Test("a truncated or damaged model file fails exactly as its bytes do: lengths are checked against the mapping")
+    func damagedFiles() throws {
+        let valid = Self.valid
+        var state: UInt64 = 0x5DEE_CE66_D1CE_4E5B
+        func next() -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(Int.max))
+        }
+        var inputs = stride(from: 1, through: valid.count, by: 3).map { Array(valid[..<$0]) }
+        for _ in 0..<300 {
+            var mutated = valid
+            for _ in 0..<(1 + next() % 4) { mutated[next() % mutated.count] = UInt8(truncatingIfNeeded: next()) }
+            inputs.append(mutated)
+        }
+        let file = TemporaryPath("damaged.onnx")
+        for bytes in inputs {
+            try CompiledModel.writeRaw(bytes, to: file.path)
+            let fromFile = Self.outcome { () throws(EngineError) in try ModelCompiler.compile(onnxFileAt: file.path) }
+            #expect(fromFile == Self.outcome { () throws(EngineError) in try ModelCompiler.compile(onnx: bytes) })
+        }
+    }
 }

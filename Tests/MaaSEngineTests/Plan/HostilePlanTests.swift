@@ -160,7 +160,7 @@ struct HostilePlanTests {
     @Test("seeded random header damage with a recomputed checksum never crashes load or run")
     func headerFuzz() {
         let header = PlanHeaderCodec.encode(Self.compiled.plan)
-        let weights = Self.compiled.compiled.weights
+        let weights = Self.compiled.compiled.weights.bytes
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         func next() -> Int {
             state ^= state << 13
@@ -174,6 +174,16 @@ struct HostilePlanTests {
                 damaged[next() % damaged.count] = UInt8(truncatingIfNeeded: next())
             }
             Self.survives(Self.file(header: damaged, weights: weights))
+        }
+    }
+}
+
+extension WeightSection {
+    /// The section as bytes, for building files by hand.
+    var bytes: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            if let base = buffer.baseAddress { write(into: base) }
+            initialized = length
         }
     }
 }
