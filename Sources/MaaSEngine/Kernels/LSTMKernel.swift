@@ -150,6 +150,12 @@ package enum LSTMKernel {
     }
 
     package static func run(_ inputs: Inputs, _ outputs: Outputs, scratch: UnsafeMutablePointer<Float>, dims: Dims) {
+        run(inputs, outputs, scratch: scratch, dims: dims, slices: nil)
+    }
+
+    /// `slices` nil: as many as the BLAS thread count allows (see `RowSlices`).
+    static func run(_ inputs: Inputs, _ outputs: Outputs, scratch: UnsafeMutablePointer<Float>, dims: Dims,
+                    slices: RowSlices?) {
         let steps = dims.sequenceLength, batch = dims.batchSize, hidden = dims.hiddenSize
         let directions = dims.directions, g = dims.gateWidth, width = directions * g
         guard batch > 0, hidden > 0 else { return }
@@ -172,80 +178,89 @@ package enum LSTMKernel {
         // Distance between two batch rows' projections at the same time step.
         let rowStride = dims.layout == .timeMajor ? width : steps * width
         let cell = Cell(hidden: hidden, clip: dims.clip, inputForget: dims.inputForget, kernels: .best)
-        let product = RecurrentProduct(m: batch, n: g, k: hidden)
         let uniformLengths = geometry.lengthsAreUniform
         // With every sequence at full length, each step's h is written straight into Y and the next
         // step multiplies from there (rows of one Y time step are `outputStride` apart), saving a copy.
         let writesIntoY = outputs.y != nil && geometry.allRowsFullLength
         let outputStride = dims.layout == .timeMajor ? hidden : steps * directions * hidden
 
-        for direction in 0..<directions {
-            let reverse = dims.direction == .reverse || direction == 1
-            let recurrence = weights + layout.r + direction * hidden * g
-            let bias = weights + layout.bias + direction * g
-            let peepholes: UnsafePointer<Float>? =
-                dims.hasPeepholes ? weights + layout.peepholes + direction * 3 * hidden : nil
-            geometry.loadState(inputs.initialH, into: h, direction: direction)
-            geometry.loadState(inputs.initialC, into: c, direction: direction)
-            var previous = StateView(base: h, stride: hidden)
-            for step in 0..<steps {
-                // Forward passes, and reverse passes over equal lengths, have every row at one time index,
-                // so the step's projection rows form one strided matrix that BLAS can accumulate onto.
-                let sharedTime: Int?? = !reverse ? .some(step)
-                    : uniformLengths ? .some(geometry.time(ofStep: step, row: 0, reverse: true)) : nil
-                let preactivations: UnsafeMutablePointer<Float>
-                let stride: Int
-                switch sharedTime {
-                case .some(.some(let time)):
-                    preactivations = projection + geometry.inputRow(time: time, row: 0) * width + direction * g
-                    stride = rowStride
-                case .some(.none):
-                    // Every sequence is shorter than this step.
-                    if let y = outputs.y {
-                        for row in 0..<batch { geometry.clearOutput(y, time: step, direction: direction, row: row) }
-                    }
-                    continue
-                case .none:
-                    preactivations = gates
-                    stride = g
-                    for row in 0..<batch {
-                        if let time = geometry.time(ofStep: step, row: row, reverse: true) {
-                            (gates + row * g).update(
-                                from: projection + geometry.inputRow(time: time, row: row) * width + direction * g, count: g)
+        /// Both directions over the batch rows `rows`, which share nothing with other rows.
+        func recur(_ rows: Range<Int>, _ product: RecurrentProduct) {
+            let first = rows.lowerBound
+            for direction in 0..<directions {
+                let reverse = dims.direction == .reverse || direction == 1
+                let recurrence = weights + layout.r + direction * hidden * g
+                let bias = weights + layout.bias + direction * g
+                let peepholes: UnsafePointer<Float>? =
+                    dims.hasPeepholes ? weights + layout.peepholes + direction * 3 * hidden : nil
+                geometry.loadState(inputs.initialH, into: h, direction: direction, rows: rows)
+                geometry.loadState(inputs.initialC, into: c, direction: direction, rows: rows)
+                var previous = StateView(base: h, stride: hidden)
+                for step in 0..<steps {
+                    // Forward passes, and reverse passes over equal lengths, have every row at one time index,
+                    // so the step's projection rows form one strided matrix that BLAS can accumulate onto.
+                    let sharedTime: Int?? = !reverse ? .some(step)
+                        : uniformLengths ? .some(geometry.time(ofStep: step, row: first, reverse: true)) : nil
+                    let preactivations: UnsafeMutablePointer<Float>
+                    let stride: Int
+                    switch sharedTime {
+                    case .some(.some(let time)):
+                        preactivations = projection + geometry.inputRow(time: time, row: 0) * width + direction * g
+                        stride = rowStride
+                    case .some(.none):
+                        // Every sequence is shorter than this step.
+                        if let y = outputs.y {
+                            for row in rows { geometry.clearOutput(y, time: step, direction: direction, row: row) }
+                        }
+                        continue
+                    case .none:
+                        preactivations = gates
+                        stride = g
+                        for row in rows {
+                            if let time = geometry.time(ofStep: step, row: row, reverse: true) {
+                                (gates + row * g).update(
+                                    from: projection + geometry.inputRow(time: time, row: row) * width + direction * g,
+                                    count: g)
+                            }
                         }
                     }
-                }
-                product.multiply(a: previous.base, lda: previous.stride, b: recurrence, c: preactivations, ldc: stride,
-                                 beta: 1)
-                let current: StateView
-                if writesIntoY, let y = outputs.y {
-                    let time = reverse ? steps - 1 - step : step
-                    current = StateView(base: y + geometry.outputOffset(time: time, direction: direction, row: 0),
-                                        stride: outputStride)
-                } else {
-                    current = StateView(base: h, stride: hidden)
-                }
-                for row in 0..<batch {
-                    guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else {
-                        if let y = outputs.y { geometry.clearOutput(y, time: step, direction: direction, row: row) }
-                        continue
+                    product.multiply(a: previous.base + first * previous.stride, lda: previous.stride, b: recurrence,
+                                     c: preactivations + first * stride, ldc: stride, beta: 1)
+                    let current: StateView
+                    if writesIntoY, let y = outputs.y {
+                        let time = reverse ? steps - 1 - step : step
+                        current = StateView(base: y + geometry.outputOffset(time: time, direction: direction, row: 0),
+                                            stride: outputStride)
+                    } else {
+                        current = StateView(base: h, stride: hidden)
                     }
-                    cell.step(preactivations + row * stride, bias: bias, peepholes: peepholes,
-                              h: current.base + row * current.stride, c: c + row * hidden)
-                    if let y = outputs.y, !writesIntoY {
-                        geometry.storeOutput(h + row * hidden, into: y, time: time, direction: direction, row: row)
+                    for row in rows {
+                        guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else {
+                            if let y = outputs.y { geometry.clearOutput(y, time: step, direction: direction, row: row) }
+                            continue
+                        }
+                        cell.step(preactivations + row * stride, bias: bias, peepholes: peepholes,
+                                  h: current.base + row * current.stride, c: c + row * hidden)
+                        if let y = outputs.y, !writesIntoY {
+                            geometry.storeOutput(h + row * hidden, into: y, time: time, direction: direction, row: row)
+                        }
+                    }
+                    previous = current
+                }
+                if let finalH = outputs.finalH {
+                    for row in rows {
+                        (finalH + geometry.stateOffset(direction: direction, row: row))
+                            .update(from: previous.base + row * previous.stride, count: hidden)
                     }
                 }
-                previous = current
+                if let finalC = outputs.finalC { geometry.storeState(c, into: finalC, direction: direction, rows: rows) }
             }
-            if let finalH = outputs.finalH {
-                for row in 0..<batch {
-                    (finalH + geometry.stateOffset(direction: direction, row: row))
-                        .update(from: previous.base + row * previous.stride, count: hidden)
-                }
-            }
-            if let finalC = outputs.finalC { geometry.storeState(c, into: finalC, direction: direction) }
         }
+
+        let slices = slices ?? RowSlices(batch: batch, threads: BLASThreading.threadCount) { rows, threads in
+            RecurrentProduct(m: rows, n: g, k: hidden, threads: threads)
+        }
+        slices.run { rows in recur(rows, RecurrentProduct(m: rows.count, n: g, k: hidden, threads: slices.threadsPerSlice)) }
     }
 }
 

@@ -11,7 +11,8 @@ import COpenBLAS
 /// copies, and with beta = 0 no separate pass zeroing C first. Measured, 1 thread, µs, beta 0:
 /// 3200×512×20 676 → 392, 3200×64×128 368 → 285, 3200×10×64 106 → 51, 10000×32×27 180 → 100;
 /// blocks under ~32 rows lose (3200×256×256 in 15-row blocks: 2827 → 4107), so those stay one call.
-/// With several BLAS threads the packed path is threaded and blocks are not, so it stays one call.
+/// With several BLAS threads the blocks are shared among that many threads (`RowSlices`), as the small
+/// kernels themselves are single-threaded.
 package enum MatrixProduct {
     /// OpenBLAS takes its small-matrix path at or below this M·N·K (sgemm_small_kernel_permit, 0.3.17+).
     static let smallMatrixLimit = 1_000_000
@@ -52,8 +53,8 @@ package enum MatrixProduct {
         case columnVector
         /// One sgemm.
         case single
-        /// One sgemm per block of this many rows.
-        case rowBlocks(Int)
+        /// One sgemm per block of this many rows, the blocks shared among `slices` threads.
+        case rowBlocks(Int, slices: Int)
     }
 
     static func route(for dims: Dims, smallMatrixKernels: Bool, threads: Int) -> Route {
@@ -68,8 +69,8 @@ package enum MatrixProduct {
         if n == 1 { return .columnVector }
         let (nk, nkOverflow) = n.multipliedReportingOverflow(by: k)
         let rowBlock = nkOverflow || nk == 0 ? 0 : smallMatrixLimit / nk
-        if small, !fitsSmallKernel, rowBlock >= minimumRowBlock, rowBlock < m, threads == 1 {
-            return .rowBlocks(rowBlock)
+        if small, !fitsSmallKernel, rowBlock >= minimumRowBlock, rowBlock < m {
+            return .rowBlocks(rowBlock, slices: max(1, min(threads, (m + rowBlock - 1) / rowBlock)))
         }
         return .single
     }
@@ -113,14 +114,16 @@ package enum MatrixProduct {
                 alpha, a, Int32(dims.lda), b, incB, beta, c, Int32(dims.ldc))
         case .single:
             sgemm(dims, m: m, a: a, b: b, c: c, alpha: alpha, beta: beta)
-        case .rowBlocks(let block):
-            var row = 0
-            while row < m {
-                let rows = min(block, m - row)
-                // Row `row` of op(A) starts `row` rows into A, or `row` columns into a transposed A.
-                let blockA = a + (dims.transposeA ? row : row * dims.lda)
-                sgemm(dims, m: rows, a: blockA, b: b, c: c + row * dims.ldc, alpha: alpha, beta: beta)
-                row += rows
+        case .rowBlocks(let block, let slices):
+            RowSlices(rows: m, count: slices).run { rows in
+                var row = rows.lowerBound
+                while row < rows.upperBound {
+                    let count = min(block, rows.upperBound - row)
+                    // Row `row` of op(A) starts `row` rows into A, or `row` columns into a transposed A.
+                    let blockA = a + (dims.transposeA ? row : row * dims.lda)
+                    sgemm(dims, m: count, a: blockA, b: b, c: c + row * dims.ldc, alpha: alpha, beta: beta)
+                    row += count
+                }
             }
         }
     }

@@ -76,19 +76,23 @@ struct RecurrentGeometry {
         (y + outputOffset(time: time, direction: direction, row: row)).update(repeating: 0, count: hidden)
     }
 
-    /// Copies one direction's initial state ([B, H] contiguous in scratch) or zeros when absent.
-    func loadState(_ state: UnsafePointer<Float>?, into buffer: UnsafeMutablePointer<Float>, direction: Int) {
+    /// Copies one direction's initial state for `rows` (default all) into `buffer` ([B, H] contiguous in
+    /// scratch), or zeros when absent.
+    func loadState(_ state: UnsafePointer<Float>?, into buffer: UnsafeMutablePointer<Float>, direction: Int,
+                   rows: Range<Int>? = nil) {
+        let rows = rows ?? 0..<batch
         guard let state else {
-            buffer.update(repeating: 0, count: batch * hidden)
+            (buffer + rows.lowerBound * hidden).update(repeating: 0, count: rows.count * hidden)
             return
         }
-        for row in 0..<batch {
+        for row in rows {
             (buffer + row * hidden).update(from: state + stateOffset(direction: direction, row: row), count: hidden)
         }
     }
 
-    func storeState(_ buffer: UnsafeMutablePointer<Float>, into state: UnsafeMutablePointer<Float>, direction: Int) {
-        for row in 0..<batch {
+    func storeState(_ buffer: UnsafeMutablePointer<Float>, into state: UnsafeMutablePointer<Float>, direction: Int,
+                    rows: Range<Int>? = nil) {
+        for row in rows ?? 0..<batch {
             (state + stateOffset(direction: direction, row: row)).update(from: buffer + row * hidden, count: hidden)
         }
     }

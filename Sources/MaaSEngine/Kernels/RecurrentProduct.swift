@@ -31,6 +31,8 @@ struct RecurrentProduct {
     /// Row stride of B.
     let ldb: Int
     let strategy: Strategy
+    /// Every BLAS call stays on the small-matrix kernels, which never use OpenBLAS's thread pool.
+    let unpacked: Bool
 
     init(m: Int, n: Int, k: Int, ldb: Int? = nil,
          smallMatrixKernels: Bool = BLASCoreSelection.hasSmallMatrixKernels, threads: Int = BLASThreading.threadCount) {
@@ -39,6 +41,11 @@ struct RecurrentProduct {
         self.k = k
         self.ldb = ldb ?? n
         strategy = Self.strategy(m: m, n: n, k: k, smallMatrixKernels: smallMatrixKernels, threads: threads)
+        switch strategy {
+        case .columnTiles: unpacked = true
+        case .single: unpacked = smallMatrixKernels && m * n * k <= MatrixProduct.smallMatrixLimit
+        case .vector: unpacked = false
+        }
     }
 
     /// A fixed strategy, for tests that run every one of them.
@@ -48,6 +55,7 @@ struct RecurrentProduct {
         self.k = k
         self.ldb = ldb ?? n
         self.strategy = strategy
+        unpacked = false
     }
 
     static func strategy(m: Int, n: Int, k: Int, smallMatrixKernels: Bool, threads: Int) -> Strategy {

@@ -83,6 +83,60 @@ struct LSTMKernelTests {
             #expect(maxAbsoluteDifference(picked, alone) <= 1e-6, "row \(row)")
         }
     }
+
+    struct SliceCase: Sendable, CustomTestStringConvertible {
+        let layout: RecurrentLayout, direction: RecurrentDirection, lengths: [Int32]?, initialState: Bool
+        var testDescription: String {
+            "\(layout) \(direction) lengths=\(lengths.map { "\($0)" } ?? "none") initial=\(initialState)"
+        }
+    }
+
+    static let sliceCases: [SliceCase] = [
+        SliceCase(layout: .timeMajor, direction: .forward, lengths: nil, initialState: false),
+        SliceCase(layout: .batchMajor, direction: .bidirectional, lengths: nil, initialState: true),
+        SliceCase(layout: .timeMajor, direction: .reverse, lengths: [6, 6, 6, 6, 6], initialState: true),
+        SliceCase(layout: .timeMajor, direction: .bidirectional, lengths: [6, 2, 0, 5, 3], initialState: false),
+        SliceCase(layout: .batchMajor, direction: .reverse, lengths: [1, 6, 4, 4, 2], initialState: true),
+    ]
+
+    @Test("slices of the batch on separate threads give the one-slice result", arguments: sliceCases)
+    func batchSlices(slice: SliceCase) {
+        let steps = 6, batch = 5, input = 3, hidden = 4
+        let dims = LSTMKernel.Dims(sequenceLength: steps, batchSize: batch, inputSize: input, hiddenSize: hidden,
+                                   direction: slice.direction, layout: slice.layout, clip: 2.5)
+        let d = slice.direction.count
+        let w = deterministicValues(count: d * 4 * hidden * input, seed: 41)
+        let r = deterministicValues(count: d * 4 * hidden * hidden, seed: 42)
+        let b = deterministicValues(count: d * 8 * hidden, seed: 43)
+        let x = deterministicValues(count: steps * batch * input, seed: 44).map { $0 * 4 }
+        let initial = slice.initialState ? deterministicValues(count: d * batch * hidden, seed: 45) : nil
+        let packed = LSTMKernel.packWeights(w: w, r: r, b: b, p: nil, dims: dims)
+
+        func run(_ slices: RowSlices) -> [Float] {
+            var y = [Float](repeating: .nan, count: steps * d * batch * hidden)
+            var finalH = [Float](repeating: .nan, count: d * batch * hidden), finalC = finalH
+            var scratch = [Float](repeating: .nan, count: LSTMKernel.scratchCount(for: dims))
+            x.withUnsafeBufferPointer { x in
+                packed.withUnsafeBufferPointer { packed in
+                    withOptionalPointers(slice.lengths, initial, initial) { lengths, initialH, initialC in
+                        withOptionalMutablePointers(&y, &finalH, &finalC) { y, finalH, finalC in
+                            LSTMKernel.run(
+                                .init(x: x.baseAddress!, weights: packed.baseAddress!, sequenceLengths: lengths,
+                                      initialH: initialH, initialC: initialC),
+                                .init(y: y, finalH: finalH, finalC: finalC), scratch: &scratch, dims: dims,
+                                slices: slices)
+                        }
+                    }
+                }
+            }
+            return y + finalH + finalC
+        }
+        let whole = run(RowSlices(rows: batch, count: 1))
+        #expect(!whole.contains { $0.isNaN }, "every output element is written")
+        for count in [2, 3, 5] {
+            #expect(maxAbsoluteDifference(run(RowSlices(rows: batch, count: count)), whole) <= 1e-6, "\(count) slices")
+        }
+    }
 }
 
 func recurrentDirection(_ name: String) -> RecurrentDirection? {

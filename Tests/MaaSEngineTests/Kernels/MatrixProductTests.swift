@@ -70,11 +70,14 @@ struct MatrixProductTests {
         RouteCase(m: 1, n: 2048, k: 1024, transposeB: false, smallKernels: true, threads: 1, expected: .rowVector),
         RouteCase(m: 3200, n: 1, k: 64, transposeB: false, smallKernels: true, threads: 1, expected: .columnVector),
         // The reference model's input projection and dense layers at T = 100, B = 32.
-        RouteCase(m: 3200, n: 512, k: 20, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(97)),
-        RouteCase(m: 3200, n: 64, k: 128, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(122)),
-        RouteCase(m: 3200, n: 10, k: 64, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(1562)),
+        RouteCase(m: 3200, n: 512, k: 20, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(97, slices: 1)),
+        RouteCase(m: 3200, n: 64, k: 128, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(122, slices: 1)),
+        RouteCase(m: 3200, n: 10, k: 64, transposeB: false, smallKernels: true, threads: 1, expected: .rowBlocks(1562, slices: 1)),
         RouteCase(m: 3200, n: 512, k: 20, transposeB: false, smallKernels: false, threads: 1, expected: .single),
-        RouteCase(m: 3200, n: 512, k: 20, transposeB: false, smallKernels: true, threads: 2, expected: .single),
+        RouteCase(m: 3200, n: 512, k: 20, transposeB: false, smallKernels: true, threads: 2,
+                  expected: .rowBlocks(97, slices: 2)),
+        RouteCase(m: 3200, n: 10, k: 64, transposeB: false, smallKernels: true, threads: 4,
+                  expected: .rowBlocks(1562, slices: 3)),
         RouteCase(m: 3200, n: 512, k: 20, transposeB: true, smallKernels: true, threads: 1, expected: .single),
         // Blocks of fewer than 32 rows lose to the packed path; products under the bound are one call already.
         RouteCase(m: 3200, n: 256, k: 256, transposeB: false, smallKernels: true, threads: 1, expected: .single),
@@ -88,18 +91,24 @@ struct MatrixProductTests {
                 == route.expected)
     }
 
-    @Test("row blocks give the single call's result, with strides and either layout of A",
+    @Test("row blocks, on one thread or shared among three, give the single call's result, with strides and either layout of A",
           arguments: [false, true], [Float(0), 1])
     func rowBlocks(transposeA: Bool, beta: Float) {
         let m = 20, n = 6, k = 5, lda = transposeA ? 23 : 7, ldc = 9
         let a = deterministicValues(count: (transposeA ? k : m) * lda, seed: 31)
         let b = deterministicValues(count: k * n, seed: 32), start = deterministicValues(count: m * ldc, seed: 33)
         let dims = MatrixProduct.Dims(m: m, n: n, k: k, transposeA: transposeA, lda: lda, ldc: ldc)
-        var blocked = start, single = start
-        MatrixProduct.multiply(a: a, b: b, c: &blocked, dims: dims, alpha: 2, beta: beta, route: .rowBlocks(7))
+        var single = start
         MatrixProduct.multiply(a: a, b: b, c: &single, dims: dims, alpha: 2, beta: beta, route: .single)
-        #expect(maxAbsoluteDifference(blocked, single) <= 1e-6)
-        for row in 0..<m { #expect(blocked[(row * ldc + n)..<((row + 1) * ldc)] == start[(row * ldc + n)..<((row + 1) * ldc)]) }
+        for slices in [1, 3] {
+            var blocked = start
+            MatrixProduct.multiply(a: a, b: b, c: &blocked, dims: dims, alpha: 2, beta: beta,
+                                   route: .rowBlocks(7, slices: slices))
+            #expect(maxAbsoluteDifference(blocked, single) <= 1e-6, "\(slices) slices")
+            for row in 0..<m {
+                #expect(blocked[(row * ldc + n)..<((row + 1) * ldc)] == start[(row * ldc + n)..<((row + 1) * ldc)])
+            }
+        }
         #expect(single != start)
     }
 }
