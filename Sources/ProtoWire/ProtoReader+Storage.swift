@@ -37,6 +37,14 @@ extension ProtoReader {
             }
         }
 
+        /// A new array holding `range`.
+        func copy(_ range: Range<Int>) -> [UInt8] {
+            switch self {
+            case .array(let bytes): Array(bytes[range])
+            case .owned(_, let raw): Array(UnsafeRawBufferPointer(rebasing: raw[range]))
+            }
+        }
+
         var owner: (any ByteOwner)? {
             if case .owned(let owner, _) = self { return owner }
             return nil

@@ -266,7 +266,7 @@ public struct ProtoReader: Sendable {
 
     public mutating func readBytes(_ field: FieldTag) throws(ProtoDecodingError) -> [UInt8] {
         try expect(field, .lengthDelimited)
-        return Array(storage.slice(try readLengthDelimitedRange()))
+        return storage.copy(try readLengthDelimitedRange())
     }
 
     /// The bytes of a length-delimited field: a slice sharing the buffer when the reader reads an array,
