@@ -1,0 +1,90 @@
+import Glibc
+
+/// Eight transforms at once: lane `i` of every vector belongs to frame `i` of a batch, so the butterflies are
+/// plain vector arithmetic with no shuffles, and one twiddle factor is broadcast to all eight frames.
+typealias Lanes = SIMD8<Float>
+
+/// A mixed-radix complex FFT (Stockham autosort, decimation in frequency) of any size, on `Lanes`.
+///
+/// Radices 4, 2, 3 and 5 have hand-written butterflies; any other prime factor p uses a direct p-point DFT,
+/// so the cost is O(n · Σ factors): O(n log n) for sizes made of small primes, which is what audio uses
+/// (powers of two, 400, 480, 640, ...). The output is in natural order; the sign is forward (e^{-2πi jk/n}).
+struct ComplexFFT: Sendable {
+    struct Stage: Sendable {
+        /// The radix r of this stage.
+        let radix: Int
+        /// Length of each sub-transform entering this stage (n), and how many are interleaved (stride).
+        let length: Int
+        let stride: Int
+        /// ω_length^{p·k} for p in 0..<length/radix, k in 1..<radix, stored [p][k-1].
+        let twiddleRe: [Float]
+        let twiddleIm: [Float]
+        /// ω_radix^{j} for j in 0..<radix, used by the generic prime butterfly.
+        let rootRe: [Float]
+        let rootIm: [Float]
+    }
+
+    let size: Int
+    let stages: [Stage]
+
+    init(size: Int) {
+        precondition(size >= 1)
+        self.size = size
+        var stages: [Stage] = []
+        var length = size
+        var stride = 1
+        for radix in Self.factors(size) {
+            let m = length / radix
+            var twRe = [Float](repeating: 0, count: m * (radix - 1))
+            var twIm = twRe
+            for p in 0..<m {
+                for k in 1..<radix {
+                    // Reduced before the trigonometry so large sizes keep full precision.
+                    let angle = -2 * Double.pi * Double((p * k) % length) / Double(length)
+                    twRe[p * (radix - 1) + k - 1] = Float(cos(angle))
+                    twIm[p * (radix - 1) + k - 1] = Float(sin(angle))
+                }
+            }
+            let roots = (0..<radix).map { j in -2 * Double.pi * Double(j) / Double(radix) }
+            stages.append(Stage(radix: radix, length: length, stride: stride, twiddleRe: twRe, twiddleIm: twIm,
+                                rootRe: roots.map { Float(cos($0)) }, rootIm: roots.map { Float(sin($0)) }))
+            length = m
+            stride *= radix
+        }
+        self.stages = stages
+    }
+
+    /// Radix 4 first (fewest operations per point), then 2, 3, 5, then any remaining primes.
+    static func factors(_ n: Int) -> [Int] {
+        var n = n
+        var result: [Int] = []
+        while n % 4 == 0 { result.append(4); n /= 4 }
+        for p in [2, 3, 5] { while n % p == 0 { result.append(p); n /= p } }
+        var p = 7
+        while n > 1 {
+            while n % p == 0 { result.append(p); n /= p }
+            p += 2
+            if p * p > n, n > 1 { result.append(n); n = 1 }
+        }
+        return result
+    }
+
+    /// Transforms `re`/`im` (each `size` vectors) using `workRe`/`workIm` as the other Stockham buffer.
+    /// Returns true when the result ended in the work buffers, false when it is back in `re`/`im`.
+    func transform(re: UnsafeMutablePointer<Lanes>, im: UnsafeMutablePointer<Lanes>,
+                   workRe: UnsafeMutablePointer<Lanes>, workIm: UnsafeMutablePointer<Lanes>) -> Bool {
+        var xr = re, xi = im, yr = workRe, yi = workIm
+        for stage in stages {
+            switch stage.radix {
+            case 4: Self.radix4(stage, xr, xi, yr, yi)
+            case 2: Self.radix2(stage, xr, xi, yr, yi)
+            case 3: Self.radix3(stage, xr, xi, yr, yi)
+            case 5: Self.radix5(stage, xr, xi, yr, yi)
+            default: Self.radixGeneric(stage, xr, xi, yr, yi)
+            }
+            swap(&xr, &yr)
+            swap(&xi, &yi)
+        }
+        return stages.count % 2 == 1
+    }
+}
