@@ -1,0 +1,116 @@
+import Testing
+@testable import MaaSAudio
+
+@Suite("AudioDecoder")
+struct AudioDecoderTests {
+    @Test("every fixture format decodes to soundfile's mono samples", arguments: Fixtures.manifest.clips)
+    func decodesEveryFormat(clip: Fixtures.Manifest.Clip) throws {
+        let audio = try AudioDecoder.decode(Fixtures.bytes(clip.file), maxDuration: 60)
+        #expect(audio.sampleRate == clip.sampleRate)
+        #expect(audio.samples.count == clip.frames)
+        for (ours, theirs) in zip(audio.samples, clip.head) {
+            #expect(abs(Double(ours) - theirs) <= 1e-6)
+        }
+        let sum = audio.samples.reduce(0.0) { $0 + Double($1) }
+        let squares = audio.samples.reduce(0.0) { $0 + Double($1) * Double($1) }
+        #expect(abs(sum - clip.sum) <= 1e-4 * max(1, abs(clip.sum)))
+        #expect(abs(squares - clip.sumOfSquares) <= 1e-5 * clip.sumOfSquares)
+    }
+
+    static let broken: [(file: String, expected: AudioError.Kind)] = [
+        ("broken_empty.wav", .empty),
+        ("broken_truncated_header.wav", .undecodable(reason: "")),
+        ("broken_garbage.bin", .undecodable(reason: "")),
+        ("broken_truncated.flac", .undecodable(reason: "")),
+        ("broken_nan.wav", .nonFinite(sampleIndex: 123)),
+        ("broken_inf.wav", .nonFinite(sampleIndex: 300)),
+        ("broken_huge_rate.wav", .tooLarge(what: "sample rate (Hz)", value: 1_000_000, limit: 768_000)),
+        ("broken_100_channels.wav", .tooLarge(what: "channel count", value: 100, limit: 64)),
+        ("long_silence_61s.flac", .tooLong(seconds: 61, limit: 60)),
+    ]
+
+    @Test("broken and over-limit files fail with the right error", arguments: broken)
+    func brokenFilesFail(file: String, expected: AudioError.Kind) {
+        do {
+            let clip = try AudioDecoder.decode(Fixtures.bytes(file), maxDuration: 60)
+            Issue.record("\(file) decoded to \(clip.samples.count) samples")
+        } catch {
+            print("decoder error \(file): \(error)")
+            switch (error.kind, expected) {
+            case (.undecodable(let reason), .undecodable):
+                #expect(!reason.isEmpty)  // libsndfile's words, whatever they are
+            default:
+                #expect(error.kind == expected)
+            }
+        }
+    }
+
+    @Test("a clip over a smaller limit is refused from its header")
+    func durationLimitIsTheCallers() throws {
+        let bytes = Fixtures.bytes("speech_22050_s16.wav")
+        #expect(throws: AudioError(.tooLong(seconds: Double(26460) / 22050, limit: 1))) {
+            try AudioDecoder.decode(bytes, maxDuration: 1)
+        }
+        _ = try AudioDecoder.decode(bytes, maxDuration: 1.2)
+    }
+
+    @Test("an input over the byte limit is refused before libsndfile sees it")
+    func byteLimit() {
+        let bytes = Fixtures.bytes("speech_22050_s16.wav")
+        #expect(throws: AudioError(.tooLarge(what: "audio input (bytes)", value: bytes.count, limit: 1000))) {
+            try AudioDecoder.decode(bytes, limits: AudioLimits(maxBytes: 1000))
+        }
+    }
+
+    @Test("stereo is averaged to mono before anything else")
+    func stereoIsAveraged() throws {
+        let clip = Fixtures.clip("speech_44100_stereo.aiff")
+        #expect(clip.channels == 2)
+        let audio = try AudioDecoder.decode(Fixtures.bytes(clip.file), maxDuration: 60)
+        #expect(audio.samples.count == clip.frames)
+    }
+
+    @Test("raw float32 PCM is read little-endian at the given rate")
+    func rawFloat32() throws {
+        let values: [Float] = [0, 0.5, -0.25, 1, -1]
+        let bytes = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        let clip = try AudioDecoder.decodeRawFloat32(bytes, sampleRate: 16000, limits: AudioLimits())
+        #expect(clip == AudioClip(samples: values, sampleRate: 16000))
+    }
+
+    static let badRaw: [(bytes: [UInt8], rate: Int, expected: AudioError.Kind)] = [
+        ([], 16000, .empty),
+        ([0, 0, 128], 16000, .invalidParameter(name: "raw float32 PCM", reason: "3 bytes is not a whole number of 4-byte samples")),
+        ([0, 0, 192, 127], 16000, .nonFinite(sampleIndex: 0)),  // NaN
+        ([0, 0, 0, 0, 0, 0, 128, 255], 16000, .nonFinite(sampleIndex: 1)),  // -Inf
+        ([0, 0, 0, 0], 0, .invalidParameter(name: "sampleRate", reason: "must be between 1 and 768000 Hz, got 0")),
+        ([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 2, .tooLong(seconds: 1.5, limit: 1)),
+    ]
+
+    @Test("bad raw float32 PCM fails with the right error", arguments: badRaw)
+    func badRawFloat32(bytes: [UInt8], rate: Int, expected: AudioError.Kind) {
+        #expect(throws: AudioError(expected)) {
+            try AudioDecoder.decodeRawFloat32(bytes, sampleRate: rate, limits: AudioLimits(maxDuration: 1))
+        }
+    }
+
+    @Test("limits that cannot work are rejected", arguments: [
+        AudioLimits(maxDuration: 0), AudioLimits(maxDuration: .nan), AudioLimits(maxDuration: 1e9),
+        AudioLimits(maxBytes: 0), AudioLimits(maxSampleRate: 0), AudioLimits(maxChannels: 0),
+    ])
+    func badLimits(limits: AudioLimits) {
+        #expect {
+            try AudioDecoder.decode(Fixtures.bytes("tone_10ms_22050.wav"), limits: limits)
+        } throws: { error in
+            if case .invalidParameter = (error as? AudioError)?.kind { return true }
+            return false
+        }
+    }
+
+    @Test("errors read as one actionable sentence")
+    func messages() {
+        #expect(AudioError(.tooLong(seconds: 61, limit: 60)).description == "audio lasts 61 s, over the limit of 60 s: send a shorter clip")
+        #expect(AudioError(.tooLong(seconds: 1.2, limit: 1)).description == "audio lasts 1.20 s, over the limit of 1 s: send a shorter clip")
+        #expect(AudioError(.nonFinite(sampleIndex: 7)).description == "sample 7 is NaN or infinite: audio must hold finite values")
+    }
+}

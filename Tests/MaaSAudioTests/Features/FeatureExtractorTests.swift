@@ -1,0 +1,75 @@
+import Glibc
+import Testing
+@testable import MaaSAudio
+
+@Suite("FeatureExtractor")
+struct FeatureExtractorTests {
+    @Test("frames = 1 + samples / hop with centring", arguments: [1, 511, 512, 513, 22050])
+    func frameCount(samples: Int) throws {
+        let extractor = try FeatureExtractor(.librosaDefault)
+        let clip = AudioClip(samples: (0..<samples).map { Float(sin(Double($0) * 0.05)) }, sampleRate: 22050)
+        let features = try extractor.mfcc(clip)
+        #expect(features.frames == 1 + samples / 512)
+        #expect(features.coefficients == 20)
+        #expect(features.values.count == features.frames * 20)
+        #expect(features.values.allSatisfy { $0.isFinite })
+    }
+
+    @Test("silence stays silence: no division by a zero peak")
+    func silence() throws {
+        let extractor = try FeatureExtractor(.speech16k)
+        let prepared = try extractor.prepare(AudioClip(samples: [Float](repeating: 0, count: 1600), sampleRate: 16000))
+        #expect(prepared.samples.allSatisfy { $0 == 0 })
+        let features = try extractor.mfcc(AudioClip(samples: [Float](repeating: 0, count: 1600), sampleRate: 16000))
+        // Every band is at the 1e-10 floor (-100 dB): c0 = -100 · sqrt(40), the rest 0.
+        #expect(abs(features.values[0] - (-100 * Float(40).squareRoot())) < 1e-3)
+        #expect(abs(features.values[1]) < 1e-3)
+    }
+
+    @Test("peak normalisation divides by the largest magnitude")
+    func peakNormalisation() throws {
+        let extractor = try FeatureExtractor(.speech16k)
+        let prepared = try extractor.prepare(AudioClip(samples: [0.1, -0.4, 0.2], sampleRate: 16000))
+        #expect(prepared.samples == [0.1 / 0.4, -1, 0.2 / 0.4])
+    }
+
+    @Test("clips that cannot be analysed fail with the right error")
+    func badClips() throws {
+        let extractor = try FeatureExtractor(.speech16k)
+        #expect(throws: AudioError(.empty)) { try extractor.mfcc(AudioClip(samples: [], sampleRate: 16000)) }
+        #expect(throws: AudioError(.nonFinite(sampleIndex: 1))) {
+            try extractor.mfcc(AudioClip(samples: [0, .nan], sampleRate: 16000))
+        }
+        var uncentred = MFCCConfiguration.speech16k
+        uncentred.center = false
+        #expect {
+            try FeatureExtractor(uncentred).mfcc(AudioClip(samples: [0.5, 0.25], sampleRate: 16000))
+        } throws: { error in
+            if case .invalidParameter(name: "audio length", _) = (error as? AudioError)?.kind { return true }
+            return false
+        }
+    }
+
+    @Test("one extractor serves concurrent calls with identical results")
+    func concurrentCalls() async throws {
+        let extractor = try FeatureExtractor(.librosaDefault)
+        let clip = try AudioDecoder.decode(Fixtures.bytes("speech_22050_s16.wav"), maxDuration: 60)
+        let reference = try extractor.mfcc(clip).values
+        try await withThrowingTaskGroup(of: [Float].self) { group in
+            for _ in 0..<8 { group.addTask { try extractor.mfcc(clip).values } }
+            for try await values in group { #expect(values == reference) }
+        }
+    }
+
+    @Test("the mel matrix has librosa's Slaney area normalisation")
+    func slaneyArea() {
+        let bank = MelFilterbank(.librosaDefault)
+        // With Slaney normalisation each triangle's area over Hz is 1: peak 2/(width) times width/2.
+        let spacing = 22050.0 / 2048
+        for band in [10, 64, 127] {
+            let area = (0..<bank.frequencyBins).reduce(0.0) { $0 + Double(bank.matrix[band * bank.frequencyBins + $1]) * spacing }
+            #expect(abs(area - 1) < 0.05, "band \(band) area \(area)")
+        }
+        #expect(bank.groups.count == 16)
+    }
+}
