@@ -67,6 +67,15 @@ package enum ConvKernel {
         dims.activation.apply(output, count: dims.batchSize * dims.outputChannels * outSize)
     }
 
+    /// The positions `p` in 0..<count with `p·stride + offset` in 0..<length (stride > 0).
+    static func insideRange(offset: Int, stride: Int, length: Int, count: Int) -> Range<Int> {
+        // Smallest p with p·stride + offset ≥ 0, and the first p with p·stride + offset ≥ length.
+        let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let high = length - offset <= 0 ? 0 : (length - offset + stride - 1) / stride
+        let lower = min(low, count), upper = min(max(high, lower), count)
+        return lower..<upper
+    }
+
     /// im2col: row (channel, ky, kx) of `columns` holds that tap's input value at every output position,
     /// zero where the tap falls in padding.
     static func unfold(
@@ -89,10 +98,19 @@ package enum ConvKernel {
                         }
                         let inputLine = plane + iy * w.inputWidth
                         let offset = kx * w.dilationWidth - w.padLeft
-                        for ox in 0..<w.outputWidth {
-                            let ix = ox * w.strideWidth + offset
-                            line[ox] = ix >= 0 && ix < w.inputWidth ? inputLine[ix] : 0
+                        // Output positions whose tap lands inside the row: ix = ox·stride + offset ∈ [0, width).
+                        // Padding on either side is zeros; the inside is a copy (stride 1) or a strided gather,
+                        // without a bounds test per element.
+                        let inside = Self.insideRange(offset: offset, stride: w.strideWidth, length: w.inputWidth,
+                                                      count: w.outputWidth)
+                        line.update(repeating: 0, count: inside.lowerBound)
+                        if w.strideWidth == 1 {
+                            (line + inside.lowerBound).update(from: inputLine + inside.lowerBound + offset,
+                                                              count: inside.count)
+                        } else {
+                            for ox in inside { line[ox] = inputLine[ox * w.strideWidth + offset] }
                         }
+                        (line + inside.upperBound).update(repeating: 0, count: w.outputWidth - inside.upperBound)
                     }
                 }
             }

@@ -137,6 +137,12 @@ package enum GRUKernel {
     }
 
     package static func run(_ inputs: Inputs, _ outputs: Outputs, scratch: UnsafeMutablePointer<Float>, dims: Dims) {
+        run(inputs, outputs, scratch: scratch, dims: dims, slices: nil)
+    }
+
+    /// `slices` nil: as many as the BLAS thread count allows (see `RowSlices`).
+    static func run(_ inputs: Inputs, _ outputs: Outputs, scratch: UnsafeMutablePointer<Float>, dims: Dims,
+                    slices: RowSlices?) {
         let steps = dims.sequenceLength, batch = dims.batchSize, hidden = dims.hiddenSize
         let directions = dims.directions, g = dims.gateWidth, width = directions * g
         guard batch > 0, hidden > 0 else { return }
@@ -158,51 +164,63 @@ package enum GRUKernel {
         }
 
         let cell = Cell(hidden: hidden, clip: dims.clip, kernels: .best)
-        let whole = RecurrentProduct(m: batch, n: g, k: hidden)
-        let updateAndReset = RecurrentProduct(m: batch, n: 2 * hidden, k: hidden, ldb: g)
-        let candidate = RecurrentProduct(m: batch, n: hidden, k: hidden, ldb: g)
-        for direction in 0..<directions {
-            let reverse = dims.direction == .reverse || direction == 1
-            let recurrence = weights + layout.r + direction * hidden * g
-            let candidateBias = weights + layout.candidateBias + direction * hidden
-            geometry.loadState(inputs.initialH, into: h, direction: direction)
-            for step in 0..<steps {
-                if dims.linearBeforeReset {
-                    whole.multiply(a: h, lda: hidden, b: recurrence, c: gates, ldc: g, beta: 0)
-                    for row in 0..<batch {
-                        guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
-                        let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
-                        cell.linearBeforeResetStep(gates + row * g, projected: projected, candidateBias: candidateBias,
-                                                   h: h + row * hidden)
-                    }
-                } else {
-                    // z and r first; the candidate's product needs r ⊙ h. Rᵀ's column blocks are read
-                    // in place through ldb, and results land in their gate block through ldc.
-                    updateAndReset.multiply(a: h, lda: hidden, b: recurrence, c: gates, ldc: g, beta: 0)
-                    for row in 0..<batch {
-                        guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
-                        let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
-                        cell.updateAndReset(gates + row * g, projected: projected, h: h + row * hidden,
-                                            resetHidden: resetHidden + row * hidden)
-                    }
-                    candidate.multiply(a: resetHidden, lda: hidden, b: recurrence + 2 * hidden, c: gates + 2 * hidden,
-                                       ldc: g, beta: 0)
-                    for row in 0..<batch {
-                        guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
-                        let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
-                        cell.candidateStep(gates + row * g, projected: projected, h: h + row * hidden)
-                    }
-                }
-                for row in 0..<batch {
-                    guard let y = outputs.y else { break }
-                    if let time = geometry.time(ofStep: step, row: row, reverse: reverse) {
-                        geometry.storeOutput(h + row * hidden, into: y, time: time, direction: direction, row: row)
+
+        /// Both directions over the batch rows `rows`, which share nothing with other rows.
+        func recur(_ rows: Range<Int>, threads: Int) {
+            let first = rows.lowerBound, count = rows.count
+            let whole = RecurrentProduct(m: count, n: g, k: hidden, threads: threads)
+            let updateAndReset = RecurrentProduct(m: count, n: 2 * hidden, k: hidden, ldb: g, threads: threads)
+            let candidate = RecurrentProduct(m: count, n: hidden, k: hidden, ldb: g, threads: threads)
+            let h0 = h + first * hidden, gates0 = gates + first * g, resetHidden0 = resetHidden + first * hidden
+            for direction in 0..<directions {
+                let reverse = dims.direction == .reverse || direction == 1
+                let recurrence = weights + layout.r + direction * hidden * g
+                let candidateBias = weights + layout.candidateBias + direction * hidden
+                geometry.loadState(inputs.initialH, into: h, direction: direction, rows: rows)
+                for step in 0..<steps {
+                    if dims.linearBeforeReset {
+                        whole.multiply(a: h0, lda: hidden, b: recurrence, c: gates0, ldc: g, beta: 0)
+                        for row in rows {
+                            guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
+                            let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
+                            cell.linearBeforeResetStep(gates + row * g, projected: projected,
+                                                       candidateBias: candidateBias, h: h + row * hidden)
+                        }
                     } else {
-                        geometry.clearOutput(y, time: step, direction: direction, row: row)
+                        // z and r first; the candidate's product needs r ⊙ h. Rᵀ's column blocks are read
+                        // in place through ldb, and results land in their gate block through ldc.
+                        updateAndReset.multiply(a: h0, lda: hidden, b: recurrence, c: gates0, ldc: g, beta: 0)
+                        for row in rows {
+                            guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
+                            let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
+                            cell.updateAndReset(gates + row * g, projected: projected, h: h + row * hidden,
+                                                resetHidden: resetHidden + row * hidden)
+                        }
+                        candidate.multiply(a: resetHidden0, lda: hidden, b: recurrence + 2 * hidden,
+                                           c: gates0 + 2 * hidden, ldc: g, beta: 0)
+                        for row in rows {
+                            guard let time = geometry.time(ofStep: step, row: row, reverse: reverse) else { continue }
+                            let projected = projection + geometry.inputRow(time: time, row: row) * width + direction * g
+                            cell.candidateStep(gates + row * g, projected: projected, h: h + row * hidden)
+                        }
+                    }
+                    for row in rows {
+                        guard let y = outputs.y else { break }
+                        if let time = geometry.time(ofStep: step, row: row, reverse: reverse) {
+                            geometry.storeOutput(h + row * hidden, into: y, time: time, direction: direction, row: row)
+                        } else {
+                            geometry.clearOutput(y, time: step, direction: direction, row: row)
+                        }
                     }
                 }
+                if let finalH = outputs.finalH { geometry.storeState(h, into: finalH, direction: direction, rows: rows) }
             }
-            if let finalH = outputs.finalH { geometry.storeState(h, into: finalH, direction: direction) }
         }
+
+        // The widest of a step's products decides whether slices stay on unpacked kernels.
+        let slices = slices ?? RowSlices(batch: batch, threads: BLASThreading.threadCount) { rows, threads in
+            RecurrentProduct(m: rows, n: g, k: hidden, threads: threads)
+        }
+        slices.run { rows in recur(rows, threads: slices.threadsPerSlice) }
     }
 }

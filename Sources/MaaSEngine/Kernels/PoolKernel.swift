@@ -11,22 +11,42 @@ package enum PoolKernel {
         }
     }
 
-    /// Padding never wins: only in-bounds elements are compared.
+    /// Padding never wins: only in-bounds elements are compared (a window with none gives −∞).
     package static func maxPool(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, dims: Dims) {
         let w = dims.window
+        // Windows whose every column is in bounds; only the few at the edges need their taps worked out
+        // (with divisions, too slow to repeat for every output).
+        let interior = interiorPositions(w)
+        let allColumns = 0..<w.kernelWidth
         for plane in 0..<dims.planes {
             let source = input + plane * w.inputSize
             let destination = output + plane * w.outputSize
             for oy in 0..<w.outputHeight {
+                let top = oy * w.strideHeight - w.padTop
+                let rows = ConvKernel.insideRange(offset: top, stride: w.dilationHeight, length: w.inputHeight,
+                                                  count: w.kernelHeight)
                 for ox in 0..<w.outputWidth {
+                    let left = ox * w.strideWidth - w.padLeft
+                    let columns = interior.contains(ox) ? allColumns
+                        : ConvKernel.insideRange(offset: left, stride: w.dilationWidth, length: w.inputWidth,
+                                                 count: w.kernelWidth)
                     var best = -Float.infinity
-                    forEachTap(w, oy: oy, ox: ox) { iy, ix in
-                        if let iy, let ix { best = max(best, source[iy * w.inputWidth + ix]) }
+                    for ky in rows {
+                        let start = (top + ky * w.dilationHeight) * w.inputWidth + left
+                        for kx in columns { best = max(best, source[start + kx * w.dilationWidth]) }
                     }
                     destination[oy * w.outputWidth + ox] = best
                 }
             }
         }
+    }
+
+    /// Output columns ox whose taps ox·stride − padLeft + kx·dilation all lie in 0..<inputWidth.
+    static func interiorPositions(_ w: SlidingWindow) -> Range<Int> {
+        // First tap ≥ 0, and last tap ≤ inputWidth − 1, i.e. the first tap < inputWidth − span.
+        let span = (w.kernelWidth - 1) * w.dilationWidth
+        return ConvKernel.insideRange(offset: -w.padLeft, stride: w.strideWidth, length: w.inputWidth - span,
+                                      count: w.outputWidth)
     }
 
     /// With `countIncludePad` the divisor counts taps inside the padded extent (but not those that

@@ -35,6 +35,16 @@ struct ConvKernelTests {
                        dims: .init(batchSize: 1, inputChannels: 1, outputChannels: 1, window: window, activation: .relu))
         #expect(output == [1, 0, 5])
     }
+
+    @Test("the in-bounds positions of a strided window match a position-by-position test",
+          arguments: [(-3, 1), (-3, 2), (0, 3), (2, 1), (5, 2), (9, 1), (12, 4), (-20, 3)])
+    func insideRange(offset: Int, stride: Int) {
+        for count in [0, 1, 4, 9] {
+            let expected = (0..<count).filter { (0..<10).contains($0 * stride + offset) }
+            #expect(Array(ConvKernel.insideRange(offset: offset, stride: stride, length: 10, count: count)) == expected,
+                    "offset \(offset) stride \(stride) count \(count)")
+        }
+    }
 }
 
 /// The window an executor builds from Conv/Pool attributes, resolving auto_pad the ONNX way.

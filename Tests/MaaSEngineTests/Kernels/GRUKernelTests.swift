@@ -69,4 +69,42 @@ struct GRUKernelTests {
             #expect(maxAbsoluteDifference(picked, alone) <= 1e-6, "row \(row)")
         }
     }
+
+    @Test("slices of the batch on separate threads give the one-slice result",
+          arguments: [false, true], [nil, [5, 1, 0, 5, 3] as [Int32]])
+    func batchSlices(linearBeforeReset: Bool, lengths: [Int32]?) {
+        let steps = 5, batch = 5, input = 3, hidden = 4
+        let dims = GRUKernel.Dims(sequenceLength: steps, batchSize: batch, inputSize: input, hiddenSize: hidden,
+                                  direction: .bidirectional, layout: .batchMajor, linearBeforeReset: linearBeforeReset)
+        let w = deterministicValues(count: 2 * 3 * hidden * input, seed: 51)
+        let r = deterministicValues(count: 2 * 3 * hidden * hidden, seed: 52)
+        let b = deterministicValues(count: 2 * 6 * hidden, seed: 53)
+        let x = deterministicValues(count: steps * batch * input, seed: 54).map { $0 * 4 }
+        let initial = deterministicValues(count: 2 * batch * hidden, seed: 55)
+        let packed = GRUKernel.packWeights(w: w, r: r, b: b, dims: dims)
+
+        func run(_ slices: RowSlices) -> [Float] {
+            var y = [Float](repeating: .nan, count: steps * 2 * batch * hidden)
+            var finalH = [Float](repeating: .nan, count: 2 * batch * hidden), unused = [Float]()
+            var scratch = [Float](repeating: .nan, count: GRUKernel.scratchCount(for: dims))
+            x.withUnsafeBufferPointer { x in
+                packed.withUnsafeBufferPointer { packed in
+                    withOptionalPointers(lengths, initial, nil as [Float]?) { lengths, initialH, _ in
+                        withOptionalMutablePointers(&y, &finalH, &unused) { y, finalH, _ in
+                            GRUKernel.run(
+                                .init(x: x.baseAddress!, weights: packed.baseAddress!, sequenceLengths: lengths,
+                                      initialH: initialH),
+                                .init(y: y, finalH: finalH), scratch: &scratch, dims: dims, slices: slices)
+                        }
+                    }
+                }
+            }
+            return y + finalH
+        }
+        let whole = run(RowSlices(rows: batch, count: 1))
+        #expect(!whole.contains { $0.isNaN }, "every output element is written")
+        for count in [2, 3, 5] {
+            #expect(maxAbsoluteDifference(run(RowSlices(rows: batch, count: count)), whole) <= 1e-6, "\(count) slices")
+        }
+    }
 }

@@ -43,4 +43,18 @@ struct PoolKernelTests {
         #expect(SlidingWindow.outputLength(input: 7, kernel: 2, padBegin: 0, padEnd: 0, stride: 2, dilation: 1, ceilMode: true) == 4)
         #expect(SlidingWindow.outputLength(input: 2, kernel: 5, padBegin: 0, padEnd: 0, stride: 1, dilation: 1) == 0)
     }
+
+    @Test("interior windows are exactly those whose every tap is in bounds",
+          arguments: [(2, 2, 0, 0, 1), (3, 1, 1, 1, 1), (3, 2, 1, 2, 2), (5, 1, 0, 0, 1), (2, 3, 4, 4, 1), (12, 1, 0, 0, 1)])
+    func interiorPositions(kernel: Int, stride: Int, padBegin: Int, padEnd: Int, dilation: Int) {
+        let width = 11
+        let output = SlidingWindow.outputLength(input: width, kernel: kernel, padBegin: padBegin, padEnd: padEnd,
+                                                stride: stride, dilation: dilation)
+        let window = SlidingWindow(input: [width], kernel: [kernel], output: [output], padsBegin: [padBegin],
+                                   padsEnd: [padEnd], strides: [stride], dilations: [dilation])
+        let expected = (0..<output).filter { ox in
+            (0..<kernel).allSatisfy { (0..<width).contains(ox * stride - padBegin + $0 * dilation) }
+        }
+        #expect(Array(PoolKernel.interiorPositions(window)) == expected)
+    }
 }
