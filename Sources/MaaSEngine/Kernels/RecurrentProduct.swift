@@ -43,7 +43,10 @@ struct RecurrentProduct {
         strategy = Self.strategy(m: m, n: n, k: k, smallMatrixKernels: smallMatrixKernels, threads: threads)
         switch strategy {
         case .columnTiles: unpacked = true
-        case .single: unpacked = smallMatrixKernels && m * n * k <= MatrixProduct.smallMatrixLimit
+        case .single:
+            let (mn, first) = m.multipliedReportingOverflow(by: n)
+            let (mnk, second) = mn.multipliedReportingOverflow(by: k)
+            unpacked = smallMatrixKernels && !first && !second && mnk <= MatrixProduct.smallMatrixLimit
         case .vector: unpacked = false
         }
     }
