@@ -32,28 +32,59 @@ extension ComplexFFT {
     static func radix4(_ stage: Stage, _ xr: UnsafeMutablePointer<Lanes>, _ xi: UnsafeMutablePointer<Lanes>,
                        _ yr: UnsafeMutablePointer<Lanes>, _ yi: UnsafeMutablePointer<Lanes>) {
         let s = stage.stride, m = stage.length / 4
+        // Index arithmetic wraps (&+, &*): the sizes are bounded by the plan, and overflow checks on every
+        // address would double the work of the inner loop.
+        if m == 1 {
+            // Last stage: every twiddle is 1.
+            for q in 0..<s {
+                butterfly4(xr, xi, q, s, yr, yi, q, s, nil)
+            }
+            return
+        }
         stage.twiddleRe.withUnsafeBufferPointer { twr in
             stage.twiddleIm.withUnsafeBufferPointer { twi in
+                let tw = (twr.baseAddress!, twi.baseAddress!)
+                if s == 1 {
+                    // First stage: one transform, so no inner loop.
+                    for p in 0..<m {
+                        butterfly4(xr, xi, p, m, yr, yi, 4 &* p, 1, (tw.0 + 3 &* p, tw.1 + 3 &* p))
+                    }
+                    return
+                }
                 for p in 0..<m {
-                    let w1r = twr[3 * p], w1i = twi[3 * p]
-                    let w2r = twr[3 * p + 1], w2i = twi[3 * p + 1]
-                    let w3r = twr[3 * p + 2], w3i = twi[3 * p + 2]
-                    let i0 = s * p, i1 = s * (p + m), i2 = s * (p + 2 * m), i3 = s * (p + 3 * m)
-                    let o0 = s * 4 * p, o1 = o0 + s, o2 = o1 + s, o3 = o2 + s
+                    let twiddles = (tw.0 + 3 &* p, tw.1 + 3 &* p)
+                    let input = s &* p, output = 4 &* s &* p
                     for q in 0..<s {
-                        let a0r = xr[i0 + q], a0i = xi[i0 + q], a1r = xr[i1 + q], a1i = xi[i1 + q]
-                        let a2r = xr[i2 + q], a2i = xi[i2 + q], a3r = xr[i3 + q], a3i = xi[i3 + q]
-                        let s02r = a0r + a2r, s02i = a0i + a2i, d02r = a0r - a2r, d02i = a0i - a2i
-                        let s13r = a1r + a3r, s13i = a1i + a3i, d13r = a1r - a3r, d13i = a1i - a3i
-                        yr[o0 + q] = s02r + s13r
-                        yi[o0 + q] = s02i + s13i
-                        // b1 = d02 − i·d13, b3 = d02 + i·d13, b2 = s02 − s13
-                        (yr[o1 + q], yi[o1 + q]) = twiddle(d02r + d13i, d02i - d13r, w1r, w1i)
-                        (yr[o2 + q], yi[o2 + q]) = twiddle(s02r - s13r, s02i - s13i, w2r, w2i)
-                        (yr[o3 + q], yi[o3 + q]) = twiddle(d02r - d13i, d02i + d13r, w3r, w3i)
+                        butterfly4(xr, xi, input &+ q, s &* m, yr, yi, output &+ q, s, twiddles)
                     }
                 }
             }
+        }
+    }
+
+    /// One radix-4 butterfly: inputs at `input + j·inputStep`, outputs at `output + k·outputStep`, outputs
+    /// 1...3 multiplied by the three twiddles (none when nil).
+    @inline(__always)
+    private static func butterfly4(_ xr: UnsafeMutablePointer<Lanes>, _ xi: UnsafeMutablePointer<Lanes>, _ input: Int, _ inputStep: Int,
+                                   _ yr: UnsafeMutablePointer<Lanes>, _ yi: UnsafeMutablePointer<Lanes>, _ output: Int, _ outputStep: Int,
+                                   _ twiddles: (UnsafePointer<Float>, UnsafePointer<Float>)?) {
+        let i1 = input &+ inputStep, i2 = i1 &+ inputStep, i3 = i2 &+ inputStep
+        let o1 = output &+ outputStep, o2 = o1 &+ outputStep, o3 = o2 &+ outputStep
+        let a0r = xr[input], a0i = xi[input], a1r = xr[i1], a1i = xi[i1]
+        let a2r = xr[i2], a2i = xi[i2], a3r = xr[i3], a3i = xi[i3]
+        let s02r = a0r + a2r, s02i = a0i + a2i, d02r = a0r - a2r, d02i = a0i - a2i
+        let s13r = a1r + a3r, s13i = a1i + a3i, d13r = a1r - a3r, d13i = a1i - a3i
+        yr[output] = s02r + s13r
+        yi[output] = s02i + s13i
+        // b1 = d02 − i·d13, b2 = s02 − s13, b3 = d02 + i·d13
+        if let (twr, twi) = twiddles {
+            (yr[o1], yi[o1]) = twiddle(d02r + d13i, d02i - d13r, twr[0], twi[0])
+            (yr[o2], yi[o2]) = twiddle(s02r - s13r, s02i - s13i, twr[1], twi[1])
+            (yr[o3], yi[o3]) = twiddle(d02r - d13i, d02i + d13r, twr[2], twi[2])
+        } else {
+            (yr[o1], yi[o1]) = (d02r + d13i, d02i - d13r)
+            (yr[o2], yi[o2]) = (s02r - s13r, s02i - s13i)
+            (yr[o3], yi[o3]) = (d02r - d13i, d02i + d13r)
         }
     }
 

@@ -1,8 +1,9 @@
 import Glibc
 
-/// Eight transforms at once: lane `i` of every vector belongs to frame `i` of a batch, so the butterflies are
-/// plain vector arithmetic with no shuffles, and one twiddle factor is broadcast to all eight frames.
-typealias Lanes = SIMD8<Float>
+/// Four transforms at once: lane `i` of every vector belongs to frame `i` of a batch, so the butterflies are
+/// plain vector arithmetic with no shuffles, and one twiddle factor is broadcast to all four frames. Four lanes
+/// fill one SSE register: wider vectors spill registers in the radix-4 butterfly on baseline x86-64.
+typealias Lanes = SIMD4<Float>
 
 /// A mixed-radix complex FFT (Stockham autosort, decimation in frequency) of any size, on `Lanes`.
 ///

@@ -1,29 +1,21 @@
 import Glibc
-internal import COpenBLAS
 
-/// librosa's `filters.mel` matrix, applied to power spectra with `cblas_sgemm` one band group at a time.
+/// librosa's `filters.mel` matrix, applied to power spectra bin by bin as they come out of the FFT.
 ///
 /// The weights are computed as librosa computes them (float64 triangles rounded to float32, then scaled by
 /// the Slaney factor in float64 and rounded again), so the matrix is bit-identical. Each triangle covers a
-/// few bins only, so the dense [bins × mels] product would be ~98% multiplications by zero: bands are cut
-/// into groups of `groupSize`, and each group multiplies only the bin range its triangles touch.
+/// few bins and each bin lies in at most two triangles, so the [bins × mels] product would be ~98%
+/// multiplications by zero: the matrix is kept by bin as (band, weight) lists, and each bin's power is added
+/// to its bands while it is still in registers. The sums are librosa's, in a different order.
 struct MelFilterbank: Sendable {
-    struct Group: Sendable {
-        let firstBand: Int
-        let bands: Int
-        let firstBin: Int
-        let bins: Int
-        /// Weights [bins × bands], row-major: the B operand of the group's product.
-        let weights: [Float]
-    }
-
     let bands: Int
     let frequencyBins: Int
     /// The full matrix [bands × bins], as librosa returns it (kept for tests and inspection).
     let matrix: [Float]
-    let groups: [Group]
-
-    static let groupSize = 8
+    /// Entries of bin k are entryStart[k]..<entryStart[k+1] in entryBand / entryWeight.
+    let entryStart: [Int]
+    let entryBand: [Int]
+    let entryWeight: [Float]
 
     init(_ configuration: MFCCConfiguration) {
         let bands = configuration.nMels
@@ -57,51 +49,17 @@ struct MelFilterbank: Sendable {
             }
         }
         self.matrix = matrix
-        self.groups = Self.makeGroups(matrix, bands: bands, bins: bins)
-    }
-
-    private static func makeGroups(_ matrix: [Float], bands: Int, bins: Int) -> [Group] {
-        var groups: [Group] = []
-        var first = 0
-        while first < bands {
-            let count = min(groupSize, bands - first)
-            var low = bins, high = -1
-            for band in first..<(first + count) {
-                for bin in 0..<bins where matrix[band * bins + bin] != 0 {
-                    low = min(low, bin)
-                    high = max(high, bin)
-                }
+        var start = [0], band: [Int] = [], weight: [Float] = []
+        for bin in 0..<bins {
+            for b in 0..<bands where matrix[b * bins + bin] != 0 {
+                band.append(b)
+                weight.append(matrix[b * bins + bin])
             }
-            // A group of empty triangles (more mels than the FFT resolves) contributes zeros: no product.
-            if high >= low {
-                let width = high - low + 1
-                var weights = [Float](repeating: 0, count: width * count)
-                for bin in 0..<width {
-                    for band in 0..<count {
-                        weights[bin * count + band] = matrix[(first + band) * bins + low + bin]
-                    }
-                }
-                groups.append(Group(firstBand: first, bands: count, firstBin: low, bins: width, weights: weights))
-            }
-            first += count
+            start.append(band.count)
         }
-        return groups
-    }
-
-    /// mel[t][band] = Σ_bin power[bin][t] · weight[band][bin] for `frames` frames.
-    ///
-    /// `power` is bin-major ([bins][powerStride], frames contiguous), as the batched FFT writes it; `mel` is
-    /// row-major [frames][bands] and must start zeroed (bands of empty groups are left untouched).
-    func apply(power: UnsafePointer<Float>, powerStride: Int, frames: Int, mel: UnsafeMutablePointer<Float>) {
-        for group in groups {
-            group.weights.withUnsafeBufferPointer { weights in
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                            Int32(frames), Int32(group.bands), Int32(group.bins),
-                            1, power + group.firstBin * powerStride, Int32(powerStride),
-                            weights.baseAddress, Int32(group.bands),
-                            0, mel + group.firstBand, Int32(bands))
-            }
-        }
+        entryStart = start
+        entryBand = band
+        entryWeight = weight
     }
 
     // librosa.hz_to_mel / mel_to_hz, scalar versions.
@@ -121,5 +79,24 @@ struct MelFilterbank: Sendable {
         let logStartMel = logStart / linearStep
         let logStep = log(6.4) / 27
         return mel >= logStartMel ? logStart * exp(logStep * (mel - logStartMel)) : linearStep * mel
+    }
+}
+
+/// Adds each bin's power to the mel bands it belongs to, for the frames of one batch (one per lane).
+struct MelAccumulator: SpectrumSink {
+    let start: UnsafePointer<Int>
+    let band: UnsafePointer<Int>
+    let weight: UnsafePointer<Float>
+    /// One vector per band, zeroed before each batch.
+    let sums: UnsafeMutablePointer<Lanes>
+
+    @inline(__always)
+    mutating func add(bin: Int, power: Lanes) {
+        var entry = start[bin]
+        let end = start[bin &+ 1]
+        while entry < end {
+            sums[band[entry]] += power * weight[entry]
+            entry &+= 1
+        }
     }
 }

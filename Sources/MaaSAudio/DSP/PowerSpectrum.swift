@@ -1,6 +1,12 @@
 import Glibc
 
-/// |STFT|^power of windowed frames, computed eight frames at a time (one per `Lanes` lane).
+/// Where the power spectrum of a batch of frames goes, one bin at a time: accumulated into mel bands for
+/// features, or stored whole for tests.
+protocol SpectrumSink {
+    mutating func add(bin: Int, power: Lanes)
+}
+
+/// |STFT|^power of windowed frames, computed `Lanes.scalarCount` frames at a time (one per lane).
 ///
 /// A real frame of even length N is transformed as N/2 complex points (even samples real, odd samples
 /// imaginary) and untangled afterwards, which halves the work; odd N uses a full-length complex transform.
@@ -56,72 +62,127 @@ struct PowerSpectrum: Sendable {
         Scratch(size: fft.size)
     }
 
-    /// Spectra of eight frames, each `nFFT` samples starting at `frames[lane]`, written bin-major:
-    /// `out[bin · stride + lane]` for bin in 0..<bins.
-    func compute(frames: [UnsafePointer<Float>], into out: UnsafeMutablePointer<Float>, stride: Int, scratch: Scratch) {
-        let f0 = frames[0], f1 = frames[1], f2 = frames[2], f3 = frames[3]
-        let f4 = frames[4], f5 = frames[5], f6 = frames[6], f7 = frames[7]
-        @inline(__always) func gather(_ i: Int) -> Lanes {
-            Lanes(f0[i], f1[i], f2[i], f3[i], f4[i], f5[i], f6[i], f7[i])
+    /// Spectra of `Lanes.scalarCount` frames, each `nFFT` samples starting at `frames[lane]`, bin by bin into `sink`.
+    func compute<Sink: SpectrumSink>(frames: [UnsafePointer<Float>], into sink: inout Sink, scratch: Scratch) {
+        load(frames, into: scratch)
+        let inWork = fft.transform(re: scratch.re, im: scratch.im, workRe: scratch.workRe, workIm: scratch.workIm)
+        let zr = inWork ? scratch.workRe : scratch.re
+        let zi = inWork ? scratch.workIm : scratch.im
+        if nFFT % 2 == 0 {
+            untangle(zr, zi, into: &sink)
+        } else {
+            for k in 0..<bins { sink.add(bin: k, power: magnitude(zr[k], zi[k])) }
         }
+    }
+
+    /// Windows the frames and transposes them so that lane `lane` of vector n holds sample n of frame `lane`
+    /// (for even nFFT, samples 2n and 2n+1 as the real and imaginary parts).
+    private func load(_ frames: [UnsafePointer<Float>], into scratch: Scratch) {
         let re = scratch.re, im = scratch.im
         window.withUnsafeBufferPointer { w in
-            if nFFT % 2 == 0 {
-                for n in 0..<(nFFT / 2) {
-                    re[n] = gather(2 * n) * w[2 * n]
-                    im[n] = gather(2 * n + 1) * w[2 * n + 1]
+            let lanes = Lanes.scalarCount
+            var start = 0
+            if lanes == 4, nFFT % 2 == 0 {
+                // Eight samples of four frames at a time: vector loads, then a 4 × 4 transpose of the even
+                // and of the odd samples.
+                typealias Row = SIMD8<Float>
+                let f0 = UnsafeRawPointer(frames[0]), f1 = UnsafeRawPointer(frames[1])
+                let f2 = UnsafeRawPointer(frames[2]), f3 = UnsafeRawPointer(frames[3])
+                let wp = UnsafeRawPointer(w.baseAddress!)
+                while start &+ 8 <= nFFT {
+                    let offset = start &* 4
+                    let weights = wp.loadUnaligned(fromByteOffset: offset, as: Row.self)
+                    let r0 = f0.loadUnaligned(fromByteOffset: offset, as: Row.self) * weights
+                    let r1 = f1.loadUnaligned(fromByteOffset: offset, as: Row.self) * weights
+                    let r2 = f2.loadUnaligned(fromByteOffset: offset, as: Row.self) * weights
+                    let r3 = f3.loadUnaligned(fromByteOffset: offset, as: Row.self) * weights
+                    let n = start / 2
+                    Self.transpose(r0.evenHalf, r1.evenHalf, r2.evenHalf, r3.evenHalf, into: re + n)
+                    Self.transpose(r0.oddHalf, r1.oddHalf, r2.oddHalf, r3.oddHalf, into: im + n)
+                    start &+= 8
                 }
-            } else {
-                for n in 0..<nFFT {
-                    re[n] = gather(n) * w[n]
-                    im[n] = Lanes(repeating: 0)
+            }
+            // Whatever the vector path left (odd or short lengths), one sample at a time.
+            let reFloats = UnsafeMutableRawPointer(re).assumingMemoryBound(to: Float.self)
+            let imFloats = UnsafeMutableRawPointer(im).assumingMemoryBound(to: Float.self)
+            for lane in 0..<lanes {
+                let frame = frames[lane]
+                if nFFT % 2 == 0 {
+                    for n in (start / 2)..<(nFFT / 2) {
+                        reFloats[n * lanes + lane] = frame[2 * n] * w[2 * n]
+                        imFloats[n * lanes + lane] = frame[2 * n + 1] * w[2 * n + 1]
+                    }
+                } else {
+                    for n in 0..<nFFT {
+                        reFloats[n * lanes + lane] = frame[n] * w[n]
+                        imFloats[n * lanes + lane] = 0
+                    }
                 }
             }
         }
-        let inWork = fft.transform(re: re, im: im, workRe: scratch.workRe, workIm: scratch.workIm)
-        let zr = inWork ? scratch.workRe : re
-        let zi = inWork ? scratch.workIm : im
-        if nFFT % 2 == 0 {
-            untangle(zr, zi, into: out, stride: stride)
-        } else {
-            for k in 0..<bins { store(zr[k], zi[k], at: out + k * stride) }
-        }
+    }
+
+    /// Rows a, b, c, d in; columns (a_j, b_j, c_j, d_j) out, by two rounds of even/odd unzipping.
+    @inline(__always)
+    private static func transpose(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>, _ d: SIMD4<Float>,
+                                  into out: UnsafeMutablePointer<Lanes>) {
+        let ab = SIMD8(lowHalf: a, highHalf: b), cd = SIMD8(lowHalf: c, highHalf: d)
+        let even = SIMD8(lowHalf: ab.evenHalf, highHalf: cd.evenHalf)  // a0 a2 b0 b2 c0 c2 d0 d2
+        let odd = SIMD8(lowHalf: ab.oddHalf, highHalf: cd.oddHalf)     // a1 a3 b1 b3 c1 c3 d1 d3
+        let raw = UnsafeMutableRawPointer(out)
+        raw.storeBytes(of: even.evenHalf, toByteOffset: 0, as: SIMD4<Float>.self)
+        raw.storeBytes(of: odd.evenHalf, toByteOffset: 16, as: SIMD4<Float>.self)
+        raw.storeBytes(of: even.oddHalf, toByteOffset: 32, as: SIMD4<Float>.self)
+        raw.storeBytes(of: odd.oddHalf, toByteOffset: 48, as: SIMD4<Float>.self)
     }
 
     /// X[k] = E[k] + e^{-2πik/N} · O[k], where E and O are the spectra of the even and odd samples:
     /// E[k] = (Z[k] + conj Z[M−k]) / 2 and O[k] = −i (Z[k] − conj Z[M−k]) / 2, with M = N/2, Z[M] = Z[0].
-    private func untangle(_ zr: UnsafeMutablePointer<Lanes>, _ zi: UnsafeMutablePointer<Lanes>,
-                          into out: UnsafeMutablePointer<Float>, stride: Int) {
+    /// Since E[M−k] = conj E[k] and O[M−k] = conj O[k], X[M−k] = conj(E[k] − e^{-2πik/N} · O[k]): bins k and
+    /// M−k come from the same two loads.
+    private func untangle<Sink: SpectrumSink>(_ zr: UnsafeMutablePointer<Lanes>, _ zi: UnsafeMutablePointer<Lanes>,
+                                              into sink: inout Sink) {
         let m = nFFT / 2
+        // k = 0 and k = M: Z[0]'s real and imaginary parts are the sums of the even and odd samples.
+        let zero = Lanes(repeating: 0)
+        sink.add(bin: 0, power: magnitude(zr[0] + zi[0], zero))
+        sink.add(bin: m, power: magnitude(zr[0] - zi[0], zero))
         untangleRe.withUnsafeBufferPointer { cr in
             untangleIm.withUnsafeBufferPointer { ci in
-                for k in 0...m {
-                    let a = k == m ? 0 : k
-                    let b = k == 0 ? 0 : m - k
-                    let ar = zr[a], ai = zi[a], br = zr[b], bi = zi[b]
+                var k = 1
+                while 2 &* k <= m {
+                    let ar = zr[k], ai = zi[k], br = zr[m &- k], bi = zi[m &- k]
                     let er = (ar + br) * 0.5, ei = (ai - bi) * 0.5
                     let or = (ai + bi) * 0.5, oi = (br - ar) * 0.5
-                    let xr = er + or * cr[k] - oi * ci[k]
-                    let xi = ei + oi * cr[k] + or * ci[k]
-                    store(xr, xi, at: out + k * stride)
+                    let wr = or * cr[k] - oi * ci[k]
+                    let wi = oi * cr[k] + or * ci[k]
+                    sink.add(bin: k, power: magnitude(er + wr, ei + wi))
+                    if 2 &* k != m { sink.add(bin: m &- k, power: magnitude(er - wr, ei - wi)) }
+                    k &+= 1
                 }
             }
         }
     }
 
+    /// |X|^power
     @inline(__always)
-    private func store(_ re: Lanes, _ im: Lanes, at pointer: UnsafeMutablePointer<Float>) {
+    private func magnitude(_ re: Lanes, _ im: Lanes) -> Lanes {
         let squared = re * re + im * im
-        let value: Lanes
-        if power == 2 {
-            value = squared
-        } else if power == 1 {
-            value = squared.squareRoot()
-        } else {
-            var lanes = squared
-            for i in 0..<Lanes.scalarCount { lanes[i] = pow(squared[i], power / 2) }
-            value = lanes
-        }
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lanes.self)
+        if power == 2 { return squared }
+        if power == 1 { return squared.squareRoot() }
+        var lanes = squared
+        for i in 0..<Lanes.scalarCount { lanes[i] = pow(squared[i], power / 2) }
+        return lanes
+    }
+}
+
+/// Stores every bin: `out[bin · stride + lane]`.
+struct BinMajorPower: SpectrumSink {
+    let out: UnsafeMutablePointer<Float>
+    let stride: Int
+
+    @inline(__always)
+    mutating func add(bin: Int, power: Lanes) {
+        UnsafeMutableRawPointer(out + bin * stride).storeBytes(of: power, as: Lanes.self)
     }
 }

@@ -63,7 +63,7 @@ public enum AudioDecoder {
     }
 
     static func checkFinite(_ samples: [Float]) throws(AudioError) {
-        if let index = samples.firstIndex(where: { !$0.isFinite }) {
+        if let index = SignalOps.firstNonFinite(samples) {
             throw AudioError(.nonFinite(sampleIndex: index))
         }
     }

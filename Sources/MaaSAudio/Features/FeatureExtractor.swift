@@ -1,3 +1,5 @@
+import Glibc
+
 /// Audio clips in, librosa-identical MFCC features out, for one `MFCCConfiguration`.
 ///
 /// Built once per model version (the window, FFT plan, mel and DCT matrices are computed in `init`) and
@@ -24,27 +26,44 @@ public final class FeatureExtractor: Sendable {
     /// The signal the features are computed from: resampled to the configured rate (exactly as librosa.load
     /// does) and, if configured, divided by its peak magnitude.
     public func prepare(_ clip: AudioClip) throws(AudioError) -> AudioClip {
+        let (samples, peak) = try resampled(clip)
+        guard configuration.peakNormalize, let peak else { return AudioClip(samples: samples, sampleRate: configuration.sampleRate) }
+        return AudioClip(samples: SignalOps.divided(samples, by: peak), sampleRate: configuration.sampleRate)
+    }
+
+    /// The clip at the configured rate, and the peak magnitude to normalise by (nil for silence, which stays zeros).
+    private func resampled(_ clip: AudioClip) throws(AudioError) -> (samples: [Float], peak: Float?) {
         guard clip.sampleRate > 0, clip.sampleRate <= MFCCConfiguration.maxSampleRate else {
             throw AudioError(.invalidParameter(name: "clip sample rate", reason: "must be between 1 and \(MFCCConfiguration.maxSampleRate) Hz, got \(clip.sampleRate)"))
         }
         guard !clip.samples.isEmpty else { throw AudioError(.empty) }
         try AudioDecoder.checkFinite(clip.samples)
-        var samples = try Resampler.resample(clip.samples, from: clip.sampleRate, to: configuration.sampleRate)
-        if configuration.peakNormalize { Self.peakNormalize(&samples) }
-        return AudioClip(samples: samples, sampleRate: configuration.sampleRate)
+        let samples = try Resampler.resample(clip.samples, from: clip.sampleRate, to: configuration.sampleRate)
+        let peak = SignalOps.peakMagnitude(samples)
+        // librosa.util.normalize leaves a signal alone when its peak is below the smallest normal float.
+        return (samples, peak >= Float.leastNormalMagnitude ? peak : nil)
+    }
+
+    /// Mel power of the prepared clip. Normalisation is applied to the mel values (one multiplication per
+    /// value instead of a division per sample); it differs from dividing the samples by rounding only.
+    private func normalizedMel(_ clip: AudioClip) throws(AudioError) -> (frames: Int, values: [Float]) {
+        let (samples, peak) = try resampled(clip)
+        var scale: Float = 1
+        if configuration.peakNormalize, let peak {
+            scale = Float(pow(Double(peak), -configuration.power))
+        }
+        return try melPower(samples, scale: scale)
     }
 
     /// librosa.feature.melspectrogram of the prepared clip: power per mel band, [frames × nMels] row-major.
     public func melSpectrogram(_ clip: AudioClip) throws(AudioError) -> (frames: Int, bands: Int, values: [Float]) {
-        let prepared = try prepare(clip)
-        let (frames, mel) = try melPower(prepared.samples)
+        let (frames, mel) = try normalizedMel(clip)
         return (frames, configuration.nMels, mel)
     }
 
     /// librosa.feature.mfcc of the prepared clip: [frames × nMFCC] row-major, frames = 1 + samples / hop.
     public func mfcc(_ clip: AudioClip) throws(AudioError) -> (frames: Int, coefficients: Int, values: [Float]) {
-        let prepared = try prepare(clip)
-        var (frames, mel) = try melPower(prepared.samples)
+        var (frames, mel) = try normalizedMel(clip)
         mel.withUnsafeMutableBufferPointer { values in
             Decibels.fromPower(values, amin: configuration.amin, ref: configuration.ref, topDB: configuration.topDB)
         }
@@ -58,11 +77,4 @@ public final class FeatureExtractor: Sendable {
         return (frames, coefficients, out)
     }
 
-    /// librosa.util.normalize(y): y / max|y|; a signal whose peak is below the smallest normal float stays as is.
-    static func peakNormalize(_ samples: inout [Float]) {
-        var peak: Float = 0
-        for x in samples { peak = max(peak, abs(x)) }
-        guard peak >= Float.leastNormalMagnitude else { return }
-        for i in samples.indices { samples[i] /= peak }
-    }
 }

@@ -70,6 +70,8 @@ struct FeatureExtractorTests {
             let area = (0..<bank.frequencyBins).reduce(0.0) { $0 + Double(bank.matrix[band * bank.frequencyBins + $1]) * spacing }
             #expect(abs(area - 1) < 0.05, "band \(band) area \(area)")
         }
-        #expect(bank.groups.count == 16)
+        // Each bin lies in at most two triangles, and the by-bin lists hold exactly the non-zero weights.
+        #expect(bank.entryBand.count == bank.matrix.filter { $0 != 0 }.count)
+        #expect(zip(bank.entryStart, bank.entryStart.dropFirst()).allSatisfy { $1 - $0 <= 2 })
     }
 }
