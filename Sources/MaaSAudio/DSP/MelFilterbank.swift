@@ -5,17 +5,19 @@ import Glibc
 /// The weights are computed as librosa computes them (float64 triangles rounded to float32, then scaled by
 /// the Slaney factor in float64 and rounded again), so the matrix is bit-identical. Each triangle covers a
 /// few bins and each bin lies in at most two triangles, so the [bins × mels] product would be ~98%
-/// multiplications by zero: the matrix is kept by bin as (band, weight) lists, and each bin's power is added
-/// to its bands while it is still in registers. The sums are librosa's, in a different order.
+/// multiplications by zero: each band keeps only the bin range its triangle spans, and sums that range of
+/// a batch's power spectra (still in L1) in one contiguous loop. The sums are librosa's, in another order.
 struct MelFilterbank: Sendable {
     let bands: Int
     let frequencyBins: Int
     /// The full matrix [bands × bins], as librosa returns it (kept for tests and inspection).
     let matrix: [Float]
-    /// Entries of bin k are entryStart[k]..<entryStart[k+1] in entryBand / entryWeight.
-    let entryStart: [Int]
-    let entryBand: [Int]
-    let entryWeight: [Float]
+    /// Band b spans bins firstBin[b] ..< firstBin[b] + binCount[b]; its weights start at weightStart[b]
+    /// in `weights`.
+    let firstBin: [Int]
+    let binCount: [Int]
+    let weightStart: [Int]
+    let weights: [Float]
 
     init(_ configuration: MFCCConfiguration) {
         let bands = configuration.nMels
@@ -49,17 +51,39 @@ struct MelFilterbank: Sendable {
             }
         }
         self.matrix = matrix
-        var start = [0], band: [Int] = [], weight: [Float] = []
-        for bin in 0..<bins {
-            for b in 0..<bands where matrix[b * bins + bin] != 0 {
-                band.append(b)
-                weight.append(matrix[b * bins + bin])
-            }
-            start.append(band.count)
+        var firstBin: [Int] = [], binCount: [Int] = [], weightStart: [Int] = [], weights: [Float] = []
+        for band in 0..<bands {
+            let row = matrix[(band * bins)..<((band + 1) * bins)]
+            let low = row.firstIndex { $0 != 0 } ?? band * bins
+            let high = row.lastIndex { $0 != 0 } ?? band * bins - 1
+            firstBin.append(low - band * bins)
+            binCount.append(high - low + 1)
+            weightStart.append(weights.count)
+            weights.append(contentsOf: matrix[low..<(high + 1)])
         }
-        entryStart = start
-        entryBand = band
-        entryWeight = weight
+        self.firstBin = firstBin
+        self.binCount = binCount
+        self.weightStart = weightStart
+        self.weights = weights
+    }
+
+    /// sums[band] = Σ_bin power[bin] · weight[band][bin], for the frames of one batch (one per lane).
+    func apply(power: UnsafePointer<Lanes>, into sums: UnsafeMutablePointer<Lanes>) {
+        firstBin.withUnsafeBufferPointer { first in
+            binCount.withUnsafeBufferPointer { count in
+                weightStart.withUnsafeBufferPointer { start in
+                    weights.withUnsafeBufferPointer { w in
+                        for band in 0..<bands {
+                            let p = power + first[band]
+                            let weight = w.baseAddress! + start[band]
+                            var sum = Lanes(repeating: 0)
+                            for i in 0..<count[band] { sum += p[i] * weight[i] }
+                            sums[band] = sum
+                        }
+                    }
+                }
+            }
+        }
     }
 
     // librosa.hz_to_mel / mel_to_hz, scalar versions.
@@ -79,24 +103,5 @@ struct MelFilterbank: Sendable {
         let logStartMel = logStart / linearStep
         let logStep = log(6.4) / 27
         return mel >= logStartMel ? logStart * exp(logStep * (mel - logStartMel)) : linearStep * mel
-    }
-}
-
-/// Adds each bin's power to the mel bands it belongs to, for the frames of one batch (one per lane).
-struct MelAccumulator: SpectrumSink {
-    let start: UnsafePointer<Int>
-    let band: UnsafePointer<Int>
-    let weight: UnsafePointer<Float>
-    /// One vector per band, zeroed before each batch.
-    let sums: UnsafeMutablePointer<Lanes>
-
-    @inline(__always)
-    mutating func add(bin: Int, power: Lanes) {
-        var entry = start[bin]
-        let end = start[bin &+ 1]
-        while entry < end {
-            sums[band[entry]] += power * weight[entry]
-            entry &+= 1
-        }
     }
 }

@@ -32,41 +32,35 @@ extension FeatureExtractor {
         let edges = UnsafeMutablePointer<Float>.allocate(capacity: nFFT * lanes)
         defer { edges.deallocate() }
 
+        let power = UnsafeMutablePointer<Lanes>.allocate(capacity: configuration.frequencyBins)
+        defer { power.deallocate() }
         let mel = [Float](unsafeUninitializedCapacity: frames * bands) { melValues, initialized in
             signal.withUnsafeBufferPointer { samples in
-                filterbank.entryStart.withUnsafeBufferPointer { start in
-                    filterbank.entryBand.withUnsafeBufferPointer { band in
-                        filterbank.entryWeight.withUnsafeBufferPointer { weight in
-                            var accumulator = MelAccumulator(start: start.baseAddress!, band: band.baseAddress!,
-                                                             weight: weight.baseAddress!, sums: sums)
-                            var pointers = [UnsafePointer<Float>](repeating: UnsafePointer(edges), count: lanes)
-                            var first = 0
-                            while first < frames {
-                                for lane in 0..<lanes {
-                                    let frame = first + lane
-                                    let begin = frame * hop - leftPadding
-                                    if frame < frames, begin >= 0, begin + nFFT <= samples.count {
-                                        pointers[lane] = UnsafePointer(samples.baseAddress! + begin)
-                                    } else {
-                                        let slot = edges + lane * nFFT
-                                        slot.initialize(repeating: 0, count: nFFT)
-                                        let from = max(begin, 0), to = min(begin + nFFT, samples.count)
-                                        if frame < frames, from < to {
-                                            (slot + (from - begin)).update(from: samples.baseAddress! + from, count: to - from)
-                                        }
-                                        pointers[lane] = UnsafePointer(slot)
-                                    }
-                                }
-                                sums.initialize(repeating: Lanes(repeating: 0), count: bands)
-                                spectrum.compute(frames: pointers, into: &accumulator, scratch: scratch)
-                                for lane in 0..<min(lanes, frames - first) {
-                                    let row = melValues.baseAddress! + (first + lane) * bands
-                                    for b in 0..<bands { row[b] = sums[b][lane] * scale }
-                                }
-                                first += lanes
+                var pointers = [UnsafePointer<Float>](repeating: UnsafePointer(edges), count: lanes)
+                var first = 0
+                while first < frames {
+                    for lane in 0..<lanes {
+                        let frame = first + lane
+                        let begin = frame * hop - leftPadding
+                        if frame < frames, begin >= 0, begin + nFFT <= samples.count {
+                            pointers[lane] = UnsafePointer(samples.baseAddress! + begin)
+                        } else {
+                            let slot = edges + lane * nFFT
+                            slot.initialize(repeating: 0, count: nFFT)
+                            let from = max(begin, 0), to = min(begin + nFFT, samples.count)
+                            if frame < frames, from < to {
+                                (slot + (from - begin)).update(from: samples.baseAddress! + from, count: to - from)
                             }
+                            pointers[lane] = UnsafePointer(slot)
                         }
                     }
+                    spectrum.compute(frames: pointers, into: power, scratch: scratch)
+                    filterbank.apply(power: power, into: sums)
+                    for lane in 0..<min(lanes, frames - first) {
+                        let row = melValues.baseAddress! + (first + lane) * bands
+                        for b in 0..<bands { row[b] = sums[b][lane] * scale }
+                    }
+                    first += lanes
                 }
             }
             initialized = frames * bands

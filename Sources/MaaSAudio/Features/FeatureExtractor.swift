@@ -37,9 +37,10 @@ public final class FeatureExtractor: Sendable {
             throw AudioError(.invalidParameter(name: "clip sample rate", reason: "must be between 1 and \(MFCCConfiguration.maxSampleRate) Hz, got \(clip.sampleRate)"))
         }
         guard !clip.samples.isEmpty else { throw AudioError(.empty) }
-        try AudioDecoder.checkFinite(clip.samples)
+        var (peak, nonFinite) = SignalOps.scan(clip.samples)
+        if nonFinite { try AudioDecoder.checkFinite(clip.samples) }
         let samples = try Resampler.resample(clip.samples, from: clip.sampleRate, to: configuration.sampleRate)
-        let peak = SignalOps.peakMagnitude(samples)
+        if clip.sampleRate != configuration.sampleRate { peak = SignalOps.peakMagnitude(samples) }
         // librosa.util.normalize leaves a signal alone when its peak is below the smallest normal float.
         return (samples, peak >= Float.leastNormalMagnitude ? peak : nil)
     }

@@ -70,8 +70,11 @@ struct FeatureExtractorTests {
             let area = (0..<bank.frequencyBins).reduce(0.0) { $0 + Double(bank.matrix[band * bank.frequencyBins + $1]) * spacing }
             #expect(abs(area - 1) < 0.05, "band \(band) area \(area)")
         }
-        // Each bin lies in at most two triangles, and the by-bin lists hold exactly the non-zero weights.
-        #expect(bank.entryBand.count == bank.matrix.filter { $0 != 0 }.count)
-        #expect(zip(bank.entryStart, bank.entryStart.dropFirst()).allSatisfy { $1 - $0 <= 2 })
+        // Each band keeps exactly the span of its triangle: every non-zero weight, in order.
+        for band in 0..<bank.bands {
+            let row = bank.matrix[(band * bank.frequencyBins)..<((band + 1) * bank.frequencyBins)].filter { $0 != 0 }
+            let kept = bank.weights[bank.weightStart[band]..<(bank.weightStart[band] + bank.binCount[band])].filter { $0 != 0 }
+            #expect(row == kept)
+        }
     }
 }
