@@ -1,4 +1,5 @@
 import Foundation
+import MaaSAudio
 
 /// The files made by Fixtures/make_fixtures.py and what librosa computed from them (see manifest.json).
 enum Fixtures {
@@ -34,10 +35,18 @@ enum Fixtures {
             let file: String
             let samples: Int
         }
+        struct Custom: Decodable {
+            let clip: String
+            let file: String
+            let frames: Int
+            let coefficients: Int
+            let configuration: MFCCConfiguration
+        }
         let librosa: String
         let clips: [Clip]
         let melSpectrogram: Mel
         let prepared: Prepared
+        let custom: Custom
     }
 
     static let manifest: Manifest = {

@@ -59,4 +59,18 @@ struct FeatureExtractorFidelityTests {
         print("fidelity prepared max|diff|=\(worst)")
         #expect(worst <= 1e-4)
     }
+
+    @Test("every non-default parameter at once matches librosa (nFFT 400, HTK, magnitude, no floor, lifter, uncentred)")
+    func customConfigurationMatchesLibrosa() throws {
+        let spec = Fixtures.manifest.custom
+        let extractor = try FeatureExtractor(spec.configuration)
+        let features = try extractor.mfcc(AudioDecoder.decode(Fixtures.bytes(spec.clip), maxDuration: 60))
+        #expect(features.frames == spec.frames)
+        #expect(features.coefficients == spec.coefficients)
+        let reference = Fixtures.floats(spec.file)
+        try #require(features.values.count == reference.count)
+        let worst = zip(features.values, reference).map { abs($0 - $1) }.max()!
+        print("fidelity custom (resampled) max|diff|=\(worst)")
+        #expect(worst <= 0.05)
+    }
 }

@@ -69,7 +69,8 @@ def main():
     t = np.arange(220) / 22050
     add("tone_10ms_22050.wav", (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), 22050, "PCM_16")
 
-    manifest = {"librosa": librosa.__version__, "clips": [], "melSpectrogram": None, "prepared": None}
+    manifest = {"librosa": librosa.__version__, "clips": [], "melSpectrogram": None, "prepared": None,
+                "custom": None}
     for name in clips:
         info = sf.info(os.path.join(HERE, name))
         native, _ = librosa.load(os.path.join(HERE, name), sr=None)
@@ -108,6 +109,24 @@ def main():
     write_f32("speech_8000_alaw.speech16k.prepared.f32", y)
     manifest["prepared"] = {"clip": "speech_8000_alaw.wav", "profile": "speech16k",
                             "file": "speech_8000_alaw.speech16k.prepared.f32", "samples": len(y)}
+
+    # Every non-default knob at once, on one clip: mixed-radix FFT (400 = 2^4 · 5^2), a shorter window,
+    # no centring, HTK mel without area normalisation, magnitude instead of power, no top_db floor,
+    # another amin and ref, liftering, and a resampled input (22050 -> 16000).
+    custom = dict(sr=16000, n_fft=400, hop_length=160, win_length=320, center=False, power=1.0, n_mels=64,
+                  fmin=20.0, fmax=7600.0, htk=True, norm=None)
+    y, sr = librosa.load(os.path.join(HERE, "speech_22050_s16.wav"), sr=16000)
+    mel = librosa.feature.melspectrogram(y=librosa.util.normalize(y), **custom)
+    db = librosa.power_to_db(mel, ref=0.5, amin=1e-6, top_db=None)
+    m = librosa.feature.mfcc(S=db, n_mfcc=30, lifter=22)
+    write_f32("speech_22050_s16.custom.mfcc.f32", m.T)
+    manifest["custom"] = {"clip": "speech_22050_s16.wav", "file": "speech_22050_s16.custom.mfcc.f32",
+                          "frames": m.shape[1], "coefficients": m.shape[0],
+                          "configuration": {"sampleRate": 16000, "nFFT": 400, "hopLength": 160, "winLength": 320,
+                                            "center": False, "power": 1.0, "nMels": 64, "fMin": 20.0,
+                                            "fMax": 7600.0, "melScale": "htk", "melNormalization": "none",
+                                            "ref": 0.5, "amin": 1e-6, "topDB": None, "nMFCC": 30,
+                                            "lifter": 22.0}}
 
     make_broken()
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
