@@ -10,8 +10,6 @@ import Glibc
 struct MelFilterbank: Sendable {
     let bands: Int
     let frequencyBins: Int
-    /// The full matrix [bands × bins], as librosa returns it (kept for tests and inspection).
-    let matrix: [Float]
     /// Band b spans bins firstBin[b] ..< firstBin[b] + binCount[b]; its weights start at weightStart[b]
     /// in `weights`.
     let firstBin: [Int]
@@ -38,7 +36,10 @@ struct MelFilterbank: Sendable {
         var melEdges = (0..<points).map { Self.melToHz(Double($0) * step + lowMel, htk: htk) }
         melEdges[points - 1] = Self.melToHz(highMel, htk: htk)
 
-        var matrix = [Float](repeating: 0, count: bands * bins)
+        // Row by row, keeping only each triangle's span: the dense matrix is never stored (at nFFT 65536 and
+        // 1024 mels it would be 134 MB).
+        var row = [Float](repeating: 0, count: bins)
+        var firstBin: [Int] = [], binCount: [Int] = [], weightStart: [Int] = [], weights: [Float] = []
         for band in 0..<bands {
             let lowWidth = melEdges[band + 1] - melEdges[band]
             let highWidth = melEdges[band + 2] - melEdges[band + 1]
@@ -47,24 +48,30 @@ struct MelFilterbank: Sendable {
                 let rising = -(melEdges[band] - fftFrequencies[bin]) / lowWidth
                 let falling = (melEdges[band + 2] - fftFrequencies[bin]) / highWidth
                 let triangle = Float(max(0, min(rising, falling)))
-                matrix[band * bins + bin] = configuration.melNormalization == .slaney ? Float(Double(triangle) * scale) : triangle
+                row[bin] = configuration.melNormalization == .slaney ? Float(Double(triangle) * scale) : triangle
             }
-        }
-        self.matrix = matrix
-        var firstBin: [Int] = [], binCount: [Int] = [], weightStart: [Int] = [], weights: [Float] = []
-        for band in 0..<bands {
-            let row = matrix[(band * bins)..<((band + 1) * bins)]
-            let low = row.firstIndex { $0 != 0 } ?? band * bins
-            let high = row.lastIndex { $0 != 0 } ?? band * bins - 1
-            firstBin.append(low - band * bins)
+            let low = row.firstIndex { $0 != 0 } ?? 0
+            let high = row.lastIndex { $0 != 0 } ?? -1
+            firstBin.append(low)
             binCount.append(high - low + 1)
             weightStart.append(weights.count)
-            weights.append(contentsOf: matrix[low..<(high + 1)])
+            if high >= low { weights.append(contentsOf: row[low...high]) }
         }
         self.firstBin = firstBin
         self.binCount = binCount
         self.weightStart = weightStart
         self.weights = weights
+    }
+
+    /// The full matrix [bands × bins], as librosa's `filters.mel` returns it (for tests and inspection).
+    func denseMatrix() -> [Float] {
+        var matrix = [Float](repeating: 0, count: bands * frequencyBins)
+        for band in 0..<bands {
+            for i in 0..<binCount[band] {
+                matrix[band * frequencyBins + firstBin[band] + i] = weights[weightStart[band] + i]
+            }
+        }
+        return matrix
     }
 
     /// sums[band] = Σ_bin power[bin] · weight[band][bin], for the frames of one batch (one per lane).

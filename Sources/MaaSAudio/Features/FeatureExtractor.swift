@@ -12,7 +12,7 @@ public final class FeatureExtractor: Sendable {
     let filterbank: MelFilterbank
     let cepstrum: CepstralTransform
 
-    /// Most values (frames × bands) a single call may produce: 2^28 floats is 1 GiB.
+    /// Most values (samples after resampling, or frames × bands) one call may hold: 2^28 floats is 1 GiB.
     public static let maxFeatureValues = 1 << 28
 
     public init(_ configuration: MFCCConfiguration) throws(AudioError) {
@@ -39,6 +39,10 @@ public final class FeatureExtractor: Sendable {
         guard !clip.samples.isEmpty else { throw AudioError(.empty) }
         var (peak, nonFinite) = SignalOps.scan(clip.samples)
         if nonFinite { try AudioDecoder.checkFinite(clip.samples) }
+        let resampledCount = (Double(clip.samples.count) * Double(configuration.sampleRate) / Double(clip.sampleRate)).rounded(.up)
+        guard resampledCount <= Double(Self.maxFeatureValues) else {
+            throw AudioError(.tooLarge(what: "samples after resampling", value: Int(min(resampledCount, 9e18)), limit: Self.maxFeatureValues))
+        }
         let samples = try Resampler.resample(clip.samples, from: clip.sampleRate, to: configuration.sampleRate)
         if clip.sampleRate != configuration.sampleRate { peak = SignalOps.peakMagnitude(samples) }
         // librosa.util.normalize leaves a signal alone when its peak is below the smallest normal float.
