@@ -45,6 +45,15 @@ struct AudioDecoderTests {
         }
     }
 
+    @Test("a WAV cut inside its samples decodes what is there, as soundfile does (libsndfile trims the header's length)")
+    func truncatedWAVDecodesItsPrefix() throws {
+        let bytes = Fixtures.bytes("speech_22050_s16.wav")
+        let clip = try AudioDecoder.decode(Array(bytes.prefix(bytes.count / 2)), maxDuration: 60)
+        let full = try AudioDecoder.decode(bytes, maxDuration: 60)
+        #expect(clip.samples.count > 0 && clip.samples.count < full.samples.count)
+        #expect(clip.samples[...] == full.samples.prefix(clip.samples.count))
+    }
+
     @Test("a clip over a smaller limit is refused from its header")
     func durationLimitIsTheCallers() throws {
         let bytes = Fixtures.bytes("speech_22050_s16.wav")
