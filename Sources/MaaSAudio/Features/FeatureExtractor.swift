@@ -50,15 +50,21 @@ public final class FeatureExtractor: Sendable {
     }
 
     /// Mel power of the prepared clip. Normalisation is applied to the mel values (one multiplication per
-    /// value instead of a division per sample); it differs from dividing the samples by rounding only.
+    /// value instead of a division per sample), which differs from dividing the samples by rounding only.
+    /// A very quiet clip is divided first instead: its raw power would lose precision in float, and
+    /// peak^-power could overflow.
     private func normalizedMel(_ clip: AudioClip) throws(AudioError) -> (frames: Int, values: [Float]) {
-        let (samples, peak) = try resampled(clip)
-        var scale: Float = 1
-        if configuration.peakNormalize, let peak {
-            scale = Float(pow(Double(peak), -configuration.power))
+        var (samples, peak) = try resampled(clip)
+        guard configuration.peakNormalize, let divisor = peak else { return try melPower(samples, scale: 1) }
+        if divisor < Self.quietPeak {
+            samples = SignalOps.divided(samples, by: divisor)
+            peak = 1
         }
-        return try melPower(samples, scale: scale)
+        return try melPower(samples, scale: Float(pow(Double(peak!), -configuration.power)))
     }
+
+    /// Peaks below this are normalised on the samples (1e-4 is ~-80 dBFS, quieter than 16-bit audio's step).
+    static let quietPeak: Float = 1e-4
 
     /// librosa.feature.melspectrogram of the prepared clip: power per mel band, [frames × nMels] row-major.
     public func melSpectrogram(_ clip: AudioClip) throws(AudioError) -> (frames: Int, bands: Int, values: [Float]) {
@@ -81,5 +87,4 @@ public final class FeatureExtractor: Sendable {
         }
         return (frames, coefficients, out)
     }
-
 }

@@ -26,6 +26,17 @@ struct FeatureExtractorTests {
         #expect(abs(features.values[1]) < 1e-3)
     }
 
+    @Test("peak normalisation makes a clip's level irrelevant, from loud to far below 16-bit resolution",
+          arguments: [Float(4), 0.5, 1e-3, 1e-5, 1e-20, 1e-35])
+    func levelIndependence(gain: Float) throws {
+        let extractor = try FeatureExtractor(.speech16k)
+        let clip = try AudioDecoder.decode(Fixtures.bytes("speech_16000_s24.wav"), maxDuration: 60)
+        let reference = try extractor.mfcc(clip).values
+        let scaled = try extractor.mfcc(AudioClip(samples: clip.samples.map { $0 * gain }, sampleRate: clip.sampleRate)).values
+        let worst = zip(reference, scaled).map { abs($0 - $1) }.max()!
+        #expect(worst <= 2e-3, "gain \(gain): max |diff| \(worst)")
+    }
+
     @Test("peak normalisation divides by the largest magnitude")
     func peakNormalisation() throws {
         let extractor = try FeatureExtractor(.speech16k)
