@@ -15,14 +15,17 @@ enum SignalOps {
     /// - without the sign bit, non-negative floats order like their bit patterns, so the largest magnitude
     ///   is an integer maximum (a float maximum would not vectorise, because of NaN ordering);
     /// - the exponent field is all ones exactly for infinities and NaN; adding one to it then carries into
-    ///   bit 31, which an OR over the signal collects.
-    static func scan(_ samples: [Float]) -> (peak: Float, nonFinite: Bool) {
+    ///   bit 31, which an OR over the signal collects;
+    /// - subnormals are the magnitudes 1 ... 0x007FFFFF: the smallest non-zero magnitude tells.
+    static func scan(_ samples: [Float]) -> (peak: Float, nonFinite: Bool, subnormal: Bool) {
         samples.withUnsafeBufferPointer { floats in
             typealias Bits = SIMD4<Int32>
             let count = floats.count
             let whole = count / 4 * 4
             var widest = Bits(repeating: 0)
             var carries = Bits(repeating: 0)
+            // (magnitude − 1) with the sign bit flipped orders as unsigned: zero becomes the largest value.
+            var smallest = Bits(repeating: .max)
             if let base = floats.baseAddress {
                 let raw = UnsafeRawPointer(base)
                 var i = 0
@@ -31,18 +34,29 @@ enum SignalOps {
                     let magnitude = bits & 0x7FFF_FFFF
                     widest = widest.replacing(with: magnitude, where: magnitude .> widest)
                     carries |= (bits & 0x7F80_0000) &+ 0x0080_0000
+                    let shifted = (magnitude &- 1) ^ Int32.min
+                    smallest = smallest.replacing(with: shifted, where: shifted .< smallest)
                     i &+= 4
                 }
             }
             var peak = widest.max()
             var nonFinite = carries.min() < 0
+            var least = smallest.min()
             for i in whole..<count {
-                let bits = Int32(bitPattern: floats[i].bitPattern)
-                peak = max(peak, bits & 0x7FFF_FFFF)
-                nonFinite = nonFinite || (bits & 0x7F80_0000) == 0x7F80_0000
+                let magnitude = Int32(bitPattern: floats[i].bitPattern) & 0x7FFF_FFFF
+                peak = max(peak, magnitude)
+                nonFinite = nonFinite || magnitude >= 0x7F80_0000
+                least = min(least, (magnitude &- 1) ^ Int32.min)
             }
-            return (Float(bitPattern: UInt32(peak)), nonFinite)
+            let subnormal = least < (0x007F_FFFF &- 1) ^ Int32.min + 1
+            return (Float(bitPattern: UInt32(peak)), nonFinite, subnormal)
         }
+    }
+
+    /// Subnormal samples set to zero. Arithmetic on subnormals takes a microcode assist (~50× slower), so a
+    /// 60 s clip of them would hold a worker for half a second.
+    static func flushingSubnormals(_ samples: [Float]) -> [Float] {
+        samples.map { $0.isSubnormal ? 0 : $0 }
     }
 
     /// x / peak, each quotient rounded once as numpy's `S / length` is.

@@ -37,33 +37,41 @@ public final class FeatureExtractor: Sendable {
             throw AudioError(.invalidParameter(name: "clip sample rate", reason: "must be between 1 and \(MFCCConfiguration.maxSampleRate) Hz, got \(clip.sampleRate)"))
         }
         guard !clip.samples.isEmpty else { throw AudioError(.empty) }
-        var (peak, nonFinite) = SignalOps.scan(clip.samples)
+        var (peak, nonFinite, subnormal) = SignalOps.scan(clip.samples)
         if nonFinite { try AudioDecoder.checkFinite(clip.samples) }
         let resampledCount = (Double(clip.samples.count) * Double(configuration.sampleRate) / Double(clip.sampleRate)).rounded(.up)
         guard resampledCount <= Double(Self.maxFeatureValues) else {
             throw AudioError(.tooLarge(what: "samples after resampling", value: Int(min(resampledCount, 9e18)), limit: Self.maxFeatureValues))
         }
-        let samples = try Resampler.resample(clip.samples, from: clip.sampleRate, to: configuration.sampleRate)
-        if clip.sampleRate != configuration.sampleRate { peak = SignalOps.peakMagnitude(samples) }
+        var samples = clip.samples
+        if configuration.peakNormalize, peak >= Float.leastNormalMagnitude, peak < Self.quietPeak {
+            // A very quiet clip is brought to full scale by a power of two, which is exact (subnormal samples
+            // included) and which normalisation divides out again; its power then keeps float precision.
+            let gain = Float(sign: .plus, exponent: -peak.exponent - 1, significand: 1)
+            samples = samples.map { $0 * gain }
+            (peak, _, subnormal) = SignalOps.scan(samples)
+        }
+        // What is still subnormal is below 2^-126 of full scale: its power is zero in float32 (in librosa too).
+        if subnormal { samples = SignalOps.flushingSubnormals(samples) }
+        if clip.sampleRate != configuration.sampleRate {
+            samples = try Resampler.resample(samples, from: clip.sampleRate, to: configuration.sampleRate)
+            (peak, _, subnormal) = SignalOps.scan(samples)
+            if subnormal { samples = SignalOps.flushingSubnormals(samples) }
+        }
         // librosa.util.normalize leaves a signal alone when its peak is below the smallest normal float.
         return (samples, peak >= Float.leastNormalMagnitude ? peak : nil)
     }
 
     /// Mel power of the prepared clip. Normalisation is applied to the mel values (one multiplication per
     /// value instead of a division per sample), which differs from dividing the samples by rounding only.
-    /// A very quiet clip is divided first instead: its raw power would lose precision in float, and
-    /// peak^-power could overflow.
     private func normalizedMel(_ clip: AudioClip) throws(AudioError) -> (frames: Int, values: [Float]) {
-        var (samples, peak) = try resampled(clip)
-        guard configuration.peakNormalize, let divisor = peak else { return try melPower(samples, scale: 1) }
-        if divisor < Self.quietPeak {
-            samples = SignalOps.divided(samples, by: divisor)
-            peak = 1
-        }
-        return try melPower(samples, scale: Float(pow(Double(peak!), -configuration.power)))
+        let (samples, peak) = try resampled(clip)
+        guard configuration.peakNormalize, let peak else { return try melPower(samples, scale: 1) }
+        return try melPower(samples, scale: Float(pow(Double(peak), -configuration.power)))
     }
 
-    /// Peaks below this are normalised on the samples (1e-4 is ~-80 dBFS, quieter than 16-bit audio's step).
+    /// Peaks below this are first raised to full scale by a power of two (1e-4 is about -80 dBFS, below the
+    /// step of 16-bit audio), so peak^-power stays finite and quiet powers keep their precision.
     static let quietPeak: Float = 1e-4
 
     /// librosa.feature.melspectrogram of the prepared clip: power per mel band, [frames × nMels] row-major.

@@ -37,6 +37,23 @@ struct FeatureExtractorTests {
         #expect(worst <= 2e-3, "gain \(gain): max |diff| \(worst)")
     }
 
+    @Test("subnormal samples count as zeros (their power underflows in librosa too)")
+    func subnormalsAreZeros() throws {
+        let extractor = try FeatureExtractor(.speech16k)
+        let tiny = Float.leastNormalMagnitude / 4
+        var noisy = (0..<4000).map { Float(sin(Double($0) * 0.3)) * 0.5 }
+        let clean = noisy
+        for i in stride(from: 3000, to: 4000, by: 2) { noisy[i] = 0; noisy[i + 1] = (i % 4 == 0 ? tiny : -tiny) }
+        var zeroed = clean
+        for i in 3000..<4000 { zeroed[i] = 0 }
+        let a = try extractor.mfcc(AudioClip(samples: noisy, sampleRate: 16000)).values
+        let b = try extractor.mfcc(AudioClip(samples: zeroed, sampleRate: 16000)).values
+        #expect(a == b)
+        let silence = try extractor.mfcc(AudioClip(samples: [Float](repeating: 0, count: 4000), sampleRate: 22050)).values
+        let allTiny = try extractor.mfcc(AudioClip(samples: [Float](repeating: tiny, count: 4000), sampleRate: 22050)).values
+        #expect(silence == allTiny)
+    }
+
     @Test("peak normalisation divides by the largest magnitude")
     func peakNormalisation() throws {
         let extractor = try FeatureExtractor(.speech16k)
