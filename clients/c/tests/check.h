@@ -1,12 +1,11 @@
-/* A tiny test harness: each test is a function named after the behaviour it checks. */
+/* A tiny test harness: each test is a function named after the behaviour it checks. The counters and
+ * run_test live in check.c, so a suite can spread its cases over several files. */
 #ifndef MAAS_TESTS_CHECK_H
 #define MAAS_TESTS_CHECK_H
 
 #include <stdio.h>
 
-static int checks_failed;
-static int tests_passed;
-static int tests_failed;
+extern int checks_failed;
 
 #define CHECK(condition, ...)                                                                             \
     do {                                                                                                  \
@@ -18,26 +17,11 @@ static int tests_failed;
         }                                                                                                 \
     } while (0)
 
-static void run_test(const char *behaviour, void (*test)(void))
-{
-    int before = checks_failed;
-    test();
-    if (checks_failed == before) {
-        tests_passed++;
-        printf("ok   %s\n", behaviour);
-    } else {
-        tests_failed++;
-        printf("FAIL %s\n", behaviour);
-    }
-    fflush(stdout);
-}
+void run_test(const char *behaviour, void (*test)(void));
 
 #define TEST(function) run_test(#function, function)
 
-static int finish_tests(const char *suite)
-{
-    printf("%s: %d passed, %d failed\n", suite, tests_passed, tests_failed);
-    return tests_failed == 0 ? 0 : 1;
-}
+/* Prints "SUITE: N passed, M failed"; the exit status for main. */
+int finish_tests(const char *suite);
 
 #endif /* MAAS_TESTS_CHECK_H */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes tests/fixtures/wire/*.bin: request frames as Google's protobuf encodes them.
 
-test_client.c has libmaasclient send the same requests to a listener that only records, and requires the
+test_client (tests/client/wire.c) has libmaasclient send the same requests to a listener that only records, and requires the
 bytes to be identical, so the C client's encoding stays checked against the reference implementation
 (the fake server decodes with protobuf-c, the library's own decoder). Run by hand when the requests or
 proto/maas/v1/maas.proto change; the output is committed, so the tests need no Python.
