@@ -30,6 +30,7 @@ let package = Package(
         ),
         // Elementwise kernels compiled per instruction set and picked at run time (see its header).
         .target(name: "CMaaSKernels"),
+        .target(name: "CMaaSAudioKernels"),
         .systemLibrary(
             name: "CSoxr",
             pkgConfig: "soxr",
@@ -44,7 +45,7 @@ let package = Package(
         // Audio front-end: libsndfile decoding, libsoxr resampling, librosa-compatible MFCC.
         .target(
             name: "MaaSAudio",
-            dependencies: ["CSndFile", "CSoxr", "COpenBLAS"]
+            dependencies: ["CSndFile", "CSoxr", "COpenBLAS", "CMaaSAudioKernels"]
         ),
         .target(
             name: "MaaSRegistry",

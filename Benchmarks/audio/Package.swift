@@ -2,14 +2,15 @@
 import PackageDescription
 
 // A standalone package so the audio front-end builds in release mode for the benchmark without touching the
-// main Package.swift. Sources/MaaSAudio, CSndFile, CSoxr and COpenBLAS are symlinks into the main tree.
+// main Package.swift. Sources/MaaSAudio, CMaaSAudioKernels, CSndFile, CSoxr and COpenBLAS are symlinks into the main tree.
 let package = Package(
     name: "AudioBench",
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile"),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr"),
-        .target(name: "MaaSAudio", dependencies: ["CSndFile", "CSoxr", "COpenBLAS"]),
+        .target(name: "CMaaSAudioKernels"),
+        .target(name: "MaaSAudio", dependencies: ["CSndFile", "CSoxr", "COpenBLAS", "CMaaSAudioKernels"]),
         .executableTarget(name: "AudioBench", dependencies: ["MaaSAudio"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,14 +2,14 @@ import Glibc
 
 /// Four transforms at once: lane `i` of every vector belongs to frame `i` of a batch, so the butterflies are
 /// plain vector arithmetic with no shuffles, and one twiddle factor is broadcast to all four frames. Four lanes
-/// fill one SSE register: wider vectors spill registers in the radix-4 butterfly on baseline x86-64.
+/// fill one SSE register; the C stages run several such points per AVX2 or AVX-512 register when the stride allows.
 typealias Lanes = SIMD4<Float>
 
 /// A mixed-radix complex FFT (Stockham autosort, decimation in frequency) of any size, on `Lanes`.
 ///
-/// Radices 4, 2, 3 and 5 have hand-written butterflies; any other prime factor p uses a direct p-point DFT,
-/// so the cost is O(n · Σ factors): O(n log n) for sizes made of small primes, which is what audio uses
-/// (powers of two, 400, 480, 640, ...). The output is in natural order; the sign is forward (e^{-2πi jk/n}).
+/// Radices 4, 2, 3 and 5 run in CMaaSAudioKernels, compiled per instruction set (`FFTKernels`); any other
+/// prime factor p uses a direct p-point DFT here, so the cost is O(n · Σ factors): O(n log n) for sizes made
+/// of small primes, which is what audio uses (powers of two, 400, 480, 640, ...). The output is in natural order; the sign is forward (e^{-2πi jk/n}).
 struct ComplexFFT: Sendable {
     struct Stage: Sendable {
         /// The radix r of this stage.
@@ -27,10 +27,13 @@ struct ComplexFFT: Sendable {
 
     let size: Int
     let stages: [Stage]
+    /// The instruction-set variant that runs the radix-2, 3, 4 and 5 stages.
+    let kernels: FFTKernels
 
-    init(size: Int) {
+    init(size: Int, kernels: FFTKernels = .best) {
         precondition(size >= 1)
         self.size = size
+        self.kernels = kernels
         var stages: [Stage] = []
         var length = size
         var stride = 1
@@ -76,13 +79,15 @@ struct ComplexFFT: Sendable {
                    workRe: UnsafeMutablePointer<Lanes>, workIm: UnsafeMutablePointer<Lanes>) -> Bool {
         var xr = re, xi = im, yr = workRe, yi = workIm
         for stage in stages {
-            switch stage.radix {
-            case 4: Self.radix4(stage, xr, xi, yr, yi)
-            case 2: Self.radix2(stage, xr, xi, yr, yi)
-            case 3: Self.radix3(stage, xr, xi, yr, yi)
-            case 5: Self.radix5(stage, xr, xi, yr, yi)
-            default: Self.radixGeneric(stage, xr, xi, yr, yi)
+            let done = stage.twiddleRe.withUnsafeBufferPointer { twr in
+                stage.twiddleIm.withUnsafeBufferPointer { twi in
+                    // Never empty: every stage stores m·(radix − 1) ≥ 1 twiddles.
+                    kernels.stage(radix: stage.radix, length: stage.length, stride: stage.stride,
+                                  twiddleRe: twr.baseAddress!, twiddleIm: twi.baseAddress!,
+                                  xr, xi, yr, yi)
+                }
             }
+            if !done { Self.radixGeneric(stage, xr, xi, yr, yi) }
             swap(&xr, &yr)
             swap(&xi, &yi)
         }
