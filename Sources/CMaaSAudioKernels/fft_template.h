@@ -142,10 +142,30 @@ DEFINE_STAGE(3)
 DEFINE_STAGE(4)
 DEFINE_STAGE(5)
 
+// Magnitudes order like their bit patterns as unsigned integers, so the peak is an integer maximum (which
+// vectorises; a float maximum would not, for NaN ordering). Magnitude − 1 wraps zero to the largest value,
+// so the smallest of those is below 0x007FFFFF exactly when some sample is subnormal.
+typedef unsigned __attribute__((may_alias)) FN(aliasedBits);
+
+static void FN(scan)(const float *samples, ptrdiff_t count, unsigned *peakBits, int *nonFinite, int *subnormal) {
+    const FN(aliasedBits) *bits = (const FN(aliasedBits) *)samples;
+    unsigned widest = 0, least = 0xFFFFFFFFu;
+    for (ptrdiff_t i = 0; i < count; i++) {
+        unsigned magnitude = bits[i] & 0x7FFFFFFFu;
+        widest = magnitude > widest ? magnitude : widest;
+        unsigned shifted = magnitude - 1u;
+        least = shifted < least ? shifted : least;
+    }
+    *peakBits = widest;
+    *nonFinite = widest >= 0x7F800000u;
+    *subnormal = least < 0x007FFFFFu;
+}
+
 const MaaSFFTKernels CONCAT(maas_fft_kernels, SUFFIX) = {
     .name = ISA_NAME,
     .radix2 = FN(radix2),
     .radix3 = FN(radix3),
     .radix4 = FN(radix4),
     .radix5 = FN(radix5),
+    .scan = FN(scan),
 };

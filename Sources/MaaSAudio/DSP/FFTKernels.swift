@@ -1,6 +1,7 @@
 internal import CMaaSAudioKernels
 
-/// The radix-2, 3, 4 and 5 FFT stages of one instruction set, from the CMaaSAudioKernels C target.
+/// The radix-2, 3, 4 and 5 FFT stages (and the whole-signal scan) of one instruction set, from the
+/// CMaaSAudioKernels C target.
 ///
 /// Swift compiles for baseline x86-64, which held the butterflies to four lanes (one SSE register) and the
 /// FFT to half of the MFCC time on long clips; the C target builds each stage for AVX-512F, AVX2+FMA and
@@ -43,6 +44,15 @@ struct FFTKernels: @unchecked Sendable {
         function(Self.floats(xr), Self.floats(xi), Self.floats(yr), Self.floats(yi), twiddleRe, twiddleIm,
                  length, stride)
         return true
+    }
+
+    /// The largest magnitude (NaN and infinities included), whether any sample is NaN or infinite, whether any
+    /// is subnormal: one pass over the bit patterns.
+    func scan(_ samples: UnsafeBufferPointer<Float>) -> (peak: Float, nonFinite: Bool, subnormal: Bool) {
+        var peak: UInt32 = 0
+        var nonFinite: Int32 = 0, subnormal: Int32 = 0
+        table.pointee.scan(samples.baseAddress, samples.count, &peak, &nonFinite, &subnormal)
+        return (Float(bitPattern: peak), nonFinite != 0, subnormal != 0)
     }
 
     // SIMD4<Float> is four contiguous floats with no padding, the layout the C stages index.

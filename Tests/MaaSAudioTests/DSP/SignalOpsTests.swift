@@ -15,19 +15,25 @@ struct SignalOpsTests {
         ([0, 0, 0, 0, -.infinity], .infinity, true, false),
         ([0.5, .nan, 0, 0, 1], Float.nan, true, false),
         ([.greatestFiniteMagnitude, 0, 0, 0], .greatestFiniteMagnitude, false, false),
+        // Longer than one AVX-512 vector, with the findings in the body and in the tail.
+        ((0..<37).map { $0 == 20 ? -3 : $0 == 33 ? .leastNonzeroMagnitude : 0.5 }, 3, false, true),
+        ((0..<70).map { $0 == 69 ? .nan : Float($0) / 100 }, Float.nan, true, false),
+        ((0..<64).map { Float($0 % 7) - 3 }, 3, false, false),
     ]
 
-    @Test("one pass finds the peak magnitude, non-finite values and subnormals, in the vector body and the tail",
+    @Test("one pass finds the peak magnitude, non-finite values and subnormals, in the vector body and the tail, with every instruction-set variant",
           arguments: cases)
     func scan(samples: [Float], peak: Float, nonFinite: Bool, subnormal: Bool) {
-        let result = SignalOps.scan(samples)
-        if peak.isNaN {
-            #expect(result.peak.isNaN)
-        } else {
-            #expect(result.peak == peak)
+        for kernels in FFTKernels.available {
+            let result = SignalOps.scan(samples, kernels: kernels)
+            if peak.isNaN {
+                #expect(result.peak.isNaN, "\(kernels.name)")
+            } else {
+                #expect(result.peak == peak, "\(kernels.name)")
+            }
+            #expect(result.nonFinite == nonFinite, "\(kernels.name)")
+            #expect(result.subnormal == subnormal, "\(kernels.name)")
         }
-        #expect(result.nonFinite == nonFinite)
-        #expect(result.subnormal == subnormal)
     }
 
     @Test("the first non-finite sample is found by index")
