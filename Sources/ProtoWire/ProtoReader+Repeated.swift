@@ -31,22 +31,8 @@ extension ProtoReader {
     public mutating func readRepeatedFixed32<T>(
         _ field: FieldTag, into array: inout [T], _ transform: (UInt32) -> T
     ) throws(ProtoDecodingError) {
-        switch field.wireType {
-        case .fixed32:
-            array.append(transform(try readRawFixed32()))
-        case .lengthDelimited:
-            let start = position
-            let range = try readLengthDelimitedRange()
-            guard range.count % 4 == 0 else {
-                position = start
-                throw ProtoDecodingError(
-                    .invalidPackedLength(length: range.count, elementSize: 4), offset: start, fieldNumber: field.number)
-            }
-            array.reserveForAppending(range.count / 4)
-            var sub = subReader(range, depth: depth)
-            while !sub.isAtEnd { array.append(transform(try sub.readRawFixed32())) }
-        default:
-            throw Self.wireTypeError(field, expected: .fixed32)
+        try readRepeatedFixedWidth(field, into: &array, wireType: .fixed32, width: 4) {
+            (reader: inout ProtoReader) throws(ProtoDecodingError) in transform(try reader.readRawFixed32())
         }
     }
 
@@ -54,22 +40,34 @@ extension ProtoReader {
     public mutating func readRepeatedFixed64<T>(
         _ field: FieldTag, into array: inout [T], _ transform: (UInt64) -> T
     ) throws(ProtoDecodingError) {
+        try readRepeatedFixedWidth(field, into: &array, wireType: .fixed64, width: 8) {
+            (reader: inout ProtoReader) throws(ProtoDecodingError) in transform(try reader.readRawFixed64())
+        }
+    }
+
+    /// The packed/unpacked logic shared by fixed32 and fixed64: a packed run's length must be a multiple of
+    /// `width` before anything is reserved, and a bad length leaves the cursor where it was.
+    private mutating func readRepeatedFixedWidth<T>(
+        _ field: FieldTag, into array: inout [T], wireType: WireType, width: Int,
+        _ readOne: (inout ProtoReader) throws(ProtoDecodingError) -> T
+    ) throws(ProtoDecodingError) {
         switch field.wireType {
-        case .fixed64:
-            array.append(transform(try readRawFixed64()))
+        case wireType:
+            array.append(try readOne(&self))
         case .lengthDelimited:
             let start = position
             let range = try readLengthDelimitedRange()
-            guard range.count % 8 == 0 else {
+            guard range.count % width == 0 else {
                 position = start
                 throw ProtoDecodingError(
-                    .invalidPackedLength(length: range.count, elementSize: 8), offset: start, fieldNumber: field.number)
+                    .invalidPackedLength(length: range.count, elementSize: width), offset: start,
+                    fieldNumber: field.number)
             }
-            array.reserveForAppending(range.count / 8)
+            array.reserveForAppending(range.count / width)
             var sub = subReader(range, depth: depth)
-            while !sub.isAtEnd { array.append(transform(try sub.readRawFixed64())) }
+            while !sub.isAtEnd { array.append(try readOne(&sub)) }
         default:
-            throw Self.wireTypeError(field, expected: .fixed64)
+            throw Self.wireTypeError(field, expected: wireType)
         }
     }
 
