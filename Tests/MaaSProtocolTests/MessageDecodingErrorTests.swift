@@ -80,11 +80,11 @@ struct MessageDecodingErrorTests {
         #expect(error?.description == "PredictRequest.inputs.tensor.shape: truncated input at byte 6")
     }
 
-    @Test("skips fields a newer peer sends, such as the reserved audio fields of PredictRequest")
+    @Test("skips fields a newer peer sends, such as the reserved fields 8 and 9 of PredictRequest")
     func skipsNewerFields() throws {
         let known = ProtocolCases.predictRequest.serializedBytes()
-        // field 4 (reserved for audio) length-delimited, field 9 varint, field 100 fixed64, appended and prepended
-        let extra = hex("22 03 01 02 03" + "48 96 01" + "a1 06 00 00 00 00 00 00 00 00")
+        // field 8 length-delimited, field 9 varint (both reserved), field 100 fixed64, appended and prepended
+        let extra = hex("42 03 01 02 03" + "48 96 01" + "a1 06 00 00 00 00 00 00 00 00")
         #expect(try PredictRequest(serializedBytes: extra + known + extra) == ProtocolCases.predictRequest)
     }
 }

@@ -31,6 +31,10 @@ U64_MAX = 2**64 - 1
 SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 FLOAT32, INT64 = 1, 2  # DataType
 ONNX, MAAS_PLAN = 1, 2  # ModelFormat
+LAYOUT_TIME_MAJOR, LAYOUT_BATCH_MAJOR, LAYOUT_FRAMES = 1, 2, 3  # FeatureLayout
+MEL_SCALE_HTK = 1  # MelScale
+MEL_NORMALIZATION_NONE = 1  # MelNormalization
+CLIP_DECISION_LAST_FRAME = 1  # ClipDecision
 
 
 def load_messages():
@@ -71,11 +75,66 @@ def model_version(version):
         inputs=[spec_in], outputs=[spec_out]), "labels", {"team": "vision", "stage": ""})
 
 
+def audio_16k():
+    """The 16 kHz profile with every field away from its proto3 default (HTK mel, no norm, no dB floor)."""
+    return V["AudioFrontEnd"](
+        sample_rate=16000, peak_normalize=True, n_fft=512, hop_length=160, win_length=400, center=True, power=1.0,
+        n_mels=40, fmin=20.0, fmax=7600.0, mel_scale=MEL_SCALE_HTK, mel_normalization=MEL_NORMALIZATION_NONE,
+        amin=1e-5, ref=2.5, top_db=-1.0, n_mfcc=13, lifter=22.0, layout=LAYOUT_BATCH_MAJOR, input="mfcc \u2713")
+
+
+def audio_librosa():
+    """librosa's defaults: the enums, win_length, fmin, fmax and lifter stay at zero and are not written."""
+    return V["AudioFrontEnd"](
+        sample_rate=22050, peak_normalize=True, n_fft=2048, hop_length=512, center=True, power=2.0, n_mels=128,
+        amin=1e-10, ref=1.0, top_db=80.0, n_mfcc=20)
+
+
+def ctc_labels():
+    return V["ClassLabels"](names=["_", "a", "b", ""], output="logits", clip_decision=CLIP_DECISION_LAST_FRAME,
+                            top_k=3, ctc_blank=0)
+
+
+def keyword_labels():
+    return V["ClassLabels"](names=["yes", "no", "up", "d\u00f6wn"])
+
+
+def float32_bytes(values):
+    return struct.pack(f"<{len(values)}f", *values)
+
+
+def audio_model_version():
+    version = model_version(4)
+    version.audio.CopyFrom(audio_librosa())
+    version.audio.layout = LAYOUT_TIME_MAJOR
+    version.classes.CopyFrom(ctc_labels())
+    return version
+
+
 def predict_request():
     return V["PredictRequest"](name="resnet-50", inputs=[
         V["NamedTensor"](name="image", tensor=tensor_float32([1, 3], [0.5, -1.0, float("nan")])),
         V["NamedTensor"](name="ids", tensor=tensor_int64([2], [-1, 2**40])),
     ])
+
+
+def model_header_empty_audio_and_classes():
+    header = V["ModelHeader"](name="m")
+    header.audio.SetInParent()
+    header.classes.SetInParent()
+    return header
+
+
+def predict_request_audio_pcm_empty():
+    request = V["PredictRequest"](name="speech")
+    request.audio_pcm.SetInParent()
+    return request
+
+
+def predict_response_empty_features():
+    response = V["PredictResponse"](name="speech", version=1)
+    response.features.SetInParent()
+    return response
 
 
 def cases():
@@ -121,6 +180,48 @@ def cases():
         V["NamedTensor"](name="label", tensor=tensor_int64([1], [281])),
         V["NamedTensor"](name="scores", tensor=tensor_float32([1, 2], [0.25, 0.75])),
     ]), False
+    # Audio (issue 4).
+    yield "audio_front_end_full", audio_16k(), False
+    yield "audio_front_end_librosa_defaults", audio_librosa(), False
+    yield "audio_front_end_empty", V["AudioFrontEnd"](), False
+    # Negative int32 takes 10 bytes; -0.0 differs from +0.0 in its bits, so proto3 writes it.
+    yield "audio_front_end_negative_values", V["AudioFrontEnd"](
+        sample_rate=-1, fmin=-0.0, top_db=-80.0, layout=LAYOUT_FRAMES), False
+    yield "class_labels_ctc_blank_zero", ctc_labels(), False
+    yield "class_labels_without_ctc", keyword_labels(), False
+    yield "class_labels_only_negative_ctc_blank", V["ClassLabels"](ctc_blank=-1), False
+    yield "class_labels_empty", V["ClassLabels"](), False
+    yield "raw_audio_stereo", V["RawAudio"](
+        sample_rate=44100, channels=2, samples=float32_bytes([0.5, -0.5, 1.0, -1.0, 0.0, -0.0])), False
+    yield "raw_audio_empty", V["RawAudio"](), False
+    yield "class_score", V["ClassScore"](index=7, label="d\u00f6wn", probability=0.875), False
+    yield "class_score_index_zero", V["ClassScore"](label="_", probability=1.0), False
+    yield "model_header_audio", with_map(V["ModelHeader"](
+        name="speech", format=ONNX, size_bytes=123_456, sha256=SHA, audio=audio_16k(), classes=ctc_labels()),
+        "labels", {"lang": "en"}), False
+    yield "model_header_empty_audio_and_classes", model_header_empty_audio_and_classes(), False
+    yield "register_header_audio", V["RegisterModelRequest"](header=V["ModelHeader"](
+        name="kws", audio=audio_librosa(), classes=keyword_labels())), False
+    yield "model_version_audio", audio_model_version(), False
+    yield "list_versions_response_audio", V["ListVersionsResponse"](
+        versions=[audio_model_version(), model_version(3)]), False
+    yield "predict_request_audio_file", V["PredictRequest"](
+        name="speech", audio_file=b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(200, 256)), top_k=3), False
+    yield "predict_request_audio_file_empty", V["PredictRequest"](name="speech", audio_file=b""), False
+    yield "predict_request_audio_pcm", V["PredictRequest"](name="speech", version=2, audio_pcm=V["RawAudio"](
+        sample_rate=16000, channels=1, samples=float32_bytes([0.25, -0.125, 0.0])), include_features=True), False
+    yield "predict_request_audio_pcm_empty", predict_request_audio_pcm_empty(), False
+    yield "predict_request_features_top_k", V["PredictRequest"](
+        name="kws", inputs=[V["NamedTensor"](name="mfcc", tensor=tensor_float32([1, 1, 2], [1.0, 2.0]))],
+        include_features=True, top_k=-1), False
+    yield "predict_response_audio", V["PredictResponse"](
+        name="speech", version=4,
+        outputs=[V["NamedTensor"](name="logits", tensor=tensor_float32([2, 1, 3], [0.1, 0.2, 0.7, 0.6, 0.3, 0.1]))],
+        top_classes=[V["ClassScore"](index=2, label="b", probability=0.75),
+                     V["ClassScore"](index=0, label="_", probability=0.125),
+                     V["ClassScore"](index=1, label="a", probability=0.0)],
+        transcript="h\u00e9llo w\u00f6rld", features=tensor_float32([2, 3], [-650.0, 12.5, 0.0, 250.0, -1.5, 3.0])), False
+    yield "predict_response_empty_features", predict_response_empty_features(), False
 
 
 def cpp_encode(message):

@@ -48,7 +48,10 @@ enum ProtocolCases {
         NamedTensor(name: "ids", tensor: Tensor(shape: [2], int64s: [-1, 1 << 40])),
     ])
 
-    static let all: [ProtocolCase] = [
+    /// Every case, in the generator's order.
+    static let all: [ProtocolCase] = backbone + audio
+
+    static let backbone: [ProtocolCase] = [
         ProtocolCase("status_ok", Status.ok),
         ProtocolCase("status_not_found", Status(code: .notFound, message: "model \"r\u{e9}sum\u{e9}\" not found")),
         ProtocolCase("status_unauthenticated", Status(code: .unauthenticated, message: "missing authorization")),
