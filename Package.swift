@@ -47,6 +47,14 @@ let package = Package(
             name: "MaaSAudio",
             dependencies: ["CSndFile", "CSoxr", "COpenBLAS", "CMaaSAudioKernels"]
         ),
+        // A model version's serving configuration (audio front-end, class labels): the JSON users write, the
+        // protobuf messages the server stores, the MFCCConfiguration the front-end runs.
+        .target(name: "MaaSModelConfig", dependencies: ["MaaSProtocol", "MaaSAudio"]),
+        // `maas train`: the reference speech network trained on OpenBLAS, exported as ONNX and a native plan.
+        .target(
+            name: "MaaSTraining",
+            dependencies: ["COpenBLAS", "CMaaSKernels", "ProtoWire", "MaaSAudio", "MaaSModelConfig", "MaaSEngine"]
+        ),
         .target(
             name: "MaaSRegistry",
             dependencies: [
@@ -66,7 +74,7 @@ let package = Package(
         .target(
             name: "MaaSServer",
             dependencies: [
-                "MaaSProtocol", "MaaSTransport", "MaaSRegistry", "MaaSEngine",
+                "MaaSProtocol", "MaaSTransport", "MaaSRegistry", "MaaSEngine", "MaaSAudio", "MaaSModelConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "maas",
             dependencies: [
-                "MaaSServer", "MaaSClient", "MaaSEngine", "MaaSRegistry",
+                "MaaSServer", "MaaSClient", "MaaSEngine", "MaaSRegistry", "MaaSAudio", "MaaSModelConfig", "MaaSTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -93,6 +101,11 @@ let package = Package(
         .testTarget(name: "MaaSProtocolTests", dependencies: ["MaaSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSEngineTests", dependencies: ["MaaSEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSAudioTests", dependencies: ["MaaSAudio"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MaaSModelConfigTests", dependencies: ["MaaSModelConfig", "MaaSProtocol", "MaaSAudio"]),
+        .testTarget(
+            name: "MaaSTrainingTests",
+            dependencies: ["MaaSTraining", "MaaSEngine", "MaaSAudio", "MaaSModelConfig"]
+        ),
         .testTarget(name: "MaaSRegistryTests", dependencies: ["MaaSRegistry", "MaaSProtocol"]),
         .testTarget(
             name: "MaaSTransportTests",

@@ -10,13 +10,20 @@ public struct ModelHeader: ProtoMessage, Equatable {
     public var sizeBytes: UInt64 = 0
     /// Lower-case hex SHA-256 of the upload; empty = not given.
     public var sha256: String = ""
+    /// Set for models that take audio; absent = the model file's own `maas.audio` metadata, if any.
+    public var audio: AudioFrontEnd?
+    /// Class names for the model's scores; absent = the model file's `maas.classes` metadata, if any.
+    public var classes: ClassLabels?
 
     public init() {}
 
     public init(
         name: String, format: ModelFormat = .unspecified, description: String = "",
-        labels: [String: String] = [:], sizeBytes: UInt64 = 0, sha256: String = ""
+        labels: [String: String] = [:], sizeBytes: UInt64 = 0, sha256: String = "",
+        audio: AudioFrontEnd? = nil, classes: ClassLabels? = nil
     ) {
+        self.audio = audio
+        self.classes = classes
         self.name = name
         self.format = format
         self.description = description
@@ -27,7 +34,7 @@ public struct ModelHeader: ProtoMessage, Equatable {
 
     public static let protoMessageName = "ModelHeader"
     public static let protoFieldNames = [
-        1: "name", 2: "format", 3: "description", 4: "labels", 5: "size_bytes", 6: "sha256",
+        1: "name", 2: "format", 3: "description", 4: "labels", 5: "size_bytes", 6: "sha256", 7: "audio", 8: "classes",
     ]
 
     public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
@@ -40,6 +47,8 @@ public struct ModelHeader: ProtoMessage, Equatable {
             labels[entry.key] = entry.value
         case 5: sizeBytes = try reader.readUInt64(field)
         case 6: sha256 = try reader.readString(field)
+        case 7: audio = try AudioFrontEnd.decodeEmbedded(field, from: &reader, merging: audio)
+        case 8: classes = try ClassLabels.decodeEmbedded(field, from: &reader, merging: classes)
         default: return false
         }
         return true
@@ -52,5 +61,7 @@ public struct ModelHeader: ProtoMessage, Equatable {
         writer.write(4, stringMap: labels)
         writer.write(5, uint64: sizeBytes)
         writer.write(6, string: sha256)
+        if let audio { writer.writeMessage(7, audio) }
+        if let classes { writer.writeMessage(8, classes) }
     }
 }

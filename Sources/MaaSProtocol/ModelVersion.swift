@@ -12,13 +12,16 @@ public struct ModelVersion: ProtoMessage, Equatable {
     public var labels: [String: String] = [:]
     public var inputs: [TensorSpec] = []
     public var outputs: [TensorSpec] = []
+    /// The audio front-end with its feature layout resolved; nil for tensor-only models.
+    public var audio: AudioFrontEnd?
+    public var classes: ClassLabels?
 
     public init() {}
 
     public static let protoMessageName = "ModelVersion"
     public static let protoFieldNames = [
         1: "name", 2: "version", 3: "format", 4: "size_bytes", 5: "sha256", 6: "created_at_unix_ms",
-        7: "description", 8: "labels", 9: "inputs", 10: "outputs",
+        7: "description", 8: "labels", 9: "inputs", 10: "outputs", 11: "audio", 12: "classes",
     ]
 
     public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
@@ -35,6 +38,8 @@ public struct ModelVersion: ProtoMessage, Equatable {
             labels[entry.key] = entry.value
         case 9: inputs.append(try TensorSpec.decodeEmbedded(field, from: &reader))
         case 10: outputs.append(try TensorSpec.decodeEmbedded(field, from: &reader))
+        case 11: audio = try AudioFrontEnd.decodeEmbedded(field, from: &reader, merging: audio)
+        case 12: classes = try ClassLabels.decodeEmbedded(field, from: &reader, merging: classes)
         default: return false
         }
         return true
@@ -51,5 +56,7 @@ public struct ModelVersion: ProtoMessage, Equatable {
         writer.write(8, stringMap: labels)
         writer.write(9, messages: inputs)
         writer.write(10, messages: outputs)
+        if let audio { writer.writeMessage(11, audio) }
+        if let classes { writer.writeMessage(12, classes) }
     }
 }

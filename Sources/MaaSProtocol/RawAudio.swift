@@ -1,0 +1,36 @@
+import ProtoWire
+
+/// `maas.v1.RawAudio`: uncompressed little-endian float32 samples, interleaved when there are several channels.
+public struct RawAudio: ProtoMessage, Equatable {
+    public var sampleRate: Int32 = 0
+    /// 0 = 1.
+    public var channels: Int32 = 0
+    public var samples: [UInt8] = []
+
+    public init() {}
+
+    public init(sampleRate: Int32, channels: Int32 = 1, samples: [UInt8]) {
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.samples = samples
+    }
+
+    public static let protoMessageName = "RawAudio"
+    public static let protoFieldNames = [1: "sample_rate", 2: "channels", 3: "samples"]
+
+    public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
+        switch field.number {
+        case 1: sampleRate = try reader.readInt32(field)
+        case 2: channels = try reader.readInt32(field)
+        case 3: samples = try reader.readBytes(field)
+        default: return false
+        }
+        return true
+    }
+
+    public func encode(to writer: inout ProtoWriter) {
+        writer.write(1, int32: sampleRate)
+        writer.write(2, int32: channels)
+        writer.write(3, bytes: samples)
+    }
+}

@@ -1,0 +1,1 @@
+/// Training the reference speech network (see the issue #6 notes in README).
