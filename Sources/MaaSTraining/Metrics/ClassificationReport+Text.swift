@@ -30,7 +30,7 @@ extension ClassificationReport {
     }
 
     /// `x` rounded half away from zero to `decimals` places: `0.875`, `1.000`.
-    static func fixed(_ x: Double, _ decimals: Int) -> String {
+    package static func fixed(_ x: Double, _ decimals: Int) -> String {
         guard x.isFinite else { return String(x) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

@@ -1,0 +1,58 @@
+import MaaSTraining
+
+/// A finished evaluation as it is shown: the report over the classes the run touched, and the outcome of
+/// the `--min-accuracy` check.
+struct EvaluationSummary {
+    var model: String
+    var version: Int64
+    var data: String
+    var result: EvaluationResult
+    /// Data labels left out by --ignore-unknown-labels.
+    var skippedLabels: [String]
+    var minimumAccuracy: Double?
+    /// Over the classes that have clips or were answered: a model's labels that the data does not cover and
+    /// the model never answered would add rows of zeros and drag macro averages down (scikit-learn's
+    /// `classification_report` without `labels=` makes the same choice).
+    let report: ClassificationReport
+
+    init(model: String, version: Int64, data: String, result: EvaluationResult, skippedLabels: [String], minimumAccuracy: Double?) {
+        self.model = model
+        self.version = version
+        self.data = data
+        self.result = result
+        self.skippedLabels = skippedLabels
+        self.minimumAccuracy = minimumAccuracy
+        report = ClassificationReport(confusion: result.confusion.droppingUnobservedClasses())
+    }
+
+    /// True when no minimum was asked for, or the strict accuracy reaches it.
+    var passed: Bool { minimumAccuracy.map { result.strictAccuracy >= $0 } ?? true }
+
+    /// The text for people: metrics, confusion matrix, failures, and a closing line with the headline numbers.
+    func text(maxListed: Int = 5) -> String {
+        var out = "\(model) version \(version) on \(data): \(result.clips) clips in \(report.labels.count) classes, "
+            + "\(Units.oneDecimal(ClipProgress.seconds(result.elapsed))) s\n\n"
+        out += report.metricsTable() + "\n"
+        out += "confusion matrix (rows: true label, columns: predicted label)\n"
+        out += report.confusionTable()
+        if !result.failures.isEmpty {
+            out += "\n\(result.failures.count) clip\(result.failures.count == 1 ? "" : "s") failed (not in the tables above):\n"
+            for failure in result.failures.prefix(maxListed) {
+                out += "  \(failure.path): \(failure.kind): \(Self.printable(failure.message))\n"
+            }
+            if result.failures.count > maxListed { out += "  … \(result.failures.count - maxListed) more (--json lists them all)\n" }
+        }
+        out += "\naccuracy \(ClassificationReport.fixed(report.accuracy, 3)) (\(report.correct) of \(result.answered) clips)"
+        if !result.failures.isEmpty {
+            out += ", \(ClassificationReport.fixed(result.strictAccuracy, 3)) counting the \(result.failures.count) failed as wrong"
+        }
+        out += "; macro-F1 \(ClassificationReport.fixed(report.macro.f1, 3))\n"
+        return out
+    }
+
+    /// Server messages are shown as they came, except control characters: a hostile server must not be able
+    /// to move the cursor or forge lines.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+    }
+}
