@@ -103,4 +103,8 @@ maas_code maas__unary(maas_client *c, const char *method, const ProtobufCMessage
                       const ProtobufCMessageDescriptor *response_type, decode_budget *budget,
                       ProtobufCMessage **response, maas_error *err);
 
+/* A Predict call: sends the request, checks and copies the answer into *out (set only on success). */
+maas_code maas__predict_call(maas_client *c, const Maas__V1__PredictRequest *request, maas_prediction **out,
+                             maas_error *err);
+
 #endif /* MAAS_CALL_H */

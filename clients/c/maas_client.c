@@ -1,7 +1,7 @@
 /*
- * libmaasclient's public entry points: connecting, ListVersions, Predict (and the audio placeholder),
- * status names. The call machinery is in maas_call.c, uploads in maas_register.c, result structs in
- * maas_results.c.
+ * libmaasclient's public entry points: connecting, ListVersions, Predict on tensors, status names. The call
+ * machinery is in maas_call.c, uploads in maas_register.c, audio predictions in maas_audio.c, result
+ * structs in maas_results.c (and maas_audio_config.c).
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
@@ -223,6 +223,23 @@ static int host_is_little_endian(void)
     return *(const uint8_t *)&probe == 1;
 }
 
+maas_code maas__predict_call(maas_client *client, const Maas__V1__PredictRequest *request, maas_prediction **out,
+                             maas_error *err)
+{
+    decode_budget budget;
+    ProtobufCMessage *message;
+    maas_code code = maas__unary(client, "Predict", &request->base, &maas__v1__predict_response__descriptor, &budget,
+                                 &message, err);
+    if (code != MAAS_OK)
+        return code;
+    char why[256];
+    *out = maas_results_prediction((const Maas__V1__PredictResponse *)message, &code, why, sizeof why);
+    if (*out == NULL)
+        maas__fail(err, code, "bad Predict response from %s: %s", client->peer, why);
+    protobuf_c_message_free_unpacked(message, &budget.allocator);
+    return code;
+}
+
 maas_code maas_predict(maas_client *client, const char *model, int64_t version, const maas_input *inputs,
                        size_t n_inputs, maas_prediction **out, maas_error *err)
 {
@@ -278,22 +295,13 @@ maas_code maas_predict(maas_client *client, const char *model, int64_t version, 
         pointers[i] = &named[i];
     }
     if (code == MAAS_OK) {
-        Maas__V1__PredictRequest request = MAAS__V1__PREDICT_REQUEST__INIT;
+        Maas__V1__PredictRequest request;
+        maas__v1__predict_request__init(&request);
         request.name = (char *)model;
         request.version = version;
         request.n_inputs = n_inputs;
         request.inputs = pointers;
-        decode_budget budget;
-        ProtobufCMessage *message;
-        code = maas__unary(client, "Predict", &request.base, &maas__v1__predict_response__descriptor, &budget, &message,
-                     err);
-        if (code == MAAS_OK) {
-            char why[256];
-            *out = maas_results_prediction((const Maas__V1__PredictResponse *)message, &code, why, sizeof why);
-            if (*out == NULL)
-                maas__fail(err, code, "bad Predict response from %s: %s", client->peer, why);
-            protobuf_c_message_free_unpacked(message, &budget.allocator);
-        }
+        code = maas__predict_call(client, &request, out, err);
     }
     for (size_t i = 0; swapped != NULL && i < n_inputs; i++)
         free(swapped[i]);
@@ -313,18 +321,3 @@ maas_code maas_predict_f32(maas_client *client, const char *model, int64_t versi
     };
     return maas_predict(client, model, version, &input, 1, out, err);
 }
-
-maas_code maas_predict_audio(maas_client *client, const char *model, int64_t version, const char *audio_path,
-                             maas_prediction **out, maas_error *err)
-{
-    MAAS__ENTER(err);
-    (void)version;
-    if (out != NULL)
-        *out = NULL;
-    if (client == NULL || model == NULL || audio_path == NULL || out == NULL)
-        return maas__fail(err, MAAS_ERR_INVALID_ARGUMENT, "maas_predict_audio: client, model, audio_path and out are required");
-    return maas__fail(err, MAAS_ERR_UNIMPLEMENTED,
-                "audio input is not supported until the server accepts audio: maas.v1.PredictRequest has no audio "
-                "field yet (fields 4-9 are reserved for it)");
-}
-

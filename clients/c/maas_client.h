@@ -44,7 +44,6 @@ extern "C" {
  *   bad argument or unreadable local file     -> MAAS_ERR_INVALID_ARGUMENT
  *   request larger than the frame limit       -> MAAS_ERR_RESOURCE_EXHAUSTED
  *   out of memory                             -> MAAS_ERR_RESOURCE_EXHAUSTED
- *   feature the wire contract lacks (audio)   -> MAAS_ERR_UNIMPLEMENTED
  * A server status outside 0..16 is reported as MAAS_ERR_UNKNOWN with the number in the message. */
 typedef enum maas_code {
     MAAS_OK = 0,
@@ -144,6 +143,58 @@ typedef struct maas_tensor_spec {
     const int64_t *shape;   /* rank entries; -1 marks a dynamic dimension; NULL when rank is 0 */
 } maas_tensor_spec;
 
+/* Mirrors maas.v1.FeatureLayout: how [T, n_mfcc] features are shaped for the model. */
+typedef enum maas_feature_layout {
+    MAAS_LAYOUT_UNSPECIFIED = 0, /* register: inferred from the model's input */
+    MAAS_LAYOUT_TIME_MAJOR = 1,  /* [T, 1, F] */
+    MAAS_LAYOUT_BATCH_MAJOR = 2, /* [1, T, F] */
+    MAAS_LAYOUT_FRAMES = 3       /* [T, F] */
+} maas_feature_layout;
+
+/* Mirrors maas.v1.MelScale, MelNormalization and ClipDecision. */
+typedef enum maas_mel_scale { MAAS_MEL_SLANEY = 0, MAAS_MEL_HTK = 1 } maas_mel_scale;
+typedef enum maas_mel_normalization { MAAS_MEL_NORM_SLANEY = 0, MAAS_MEL_NORM_NONE = 1 } maas_mel_normalization;
+typedef enum maas_clip_decision { MAAS_CLIP_MEAN_LOG_PROB = 0, MAAS_CLIP_LAST_FRAME = 1 } maas_clip_decision;
+
+/*
+ * A version's audio front-end (maas.v1.AudioFrontEnd): librosa 0.11's load + util.normalize +
+ * feature.mfcc parameters, every one explicit (librosa's defaults: 22050 Hz, n_fft 2048, hop 512, 128
+ * Slaney mels, power 2, amin 1e-10, ref 1, top_db 80, 20 coefficients). Enum fields are ints because a
+ * newer server may send values this client does not know.
+ */
+typedef struct maas_audio_front_end {
+    int32_t sample_rate;
+    int peak_normalize;      /* 0 or 1 */
+    int32_t n_fft;
+    int32_t hop_length;
+    int32_t win_length;      /* 0 = n_fft */
+    int center;              /* 0 or 1 */
+    double power;
+    int32_t n_mels;
+    double fmin;
+    double fmax;             /* 0 = sample_rate / 2 */
+    int mel_scale;           /* a maas_mel_scale value */
+    int mel_normalization;   /* a maas_mel_normalization value */
+    double amin;
+    double ref;
+    double top_db;           /* < 0 = no floor */
+    int32_t n_mfcc;
+    double lifter;           /* 0 = none */
+    int layout;              /* a maas_feature_layout value */
+    const char *input;       /* "" = the model's only input */
+} maas_audio_front_end;
+
+/* A version's class labels (maas.v1.ClassLabels). */
+typedef struct maas_class_labels {
+    size_t n_names;
+    const char *const *names;   /* label of class index i */
+    const char *output;         /* "" = the only output whose last dimension fits the names */
+    int clip_decision;          /* a maas_clip_decision value */
+    int32_t top_k;              /* 0 = 5 */
+    int has_ctc_blank;          /* 1 when the output is per-frame CTC; then ctc_blank is the blank's index */
+    int32_t ctc_blank;
+} maas_class_labels;
+
 /* One registered version of a model. All pointers are owned by the version (or the list holding it). */
 typedef struct maas_version {
     const char *name;
@@ -159,6 +210,8 @@ typedef struct maas_version {
     const maas_tensor_spec *inputs;
     size_t n_outputs;
     const maas_tensor_spec *outputs;
+    const maas_audio_front_end *audio;  /* NULL for a version that takes only tensors */
+    const maas_class_labels *classes;   /* NULL for a version without class labels */
 } maas_version;
 
 typedef struct maas_version_list {
@@ -179,11 +232,28 @@ typedef struct maas_tensor {
     const void *data;
 } maas_tensor;
 
+/* One class of a prediction's answer (maas.v1.ClassScore). */
+typedef struct maas_class_score {
+    int32_t index;          /* class index in the model's output (as the server sent it: not checked) */
+    const char *label;
+    float probability;      /* as the server sent it: NaN or values outside [0, 1] are not refused */
+} maas_class_score;
+
+/* Largest number of top classes the client accepts in one answer; more is a bad response (INTERNAL). */
+#define MAAS_MAX_TOP_CLASSES 65536
+
 typedef struct maas_prediction {
     const char *model;
     int64_t version;        /* the version that actually ran */
     size_t n_outputs;
     const maas_tensor *outputs;   /* in the order the server sent them */
+    /* For versions with class labels: best first, as the server sent them; otherwise 0 and NULL. */
+    size_t n_top_classes;
+    const maas_class_score *top_classes;
+    const char *transcript;       /* greedy CTC transcript; "" when the server sent none */
+    /* The [T, n_mfcc] features the model was fed, when asked for (include_features) and sent; else NULL.
+     * Checked like the outputs (data matches shape); its name is "features". */
+    const maas_tensor *features;
 } maas_prediction;
 
 void maas_version_free(maas_version *version);
@@ -208,6 +278,12 @@ typedef struct maas_register_options {
      * file). NULL = none. */
     void (*progress)(uint64_t sent, uint64_t total, void *context);
     void *progress_context;
+    /* For a model that takes audio: its front-end, sent with every field as given (fill all of them;
+     * librosa's defaults are listed at maas_audio_front_end). NULL = none, or what the model file's
+     * "maas.audio" metadata says. The server checks it against the model and refuses what cannot fit. */
+    const maas_audio_front_end *audio;
+    /* Class names for the model's scores; NULL = none, or the model file's "maas.classes" metadata. */
+    const maas_class_labels *classes;
 } maas_register_options;
 
 /*
@@ -258,15 +334,50 @@ maas_code maas_predict_f32(maas_client *client, const char *model, int64_t versi
                            const int64_t *shape, size_t rank, const float *data, maas_prediction **out,
                            maas_error *err);
 
+/* What an audio prediction asks for beyond the defaults; all zero (or a NULL pointer) = the defaults. */
+typedef struct maas_audio_options {
+    int32_t top_k;          /* labels to return, >= 0; 0 = the version's own top_k */
+    int include_features;   /* nonzero: return the features the model was fed (maas_prediction.features) */
+} maas_audio_options;
+
+/* Largest audio file maas_predict_audio reads: 64 MiB, the client's default frame limit. The request
+ * must also fit maas_set_max_frame_size() and the server's frame limit (8 MiB unless `maas serve
+ * --max-frame-size` says otherwise), and the decoded clip the server's length limit (`maas serve
+ * --max-audio-seconds`, 60 s by default); over those the server answers RESOURCE_EXHAUSTED or
+ * INVALID_ARGUMENT. */
+#define MAAS_MAX_AUDIO_FILE_BYTES (64u * 1024u * 1024u)
+
 /*
- * Predict on an audio file (WAV, FLAC, ...), decoded and turned into features by the server.
- *
- * NOT AVAILABLE YET: maas.v1.PredictRequest has no audio input (fields 4-9 are reserved for it by the
- * audio issue). Until the contract and the server have it, this function sends nothing and returns
- * MAAS_ERR_UNIMPLEMENTED with a message saying so. The signature is the one it will keep.
+ * Predict on an audio file (WAV, FLAC, OGG/Vorbis, AIFF, ... anything the server's libsndfile reads) for
+ * a version registered with an audio front-end. The file's bytes are sent as they are (audio_file); the
+ * server decodes, resamples and featurizes them, runs the model and answers with the raw outputs, and,
+ * when the version has class labels, the top classes (and a transcript for CTC models).
+ * The file is read whole, after its size is checked: over MAAS_MAX_AUDIO_FILE_BYTES (64 MiB) or over the
+ * client's frame limit it is refused (RESOURCE_EXHAUSTED) before anything is read or sent.
+ * options may be NULL. Errors: INVALID_ARGUMENT (unreadable file, negative top_k, from the client; or
+ * the server's verdict on the audio: undecodable, empty, NaN samples, too long), FAILED_PRECONDITION or
+ * INVALID_ARGUMENT from the server when the version takes no audio, NOT_FOUND, plus transport errors.
+ * Free *out with maas_prediction_free().
  */
 maas_code maas_predict_audio(maas_client *client, const char *model, int64_t version, const char *audio_path,
-                             maas_prediction **out, maas_error *err);
+                             const maas_audio_options *options, maas_prediction **out, maas_error *err);
+
+/* The same with the file's bytes in memory (bytes may be NULL only when n_bytes is 0). */
+maas_code maas_predict_audio_bytes(maas_client *client, const char *model, int64_t version, const void *bytes,
+                                   size_t n_bytes, const maas_audio_options *options, maas_prediction **out,
+                                   maas_error *err);
+
+/*
+ * Predict on raw samples (maas.v1.RawAudio): n_frames frames of `channels` interleaved float32 samples
+ * (n_frames * channels values) at sample_rate Hz. The server averages channels to mono and resamples to
+ * the version's rate. Errors as maas_predict_audio; the client refuses sample_rate <= 0, channels
+ * outside 1..MAAS_MAX_PCM_CHANNELS and a request over the frame limit. Samples are sent as given (the
+ * server refuses NaN and infinities).
+ */
+#define MAAS_MAX_PCM_CHANNELS 1024
+maas_code maas_predict_pcm(maas_client *client, const char *model, int64_t version, const float *samples,
+                           size_t n_frames, int channels, int sample_rate, const maas_audio_options *options,
+                           maas_prediction **out, maas_error *err);
 
 #ifdef __cplusplus
 }

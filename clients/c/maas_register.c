@@ -182,6 +182,19 @@ maas_code maas_register_model(maas_client *client, const char *name, const char 
     header.size_bytes = u.total;
     if (options->sha256 != NULL)
         header.sha256 = (char *)options->sha256;
+    Maas__V1__AudioFrontEnd audio;
+    if (options->audio != NULL) {
+        maas_results_audio_to_wire(options->audio, &audio);
+        header.audio = &audio;
+    }
+    Maas__V1__ClassLabels classes;
+    if (options->classes != NULL) {
+        if (maas_results_classes_to_wire(options->classes, &classes) != 0) {
+            close(u.file);
+            return maas__fail(err, MAAS_ERR_INVALID_ARGUMENT, "maas_register_model: classes has a NULL name");
+        }
+        header.classes = &classes;
+    }
     Maas__V1__ModelHeader__LabelsEntry *entries = calloc(options->n_labels + 1, sizeof *entries);
     Maas__V1__ModelHeader__LabelsEntry **entry_pointers = calloc(options->n_labels + 1, sizeof *entry_pointers);
     u.current = malloc(chunk_size);

@@ -49,7 +49,7 @@ size_t maas_results_element_count(const int64_t *shape, size_t rank, int *ok)
     return count;
 }
 
-static char *copy_string(const char *s)
+char *maas_results_copy_string(const char *s)
 {
     if (s == NULL)
         s = "";
@@ -68,6 +68,39 @@ static int64_t *copy_shape(const int64_t *shape, size_t rank)
     if (copy != NULL)
         memcpy(copy, shape, rank * sizeof *copy);
     return copy;
+}
+
+/* Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF): protobuf-c does not check
+ * proto3 strings, and a label or transcript is printed and put in JSON. */
+int maas_results_utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p != 0) {
+        unsigned c = *p;
+        size_t n;
+        unsigned min;
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3, min = 0x10000, c &= 0x07;
+        } else {
+            return 0;
+        }
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0; /* also stops at the NUL */
+            c = (c << 6) | (p[i] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
 }
 
 /* ---------------------------------------------------------------- versions */
@@ -97,6 +130,8 @@ static void free_version_fields(maas_version *v)
     }
     free_specs((maas_tensor_spec *)v->inputs, v->n_inputs);
     free_specs((maas_tensor_spec *)v->outputs, v->n_outputs);
+    maas_results_audio_free(v->audio);
+    maas_results_classes_free(v->classes);
 }
 
 static int copy_specs(Maas__V1__TensorSpec *const *in, size_t n, const maas_tensor_spec **out)
@@ -112,7 +147,7 @@ static int copy_specs(Maas__V1__TensorSpec *const *in, size_t n, const maas_tens
         const Maas__V1__TensorSpec *spec = in[i];
         if (spec == NULL)
             continue;
-        specs[i].name = copy_string(spec->name);
+        specs[i].name = maas_results_copy_string(spec->name);
         specs[i].dtype = (int)spec->dtype;
         specs[i].rank = spec->n_shape;
         specs[i].shape = copy_shape(spec->shape, spec->n_shape);
@@ -125,13 +160,13 @@ static int copy_specs(Maas__V1__TensorSpec *const *in, size_t n, const maas_tens
 /* Fills *out (zeroed by the caller); -1 when out of memory, leaving what was built for the free. */
 static int copy_version(const Maas__V1__ModelVersion *in, maas_version *out)
 {
-    out->name = copy_string(in->name);
+    out->name = maas_results_copy_string(in->name);
     out->version = in->version;
     out->format = (int)in->format;
     out->size_bytes = in->size_bytes;
-    out->sha256 = copy_string(in->sha256);
+    out->sha256 = maas_results_copy_string(in->sha256);
     out->created_at_unix_ms = in->created_at_unix_ms;
-    out->description = copy_string(in->description);
+    out->description = maas_results_copy_string(in->description);
     if (out->name == NULL || out->sha256 == NULL || out->description == NULL)
         return -1;
     if (in->n_labels > 0) {
@@ -142,8 +177,8 @@ static int copy_version(const Maas__V1__ModelVersion *in, maas_version *out)
         out->n_labels = in->n_labels;
         for (size_t i = 0; i < in->n_labels; i++) {
             const Maas__V1__ModelVersion__LabelsEntry *entry = in->labels[i];
-            labels[i].key = copy_string(entry != NULL ? entry->key : NULL);
-            labels[i].value = copy_string(entry != NULL ? entry->value : NULL);
+            labels[i].key = maas_results_copy_string(entry != NULL ? entry->key : NULL);
+            labels[i].value = maas_results_copy_string(entry != NULL ? entry->value : NULL);
             if (labels[i].key == NULL || labels[i].value == NULL)
                 return -1;
         }
@@ -153,6 +188,10 @@ static int copy_version(const Maas__V1__ModelVersion *in, maas_version *out)
         return -1;
     out->n_outputs = in->n_outputs;
     if (copy_specs(in->outputs, in->n_outputs, &out->outputs) != 0)
+        return -1;
+    if (in->audio != NULL && (out->audio = maas_results_audio(in->audio)) == NULL)
+        return -1;
+    if (in->classes != NULL && (out->classes = maas_results_classes(in->classes)) == NULL)
         return -1;
     return 0;
 }
@@ -220,7 +259,7 @@ void maas_version_list_free(maas_version_list *list)
 static maas_code copy_tensor(const Maas__V1__NamedTensor *in, maas_tensor *out, char *why, size_t why_size)
 {
     const char *name = in->name != NULL ? in->name : "";
-    out->name = copy_string(name);
+    out->name = maas_results_copy_string(name);
     if (out->name == NULL)
         return MAAS_ERR_RESOURCE_EXHAUSTED;
     const Maas__V1__Tensor *t = in->tensor;
@@ -267,6 +306,37 @@ static maas_code copy_tensor(const Maas__V1__NamedTensor *in, maas_tensor *out, 
     return MAAS_OK;
 }
 
+/* The answer's labels, best first as sent; more than MAAS_MAX_TOP_CLASSES is refused. */
+static maas_code copy_top_classes(const Maas__V1__PredictResponse *in, maas_prediction *p, char *why, size_t why_size)
+{
+    if (in->n_top_classes == 0)
+        return MAAS_OK;
+    if (in->n_top_classes > MAAS_MAX_TOP_CLASSES) {
+        snprintf(why, why_size, "%zu top classes, over the client's limit of %d", in->n_top_classes,
+                 MAAS_MAX_TOP_CLASSES);
+        return MAAS_ERR_INTERNAL;
+    }
+    maas_class_score *scores = calloc(in->n_top_classes, sizeof *scores);
+    if (scores == NULL)
+        return MAAS_ERR_RESOURCE_EXHAUSTED;
+    p->top_classes = scores;
+    p->n_top_classes = in->n_top_classes;
+    for (size_t i = 0; i < in->n_top_classes; i++) {
+        static const Maas__V1__ClassScore empty = MAAS__V1__CLASS_SCORE__INIT;
+        const Maas__V1__ClassScore *source = in->top_classes[i] != NULL ? in->top_classes[i] : &empty;
+        scores[i].index = source->index;
+        scores[i].probability = source->probability;
+        scores[i].label = maas_results_copy_string(source->label);
+        if (scores[i].label == NULL)
+            return MAAS_ERR_RESOURCE_EXHAUSTED;
+        if (!maas_results_utf8_ok(scores[i].label)) {
+            snprintf(why, why_size, "the label of top class %zu is not valid UTF-8", i);
+            return MAAS_ERR_INTERNAL;
+        }
+    }
+    return MAAS_OK;
+}
+
 maas_prediction *maas_results_prediction(const Maas__V1__PredictResponse *in, maas_code *code, char *why,
                                          size_t why_size)
 {
@@ -275,7 +345,7 @@ maas_prediction *maas_results_prediction(const Maas__V1__PredictResponse *in, ma
     maas_prediction *p = calloc(1, sizeof *p);
     if (p == NULL)
         return NULL;
-    p->model = copy_string(in->name);
+    p->model = maas_results_copy_string(in->name);
     p->version = in->version;
     if (p->model == NULL) {
         maas_prediction_free(p);
@@ -300,6 +370,35 @@ maas_prediction *maas_results_prediction(const Maas__V1__PredictResponse *in, ma
             }
         }
     }
+    p->transcript = maas_results_copy_string(in->transcript);
+    if (p->transcript == NULL) {
+        maas_prediction_free(p);
+        return NULL;
+    }
+    maas_code c = copy_top_classes(in, p, why, why_size);
+    if (c == MAAS_OK && !maas_results_utf8_ok(p->transcript)) {
+        snprintf(why, why_size, "the transcript is not valid UTF-8");
+        c = MAAS_ERR_INTERNAL;
+    }
+    if (c == MAAS_OK && in->features != NULL) {
+        maas_tensor *features = calloc(1, sizeof *features);
+        if (features == NULL) {
+            c = MAAS_ERR_RESOURCE_EXHAUSTED;
+        } else {
+            p->features = features;
+            Maas__V1__NamedTensor named = MAAS__V1__NAMED_TENSOR__INIT;
+            named.name = "features";
+            named.tensor = in->features;
+            c = copy_tensor(&named, features, why, why_size);
+        }
+    }
+    if (c != MAAS_OK) {
+        if (c == MAAS_ERR_RESOURCE_EXHAUSTED)
+            snprintf(why, why_size, "out of memory copying the prediction");
+        *code = c;
+        maas_prediction_free(p);
+        return NULL;
+    }
     *code = MAAS_OK;
     why[0] = '\0';
     return p;
@@ -318,6 +417,18 @@ void maas_prediction_free(maas_prediction *prediction)
             free((void *)t->data);
         }
         free((void *)prediction->outputs);
+    }
+    if (prediction->top_classes != NULL) {
+        for (size_t i = 0; i < prediction->n_top_classes; i++)
+            free((void *)prediction->top_classes[i].label);
+        free((void *)prediction->top_classes);
+    }
+    free((void *)prediction->transcript);
+    if (prediction->features != NULL) {
+        free((void *)prediction->features->name);
+        free((void *)prediction->features->shape);
+        free((void *)prediction->features->data);
+        free((void *)prediction->features);
     }
     free(prediction);
 }

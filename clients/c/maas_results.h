@@ -25,6 +25,24 @@ maas_prediction *maas_results_prediction(const Maas__V1__PredictResponse *in, ma
  * product overflows size_t. */
 size_t maas_results_element_count(const int64_t *shape, size_t rank, int *ok);
 
+/* 1 when s is well-formed UTF-8. */
+int maas_results_utf8_ok(const char *s);
+
+/* A malloc'd copy of s ("" for NULL); NULL when out of memory. */
+char *maas_results_copy_string(const char *s);
+
+/* A version's audio front-end and class labels (maas_audio_config.c): deep copies, NULL when out of
+ * memory, freed by the matching free (NULL is a no-op). */
+maas_audio_front_end *maas_results_audio(const Maas__V1__AudioFrontEnd *in);
+void maas_results_audio_free(const maas_audio_front_end *audio);
+maas_class_labels *maas_results_classes(const Maas__V1__ClassLabels *in);
+void maas_results_classes_free(const maas_class_labels *classes);
+
+/* The wire form of the caller's structs, pointing into them (nothing allocated). classes: -1 when a name
+ * is NULL. */
+void maas_results_audio_to_wire(const maas_audio_front_end *in, Maas__V1__AudioFrontEnd *out);
+int maas_results_classes_to_wire(const maas_class_labels *in, Maas__V1__ClassLabels *out);
+
 /* Copies n elements of `size` bytes (4 or 8) from little-endian `src` to host order `dst` (or back:
  * the swap is its own inverse). */
 void maas_results_copy_le(void *dst, const void *src, size_t n, size_t size);

@@ -413,7 +413,7 @@ static maas_code run_predict(maas_client *client, const command_line *cl, const 
     maas_code code;
     char *looked_up = NULL;
     if (a->count == 0) {
-        code = maas_predict_audio(client, model, version, cl->positionals[1], &prediction, err);
+        code = maas_predict_audio(client, model, version, cl->positionals[1], NULL, &prediction, err);
     } else {
         code = a->names[0] != NULL ? MAAS_OK : find_input_name(client, model, version, &looked_up, err);
         if (code != MAAS_OK)

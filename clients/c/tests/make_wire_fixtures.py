@@ -76,3 +76,11 @@ write("register.bin",
 write("register_empty.bin",
       frame(M("RegisterModelRequest")(header=M("ModelHeader")(name="empty")), "RegisterModel", end_stream=False)
       + frame(M("RegisterModelRequest")(chunk=b"")))
+
+# maas_predict_audio_bytes(c, "speech", 2, "RIFF\0\0\0\0WAVE", 12, {top_k 3, include_features 1})
+write("predict_audio.bin", frame(M("PredictRequest")(name="speech", version=2, audio_file=b"RIFF\0\0\0\0WAVE",
+                                                     include_features=True, top_k=3), "Predict"))
+
+# maas_predict_pcm(c, "speech", 0, {0.5, -1, 0.25, 0}, 2 frames, 2 channels, 16000 Hz, NULL)
+pcm = M("RawAudio")(sample_rate=16000, channels=2, samples=struct.pack("<4f", 0.5, -1, 0.25, 0))
+write("predict_pcm.bin", frame(M("PredictRequest")(name="speech", audio_pcm=pcm), "Predict"))

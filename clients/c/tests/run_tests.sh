@@ -251,8 +251,8 @@ check not-found 3 "a server error is one line with its status name (exit 3 for N
     'error: NOT_FOUND: no model named "missing"'
 check control-chars 3 "control characters in server messages are shown as ?" stderr \
     'error: NOT_FOUND: bad ?[31mred?[0m?forged line'
-check audio 1 "audio predict says it is not supported yet (exit 1)" stderr-starts \
-    'error: UNIMPLEMENTED: audio input is not supported until the server accepts audio'
+check audio 2 "audio predict of a missing file fails before sending (exit 2)" stderr-starts \
+    'error: INVALID_ARGUMENT: cannot open audio file clip.wav'
 check two-inputs 2 "a model with two inputs needs --input-name (exit 2)" stderr-starts \
     'error: INVALID_ARGUMENT: model two-inputs version 1 has 2 inputs'
 check f16 65 "an unsupported .npy dtype is refused before connecting (exit 65)" stderr-starts \

@@ -47,8 +47,16 @@ int main(int argc, char **argv)
     TEST(a_silent_server_costs_the_timeout_then_the_connection_closes);
     TEST(each_call_sends_its_method_a_new_call_id_and_timeout_ms);
     TEST(a_request_over_the_frame_limit_is_refused_before_sending);
-    TEST(audio_predict_is_unimplemented_until_the_contract_has_it);
     TEST(requests_are_the_bytes_googles_protobuf_writes);
+    TEST(audio_predict_sends_the_file_and_reads_classes_and_features);
+    TEST(audio_bytes_and_pcm_reach_the_server);
+    TEST(the_servers_audio_refusals_keep_the_connection);
+    TEST(bad_audio_arguments_are_refused_before_sending);
+    TEST(versions_carry_the_audio_front_end_and_class_labels);
+    TEST(register_sends_the_audio_front_end_and_class_labels);
+    TEST(hostile_audio_answers_are_errors_or_consistent_results);
+    TEST(bad_utf8_in_labels_or_transcripts_is_a_bad_answer);
+    TEST(damaged_audio_answers_never_crash);
     TEST(bad_arguments_are_invalid_argument_and_send_nothing);
     TEST(connect_failures_are_reported);
     TEST(code_names_follow_grpc);

@@ -28,8 +28,18 @@ void a_silent_server_costs_the_timeout_then_the_connection_closes(void);
 /* wire.c */
 void each_call_sends_its_method_a_new_call_id_and_timeout_ms(void);
 void a_request_over_the_frame_limit_is_refused_before_sending(void);
-void audio_predict_is_unimplemented_until_the_contract_has_it(void);
 void requests_are_the_bytes_googles_protobuf_writes(void);
+
+/* audio.c */
+void audio_predict_sends_the_file_and_reads_classes_and_features(void);
+void audio_bytes_and_pcm_reach_the_server(void);
+void the_servers_audio_refusals_keep_the_connection(void);
+void bad_audio_arguments_are_refused_before_sending(void);
+void versions_carry_the_audio_front_end_and_class_labels(void);
+void register_sends_the_audio_front_end_and_class_labels(void);
+void hostile_audio_answers_are_errors_or_consistent_results(void);
+void bad_utf8_in_labels_or_transcripts_is_a_bad_answer(void);
+void damaged_audio_answers_never_crash(void);
 
 /* arguments.c */
 void bad_arguments_are_invalid_argument_and_send_nothing(void);

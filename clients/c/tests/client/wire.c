@@ -68,19 +68,6 @@ void a_request_over_the_frame_limit_is_refused_before_sending(void)
     free(x);
 }
 
-void audio_predict_is_unimplemented_until_the_contract_has_it(void)
-{
-    maas_client *c = open_client(5000);
-    maas_prediction *p = (maas_prediction *)&p;
-    maas_error err;
-    maas_code code = maas_predict_audio(c, "speech", 0, "clip.wav", &p, &err);
-    CHECK_CODE(code, MAAS_ERR_UNIMPLEMENTED, err);
-    CHECK(p == NULL && err.from_server == 0, "nothing returned");
-    CHECK(strstr(err.message, "not supported until the server accepts audio") != NULL, "message: %s", err.message);
-    check_usable(c);
-    maas_close(c);
-}
-
 /* ---------------------------------------------------------------- the bytes, against Google's protobuf */
 
 /* A listener that records what one connection sends, up to the frame that ends the call, then hangs up
@@ -215,6 +202,23 @@ void requests_are_the_bytes_googles_protobuf_writes(void)
     CHECK_CODE(code, MAAS_ERR_UNAVAILABLE, err);
     maas_close(c);
     check_capture(&k, "register.bin");
+
+    /* Audio: a file's bytes with top_k and include_features; raw stereo samples. */
+    const maas_audio_options audio_options = {.top_k = 3, .include_features = 1};
+    start_capture(&k);
+    c = connect_to(k.port, 0);
+    code = maas_predict_audio_bytes(c, "speech", 2, "RIFF\0\0\0\0WAVE", 12, &audio_options, &p, &err);
+    CHECK_CODE(code, MAAS_ERR_UNAVAILABLE, err);
+    maas_close(c);
+    check_capture(&k, "predict_audio.bin");
+
+    const float samples[] = {0.5f, -1.0f, 0.25f, 0.0f};
+    start_capture(&k);
+    c = connect_to(k.port, 0);
+    code = maas_predict_pcm(c, "speech", 0, samples, 2, 2, 16000, NULL, &p, &err);
+    CHECK_CODE(code, MAAS_ERR_UNAVAILABLE, err);
+    maas_close(c);
+    check_capture(&k, "predict_pcm.bin");
 
     make_file(path, sizeof path, "empty-for-wire.bin", 0);
     start_capture(&k);

@@ -105,6 +105,15 @@ next predict(connection *c, const Maas__V1__Envelope *envelope);
 /* "iris" version 1 or 2, as ListVersions describes it. */
 Maas__V1__ModelVersion *iris_version(arena *a, int number);
 
+/* ---------------------------------------------------------------- audio.c: the audio names */
+
+/* "speech" or "speech-ctc", with an audio front-end and class labels. */
+Maas__V1__ModelVersion *speech_version(arena *a, const char *name);
+/* A name predict() passes on: the audio models, the hostile "audio-*" and "fuzza-SEED" answers, or any
+ * request carrying audio. */
+int is_audio_request(const Maas__V1__PredictRequest *request);
+next predict_audio(connection *c, const Maas__V1__Envelope *envelope, const Maas__V1__PredictRequest *request);
+
 /* ---------------------------------------------------------------- upload.c: RegisterModel */
 
 next register_model(connection *c, const Maas__V1__Envelope *envelope);

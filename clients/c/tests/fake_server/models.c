@@ -1,5 +1,5 @@
 /* The ordinary model names: "iris" (doubles its input, sums it, finds its argmax), "identity" (echoes its
- * input), and a few that answer with odd but well-formed messages. */
+ * input), and a few that answer with odd but well-formed messages. Audio predictions go to audio.c. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
@@ -110,6 +110,9 @@ next list_versions(connection *c, const Maas__V1__Envelope *envelope)
         response.n_versions = 1;
     } else if (strcmp(name, "two-inputs") == 0) {
         versions[0] = two_inputs_version(&a);
+        response.n_versions = 1;
+    } else if (strcmp(name, "speech") == 0 || strcmp(name, "speech-ctc") == 0) {
+        versions[0] = speech_version(&a, name);
         response.n_versions = 1;
     }
     if (response.n_versions > 0 || strcmp(name, "empty") == 0)
@@ -225,6 +228,11 @@ next predict(connection *c, const Maas__V1__Envelope *envelope)
     }
     next outcome = hostile(c, request->name, envelope);
     if (outcome != NOT_HOSTILE) {
+        maas__v1__predict_request__free_unpacked(request, NULL);
+        return outcome;
+    }
+    if (is_audio_request(request)) {
+        outcome = predict_audio(c, envelope, request);
         maas__v1__predict_request__free_unpacked(request, NULL);
         return outcome;
     }

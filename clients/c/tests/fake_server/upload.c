@@ -107,6 +107,8 @@ static void finish(connection *c, upload *u)
     v.sha256 = digest;
     v.created_at_unix_ms = 1748779200000;
     v.description = h->description;
+    v.audio = h->audio;
+    v.classes = h->classes;
     const char *diagnostics = header_label(h, "x-diagnostics");
     int diagnose = diagnostics != NULL && strcmp(diagnostics, "1") == 0;
     v.labels = arena_new(&a, (h->n_labels + 4) * sizeof *v.labels);
