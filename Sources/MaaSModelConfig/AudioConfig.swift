@@ -56,8 +56,8 @@ public struct AudioConfig: Sendable, Equatable {
         return wire
     }
 
-    /// Reads the wire form and checks the parameters can work (the same checks the front-end makes).
-    public init(frontEnd wire: AudioFrontEnd) throws(ConfigError) {
+    /// Reads the wire form; `validate()` says whether the parameters can work.
+    public init(frontEnd wire: AudioFrontEnd) {
         var features = MFCCConfiguration()
         features.sampleRate = Int(wire.sampleRate)
         features.peakNormalize = wire.peakNormalize
@@ -77,13 +77,17 @@ public struct AudioConfig: Sendable, Equatable {
         features.nMFCC = Int(wire.nMFCC)
         features.lifter = wire.lifter
         self.init(features: features, layout: wire.layout, input: wire.input.isEmpty ? nil : wire.input)
-        try validate()
     }
 
     /// Checks the parameters the way the front-end will use them, so a bad config fails at registration.
     public func validate() throws(ConfigError) {
+        _ = try makeExtractor()
+    }
+
+    /// The front-end for these parameters (builds its window, FFT plan and mel matrix once).
+    public func makeExtractor() throws(ConfigError) -> FeatureExtractor {
         do {
-            _ = try FeatureExtractor(features)
+            return try FeatureExtractor(features)
         } catch {
             throw ConfigError("audio front-end: \(error)")
         }

@@ -37,11 +37,11 @@ public struct ClassesConfig: Sendable, Equatable {
             ctcBlank: ctcBlank.map { Int32(clamping: $0) })
     }
 
-    public init(labels wire: ClassLabels) throws(ConfigError) {
+    /// Reads the wire form; `validate()` says whether it can work.
+    public init(labels wire: ClassLabels) {
         self.init(
             names: wire.names, output: wire.output.isEmpty ? nil : wire.output, clipDecision: wire.clipDecision,
             topK: wire.topK == 0 ? nil : Int(wire.topK), ctcBlank: wire.ctcBlank.map(Int.init))
-        try validate()
     }
 
     public func validate() throws(ConfigError) {

@@ -180,6 +180,8 @@ public final class ModelUpload: Sendable {
         metadata.labels = header.labels
         metadata.inputs = prepared.inputs
         metadata.outputs = prepared.outputs
+        metadata.audio = prepared.audio
+        metadata.classes = prepared.classes
         do throws(FileSystemError) {
             try FileSystem.syncFile(staging.artifact)
             let stored = try registry.publish(staging: staging, metadata: metadata)

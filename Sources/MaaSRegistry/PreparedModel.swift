@@ -6,10 +6,19 @@ public struct PreparedModel: Sendable, Equatable {
     public var format: ModelFormat
     public var inputs: [TensorSpec]
     public var outputs: [TensorSpec]
+    /// The audio front-end with its layout and input resolved against `inputs`; nil for tensor-only models.
+    public var audio: AudioFrontEnd?
+    /// Class labels with their output resolved against `outputs`.
+    public var classes: ClassLabels?
 
-    public init(format: ModelFormat, inputs: [TensorSpec], outputs: [TensorSpec]) {
+    public init(
+        format: ModelFormat, inputs: [TensorSpec], outputs: [TensorSpec], audio: AudioFrontEnd? = nil,
+        classes: ClassLabels? = nil
+    ) {
         self.format = format
         self.inputs = inputs
         self.outputs = outputs
+        self.audio = audio
+        self.classes = classes
     }
 }

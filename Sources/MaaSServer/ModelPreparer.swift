@@ -1,10 +1,13 @@
 import Logging
 import MaaSEngine
+import MaaSModelConfig
 import MaaSProtocol
 import MaaSRegistry
 
 /// The registry's `prepare` step for one upload: recognise the file, check it is a model the engine runs,
-/// and leave the native plan at the artifact path. Runs on the blocking pool, inside the registry's commit.
+/// and leave the native plan at the artifact path; then resolve the version's audio front-end and class labels
+/// against the model's signature, so a config that cannot fit fails here. Runs on the blocking pool, inside the
+/// registry's commit.
 struct ModelPreparer: Sendable {
     let header: ModelHeader
     let logger: Logger
@@ -30,16 +33,19 @@ struct ModelPreparer: Sendable {
             throw RPCError(.invalidArgument, "the header says the model is \(header.format.name) but the upload is \(format.name)")
         }
         let signature: (inputs: [TensorSignature], outputs: [TensorSignature])
+        let fileMetadata: [String: String]
         do throws(EngineError) {
             switch detected {
             case .onnx:
                 let compiled = try ModelCompiler.compile(onnxFileAt: uploadedFilePath, metadata: header.labels)
                 try compiled.write(toFileAt: artifactPath)
                 signature = (compiled.inputs, compiled.outputs)
+                fileMetadata = compiled.metadata
             case .maasPlan:
                 // Loading is the validation: a plan the engine cannot load must not become a version.
                 let model = try LoadedModel.load(path: uploadedFilePath)
                 signature = (model.inputs, model.outputs)
+                fileMetadata = model.metadata
             }
         } catch {
             if error.kind == .internalError {
@@ -54,9 +60,18 @@ struct ModelPreparer: Sendable {
                 throw internalFailure(error)
             }
         }
+        let inputs = signature.inputs.map(TensorConversion.spec)
+        let outputs = signature.outputs.map(TensorConversion.spec)
+        let serving: (audio: AudioFrontEnd?, classes: ClassLabels?)
+        do throws(ConfigError) {
+            serving = try ServingConfig.resolve(
+                headerAudio: header.audio, headerClasses: header.classes, fileMetadata: fileMetadata,
+                inputs: inputs, outputs: outputs, model: "model '\(header.name)'")
+        } catch {
+            throw RPCError(.invalidArgument, error.message)
+        }
         return PreparedModel(
-            format: format, inputs: signature.inputs.map(TensorConversion.spec),
-            outputs: signature.outputs.map(TensorConversion.spec))
+            format: format, inputs: inputs, outputs: outputs, audio: serving.audio, classes: serving.classes)
     }
 
     /// The server's own failure: details to the log, a generic status to the client.

@@ -1,4 +1,5 @@
 import Logging
+import MaaSAudio
 import MaaSEngine
 import MaaSProtocol
 import MaaSRegistry
@@ -46,7 +47,8 @@ public final class ModelServer: Sendable {
         inferencePool.start()
         let service = ModelService(
             registry: registry, blockingPool: blockingPool, inference: inferencePool,
-            models: ModelCache { path in try await blockingPool.runIfActive { try LoadedModel.load(path: path) } })
+            models: ModelCache { path in try await blockingPool.runIfActive { try LoadedModel.load(path: path) } },
+            audioLimits: AudioLimits(maxDuration: configuration.maxAudioSeconds, maxBytes: configuration.maxFrameSize))
         do {
             try await serve(service, onListening: onListening)
         } catch {

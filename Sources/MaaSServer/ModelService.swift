@@ -1,4 +1,5 @@
 import Logging
+import MaaSAudio
 import MaaSEngine
 import MaaSProtocol
 import MaaSRegistry
@@ -13,6 +14,9 @@ struct ModelService: Sendable {
     let blockingPool: NIOThreadPool
     let inference: InferencePool
     let models: ModelCache
+    let plans = ServingPlans()
+    /// Limits on Predict's audio input.
+    let audioLimits: AudioLimits
 
     func handle(_ call: CallContext, request: Envelope, uploads: UploadStream?) async throws -> [UInt8] {
         switch call.method {

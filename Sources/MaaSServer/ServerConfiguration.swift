@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable {
     public var defaultTimeout: Duration? = nil
     /// How long `beginShutdown` lets in-flight calls finish before closing connections anyway. Default 30 s.
     public var shutdownGracePeriod: Duration = .seconds(30)
+    /// Longest audio clip Predict accepts, in seconds. Default 60. Longer clips get INVALID_ARGUMENT, known
+    /// from the file's header before anything is decoded.
+    public var maxAudioSeconds: Double = 60
 
     public init() {}
 
@@ -60,5 +63,8 @@ public struct ServerConfiguration: Sendable {
             try check(defaultTimeout > .zero, "default timeout must be positive, not \(defaultTimeout)")
         }
         try check(shutdownGracePeriod >= .zero, "shutdown grace period must not be negative")
+        try check(
+            maxAudioSeconds.isFinite && maxAudioSeconds > 0 && maxAudioSeconds <= 3600,
+            "max audio seconds must be between 0 and 3600, not \(maxAudioSeconds)")
     }
 }

@@ -9,6 +9,10 @@ struct Register: AsyncParsableCommand {
             The file is streamed in 1 MiB chunks. Its size and SHA-256 are sent with it so the server can check \
             the upload arrived intact (the digest is computed here unless --sha256 gives it). The server checks \
             that the model parses and compiles before the version becomes visible.
+
+            For audio models, give the front-end and the class labels with --config model.json or the flags \
+            below; the server checks they fit the model's input and output. Parts given neither way come from \
+            the model file's own metadata (what `maas train` writes).
             """)
 
     enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
@@ -19,6 +23,7 @@ struct Register: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Audio and class labels") var serving: ServingOptions
 
     @Argument(help: "The model name: 1–128 letters, digits, '.', '_' or '-', not starting with '.'.")
     var name: String
@@ -54,12 +59,13 @@ struct Register: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIError.reporting {
+            let servingConfig = try serving.resolved()
             let size = try Self.checkedSize(of: file)
             let digest = try sha256?.lowercased() ?? Self.hash(file, size: size)
             let header = ModelHeader(
                 name: name, format: format?.modelFormat ?? .unspecified, description: description,
                 labels: Dictionary(uniqueKeysWithValues: try KeyValue.parseAll(labels, option: "--label", form: "key=value").map { ($0.key, $0.value) }),
-                sizeBytes: size, sha256: digest)
+                sizeBytes: size, sha256: digest, audio: servingConfig.audio?.frontEnd, classes: servingConfig.classes?.labels)
             let bar = ProgressBar.ifUseful(label: "uploading", total: size)
             let version = try await connection.withClient { client in
                 do throws(RPCError) {
@@ -108,5 +114,11 @@ struct Register: AsyncParsableCommand {
         out.line("  format   \(version.format.name), \(Units.bytes(version.sizeBytes)), sha256 \(version.sha256.prefix(12))…")
         out.line("  inputs   \(version.inputs.map(\.summary).joined(separator: ", "))")
         out.line("  outputs  \(version.outputs.map(\.summary).joined(separator: ", "))")
+        if let audio = version.audio {
+            out.line("  audio    \(ServingSummary.audio(audio)) → input '\(audio.input)'")
+        }
+        if let classes = version.classes {
+            out.line("  classes  \(ServingSummary.classes(classes)) from output '\(classes.output)', \(classes.clipDecision.name)")
+        }
     }
 }

@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-frame-size"), help: ArgumentHelp("Largest frame accepted, in bytes.", valueName: "bytes"))
     var maxFrameSize = ServerConfiguration().maxFrameSize
 
+    @Option(name: .customLong("max-audio-seconds"), help: ArgumentHelp("Longest audio clip Predict accepts.", valueName: "seconds"))
+    var maxAudioSeconds = ServerConfiguration().maxAudioSeconds
+
     @Option(name: .customLong("log-level"), help: "How much the server logs to stderr.")
     var logLevel: Logger.Level = .info
 
@@ -40,6 +43,9 @@ struct Serve: AsyncParsableCommand {
         guard queueDepth >= 0 else { throw ValidationError("--queue-depth must not be negative, not \(queueDepth)") }
         guard (64...Int(UInt32.max)).contains(maxFrameSize) else {
             throw ValidationError("--max-frame-size must be between 64 and \(UInt32.max) bytes, not \(maxFrameSize)")
+        }
+        guard maxAudioSeconds.isFinite, maxAudioSeconds > 0, maxAudioSeconds <= 3600 else {
+            throw ValidationError("--max-audio-seconds must be above 0 and at most 3600, not \(maxAudioSeconds)")
         }
         guard !dataDirectory.isEmpty else { throw ValidationError("--data-dir must not be empty") }
     }
@@ -59,6 +65,7 @@ struct Serve: AsyncParsableCommand {
             if let workers { configuration.inferenceWorkers = workers }
             configuration.inferenceQueueDepth = queueDepth
             configuration.maxFrameSize = maxFrameSize
+            configuration.maxAudioSeconds = maxAudioSeconds
 
             let server: ModelServer
             do {

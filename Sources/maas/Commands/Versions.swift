@@ -39,13 +39,13 @@ struct Versions: AsyncParsableCommand {
     }
 
     static func table(_ versions: [ModelVersion]) -> Table {
-        var table = Table(["VERSION", "FORMAT", "SIZE", "SHA256", "CREATED (UTC)", "INPUTS", "OUTPUTS", "DESCRIPTION"])
+        var table = Table(["VERSION", "FORMAT", "SIZE", "SHA256", "CREATED (UTC)", "INPUTS", "OUTPUTS", "AUDIO", "CLASSES", "DESCRIPTION"])
         for v in versions {
             table.append([
                 String(v.version), v.format.name, Units.bytes(v.sizeBytes), String(v.sha256.prefix(12)),
                 Units.utcDateTime(unixMilliseconds: v.createdAtUnixMs),
                 v.inputs.map(\.summary).joined(separator: ", "), v.outputs.map(\.summary).joined(separator: ", "),
-                v.description,
+                ServingSummary.audio(v.audio), ServingSummary.classes(v.classes), v.description,
             ])
         }
         return table

@@ -25,6 +25,8 @@ struct ModelVersionJSON: Encodable {
     var labels: [String: String]
     var inputs: [Spec]
     var outputs: [Spec]
+    var audio: AudioFrontEndJSON?
+    var classes: ClassLabelsJSON?
 
     init(_ version: ModelVersion) {
         name = version.name
@@ -38,6 +40,8 @@ struct ModelVersionJSON: Encodable {
         labels = version.labels
         inputs = version.inputs.map(Spec.init)
         outputs = version.outputs.map(Spec.init)
+        audio = version.audio.map(AudioFrontEndJSON.init)
+        classes = version.classes.map(ClassLabelsJSON.init)
     }
 }
 

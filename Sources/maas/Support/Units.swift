@@ -19,6 +19,17 @@ enum Units {
         return "\(Int(tenths) / 10).\(Int(tenths) % 10)"
     }
 
+    /// `97.3%`: a probability as a percentage with one decimal (rounded half away from zero, like `oneDecimal`).
+    static func percent(_ probability: Float) -> String {
+        oneDecimal(Double(probability) * 100) + "%"
+    }
+
+    /// `percent` right-aligned in 6 columns (` 97.3%`, `  1.1%`, `100.0%`), so a column of them lines up.
+    static func paddedPercent(_ probability: Float) -> String {
+        let text = percent(probability)
+        return String(repeating: " ", count: max(0, 6 - text.count)) + text
+    }
+
     /// `77,450`.
     static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
