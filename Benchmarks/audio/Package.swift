@@ -12,6 +12,9 @@ let package = Package(
         .target(name: "CMaaSAudioKernels"),
         .target(name: "MaaSAudio", dependencies: ["CSndFile", "CSoxr", "COpenBLAS", "CMaaSAudioKernels"]),
         .executableTarget(name: "AudioBench", dependencies: ["MaaSAudio"]),
+        // The main tree's MaaSAudioTests (a symlink), runnable here while other modules of the main package
+        // do not build: `swift test --package-path Benchmarks/audio`.
+        .testTarget(name: "MaaSAudioTests", dependencies: ["MaaSAudio"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

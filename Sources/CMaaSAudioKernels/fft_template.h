@@ -1,12 +1,13 @@
 // The FFT stages, written once as plain loops over contiguous floats and compiled once per instruction set.
 //
-// Not a public header: fft_avx512f.c, fft_avx2.c and fft_generic.c each define SUFFIX and ISA_NAME (and a
-// target attribute) and then include this file, which defines `maas_fft_kernels_SUFFIX`. The loops are left
-// to the compiler's vectoriser: every inner loop runs over `width` = 4·stride contiguous floats with
-// `restrict` pointers and no shuffles, so each variant fills its own vector width.
+// Not a public header: fft_avx512f.c, fft_avx2.c and fft_generic.c each define SUFFIX, ISA_NAME and LANES
+// (and a target attribute), then include this file and spectrum_template.h, which defines the table
+// `maas_fft_kernels_SUFFIX`. The loops are left to the compiler's vectoriser: every inner loop runs over
+// `width` = LANES·stride contiguous floats with `restrict` pointers and no shuffles, and LANES is one
+// register (or two) of the variant's width, so even the first stage (stride 1) fills whole registers.
 //
-// Each stage has three shapes: stride 1 (width is the constant 4, one vector of four floats, no inner loop),
-// p = 0 (every twiddle is 1, skipped) and the rest.
+// Each stage has three shapes: stride 1 (width is the constant LANES, no inner loop), p = 0 (every twiddle
+// is 1, skipped) and the rest.
 
 #define CONCAT2(a, b) a##_##b
 #define CONCAT(a, b) CONCAT2(a, b)
@@ -116,19 +117,19 @@ INLINE void FN(butterfly5)(const float *restrict xr, const float *restrict xi, p
     }
 }
 
-// One stage of radix R: for each p, the butterfly reads 4·s floats at 4·s·(p + j·m) and writes them at
-// 4·s·(R·p + k). Stride 1 gets its own loop so the width is the constant 4.
+// One stage of radix R: for each p, the butterfly reads L·s floats at L·s·(p + j·m) and writes them at
+// L·s·(R·p + k), L = LANES. Stride 1 gets its own loop so the width is a constant.
 #define DEFINE_STAGE(R)                                                                                       \
     static void FN(radix##R)(const float *restrict xr, const float *restrict xi, float *restrict yr,          \
                              float *restrict yi, const float *twr, const float *twi, ptrdiff_t length,        \
                              ptrdiff_t stride) {                                                              \
-        const ptrdiff_t m = length / R, width = 4 * stride, in = width * m;                                   \
+        const ptrdiff_t m = length / R, width = LANES * stride, in = width * m;                               \
         if (m < 1) return;                                                                                    \
         if (stride == 1) {                                                                                    \
-            FN(butterfly##R)(xr, xi, in, yr, yi, 4, twr, twi, 4, 0);                                          \
+            FN(butterfly##R)(xr, xi, in, yr, yi, LANES, twr, twi, LANES, 0);                                  \
             for (ptrdiff_t p = 1; p < m; p++)                                                                 \
-                FN(butterfly##R)(xr + 4 * p, xi + 4 * p, in, yr + 4 * R * p, yi + 4 * R * p, 4,               \
-                                 twr + (R - 1) * p, twi + (R - 1) * p, 4, 1);                                 \
+                FN(butterfly##R)(xr + LANES * p, xi + LANES * p, in, yr + LANES * R * p, yi + LANES * R * p,   \
+                                 LANES, twr + (R - 1) * p, twi + (R - 1) * p, LANES, 1);                      \
             return;                                                                                           \
         }                                                                                                     \
         FN(butterfly##R)(xr, xi, in, yr, yi, width, twr, twi, width, 0);                                      \
@@ -160,12 +161,3 @@ static void FN(scan)(const float *samples, ptrdiff_t count, unsigned *peakBits, 
     *nonFinite = widest >= 0x7F800000u;
     *subnormal = least < 0x007FFFFFu;
 }
-
-const MaaSFFTKernels CONCAT(maas_fft_kernels, SUFFIX) = {
-    .name = ISA_NAME,
-    .radix2 = FN(radix2),
-    .radix3 = FN(radix3),
-    .radix4 = FN(radix4),
-    .radix5 = FN(radix5),
-    .scan = FN(scan),
-};

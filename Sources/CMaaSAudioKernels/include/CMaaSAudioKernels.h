@@ -1,24 +1,25 @@
 #ifndef CMAAS_AUDIO_KERNELS_H
 #define CMAAS_AUDIO_KERNELS_H
 
-// The butterflies of MaaSAudio's FFT, vectorised for the CPU found at run time.
+// MaaSAudio's spectrogram kernels (FFT stages, framing, mel, dB, DCT), vectorised for the CPU found at run time.
 //
-// Swift compiles for baseline x86-64 (SSE2), which held the FFT to four lanes and half of the MFCC time on
-// long clips. These stages are compiled three times — AVX-512F, AVX2+FMA and portable C — and the best one
-// the CPU (and OS) supports is picked on first use, so one binary still runs on a CPU without AVX2.
+// Swift compiles for baseline x86-64 (SSE2), which held the whole STFT to four lanes. These kernels are
+// compiled three times — AVX-512F, AVX2+FMA and portable C — and the best one the CPU (and OS) supports is
+// picked on first use, so one binary still runs on a CPU without AVX2.
 //
-// The same table carries the whole-signal scan of SignalOps, which at four lanes of SSE2 took a tenth of a
-// 60 s clip's MFCC time.
+// Data layout: a batch of `lanes` frames (the table's `lanes`: 16 for AVX-512F, 8 for AVX2, 4 portable) is
+// interleaved, so value j of the batch is the floats [lanes·j, lanes·j + lanes), one per frame. Every
+// kernel below is then plain vector arithmetic across frames, a full register wide even for the FFT's first
+// stage, with one constant (twiddle, window sample, mel weight) broadcast to all frames.
 //
-// Data layout (MaaSAudio's `Lanes`): four transforms are interleaved, so complex point j of the batch is the
-// four floats re[4j ..< 4j+4] and im[4j ..< 4j+4], one per transform. A stage of radix r, sub-transform
-// length n and stride s (m = n / r) computes, for p in 0..<m and q in 0..<s,
+// FFT stages: a stage of radix r, sub-transform length n and stride s (m = n / r) computes, for p in
+// 0..<m and q in 0..<s,
 //   a_j = x[q + s·(p + j·m)],  b = DFT_r(a),  y[q + s·(r·p + k)] = b_k · ω_n^{p·k}
-// with the twiddles ω_n^{p·k} stored as twiddle[p·(r−1) + k − 1]. For each p the q loop covers 4·s
-// contiguous floats, which is what the wider variants vectorise.
+// with the twiddles ω_n^{p·k} stored as twiddle[p·(r−1) + k − 1]. For each p the q loop covers lanes·s
+// contiguous floats. `x` and `y` must not overlap (Stockham stages ping-pong between two buffer pairs).
 //
-// `x` and `y` must not overlap (Stockham stages ping-pong between two buffer pairs). Variants differ only by
-// rounding (fused multiply-add): within a few ulp per stage.
+// Variants differ only by rounding (fused multiply-add) and by how many frames a batch holds; a frame's
+// result does not depend on which lane it occupies or which other frames share its batch.
 
 #include <stddef.h>
 
@@ -33,6 +34,8 @@ typedef void (*MaaSFFTStage)(const float *xr, const float *xi, float *yr, float 
 typedef struct MaaSFFTKernels {
     /// "avx512f", "avx2" or "generic".
     const char *name;
+    /// Frames per batch: the interleave of every batched buffer below.
+    ptrdiff_t lanes;
     MaaSFFTStage radix2;
     MaaSFFTStage radix3;
     MaaSFFTStage radix4;
@@ -40,6 +43,36 @@ typedef struct MaaSFFTKernels {
     /// One pass over a signal's bit patterns: the largest magnitude's bits (NaN and infinities included),
     /// whether any sample is NaN or infinite, whether any is subnormal. `samples` may be NULL when count is 0.
     void (*scan)(const float *samples, ptrdiff_t count, unsigned *peakBits, int *nonFinite, int *subnormal);
+
+    /// Windows `lanes` frames of nFFT samples (frames[lane] points at the first) into the batch layout. Even
+    /// nFFT: point n of the half-length complex transform is samples 2n (re) and 2n + 1 (im), nFFT / 2 points.
+    /// Odd nFFT: point n is sample n (re) and 0 (im), nFFT points.
+    void (*loadFrames)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im);
+
+    /// |X[k]|² for k in 0...half of the real 2·half-point transform whose half-length complex transform is
+    /// z (half points), untangled with twiddle[k] = e^{-2πik/(2·half)}, k in 0...half; power gets half + 1 points.
+    void (*untanglePower)(const float *zr, const float *zi, const float *twiddleRe, const float *twiddleIm,
+                          ptrdiff_t half, float *power);
+
+    /// |z[k]|² for k in 0..<bins (odd nFFT, whose transform was full length).
+    void (*magnitudePower)(const float *zr, const float *zi, ptrdiff_t bins, float *power);
+
+    /// sums[b] = scale · Σ_i power[first[b] + i] · weights[start[b] + i] for i in 0..<count[b], b in 0..<bands:
+    /// a mel filterbank stored as each band's span of non-zero weights.
+    void (*melBands)(const float *power, const ptrdiff_t *first, const ptrdiff_t *count, const ptrdiff_t *start,
+                     const float *weights, ptrdiff_t bands, float scale, float *sums);
+
+    /// x ← 10·log10(max(x, amin)) − offset for `values` batch points; returns the largest result over the
+    /// first `frames` lanes. Needs amin to be a normal float (the polynomial logarithm's domain).
+    float (*decibels)(float *x, ptrdiff_t values, float amin, float offset, ptrdiff_t frames);
+
+    /// The cepstrum of a batch: out[t·coefficients + k] = Σ_b matrix[k·bands + b] · max(x[b], floor) for the
+    /// first `frames` lanes t, written as rows.
+    void (*cepstrum)(const float *x, ptrdiff_t bands, const float *matrix, ptrdiff_t coefficients, float floor,
+                     ptrdiff_t frames, float *out);
+
+    /// Rows out of a batch: out[t·values + j] = x[j] of lane t, for the first `frames` lanes.
+    void (*storeRows)(const float *x, ptrdiff_t values, ptrdiff_t frames, float *out);
 } MaaSFFTKernels;
 
 typedef enum MaaSAudioInstructionSet {

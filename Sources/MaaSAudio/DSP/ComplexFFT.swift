@@ -1,15 +1,5 @@
 import Glibc
 
-/// Four transforms at once: lane `i` of every vector belongs to frame `i` of a batch, so the butterflies are
-/// plain vector arithmetic with no shuffles, and one twiddle factor is broadcast to all four frames. Four lanes
-/// fill one SSE register; the C stages run several such points per AVX2 or AVX-512 register when the stride allows.
-typealias Lanes = SIMD4<Float>
-
-/// A mixed-radix complex FFT (Stockham autosort, decimation in frequency) of any size, on `Lanes`.
-///
-/// Radices 4, 2, 3 and 5 run in CMaaSAudioKernels, compiled per instruction set (`FFTKernels`); any other
-/// prime factor p uses a direct p-point DFT here, so the cost is O(n · Σ factors): O(n log n) for sizes made
-/// of small primes, which is what audio uses (powers of two, 400, 480, 640, ...). The output is in natural order; the sign is forward (e^{-2πi jk/n}).
 struct ComplexFFT: Sendable {
     struct Stage: Sendable {
         /// The radix r of this stage.
@@ -73,10 +63,13 @@ struct ComplexFFT: Sendable {
         return result
     }
 
-    /// Transforms `re`/`im` (each `size` vectors) using `workRe`/`workIm` as the other Stockham buffer.
+    /// Frames per batch: every buffer holds `size · lanes` floats.
+    var lanes: Int { kernels.lanes }
+
+    /// Transforms `re`/`im` (each `size · lanes` floats) using `workRe`/`workIm` as the other Stockham buffer.
     /// Returns true when the result ended in the work buffers, false when it is back in `re`/`im`.
-    func transform(re: UnsafeMutablePointer<Lanes>, im: UnsafeMutablePointer<Lanes>,
-                   workRe: UnsafeMutablePointer<Lanes>, workIm: UnsafeMutablePointer<Lanes>) -> Bool {
+    func transform(re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>,
+                   workRe: UnsafeMutablePointer<Float>, workIm: UnsafeMutablePointer<Float>) -> Bool {
         var xr = re, xi = im, yr = workRe, yi = workIm
         for stage in stages {
             let done = stage.twiddleRe.withUnsafeBufferPointer { twr in
@@ -87,7 +80,7 @@ struct ComplexFFT: Sendable {
                                   xr, xi, yr, yi)
                 }
             }
-            if !done { Self.radixGeneric(stage, xr, xi, yr, yi) }
+            if !done { Self.radixGeneric(stage, lanes: lanes, xr, xi, yr, yi) }
             swap(&xr, &yr)
             swap(&xi, &yi)
         }

@@ -1,12 +1,12 @@
 internal import CMaaSAudioKernels
 
-/// The radix-2, 3, 4 and 5 FFT stages (and the whole-signal scan) of one instruction set, from the
-/// CMaaSAudioKernels C target.
+/// One instruction set's spectrogram kernels from the CMaaSAudioKernels C target: the radix-2, 3, 4 and 5 FFT
+/// stages, framing, untangle and |X|², mel bands, decibels, DCT, and the whole-signal scan.
 ///
-/// Swift compiles for baseline x86-64, which held the butterflies to four lanes (one SSE register) and the
-/// FFT to half of the MFCC time on long clips; the C target builds each stage for AVX-512F, AVX2+FMA and
-/// portable C, and `best` is the widest one this CPU runs. The layout is `Lanes`: point j of the four
-/// interleaved transforms is four contiguous floats (see CMaaSAudioKernels.h).
+/// Swift compiles for baseline x86-64, which held the STFT to four lanes (one SSE register); the C target
+/// builds every kernel for AVX-512F, AVX2+FMA and portable C, and `best` is the widest one this CPU runs.
+/// Each variant batches its own number of frames (`lanes`: 16, 8 or 4), interleaved so that value j of a
+/// batch is the floats [lanes·j, lanes·j + lanes), one per frame (see CMaaSAudioKernels.h).
 struct FFTKernels: @unchecked Sendable {
     // The tables are immutable C statics with process lifetime.
     private let table: UnsafePointer<MaaSFFTKernels>
@@ -27,11 +27,14 @@ struct FFTKernels: @unchecked Sendable {
     /// "avx512f", "avx2" or "generic".
     var name: String { String(cString: table.pointee.name) }
 
+    /// Frames per batch.
+    var lanes: Int { table.pointee.lanes }
+
     /// One Stockham stage of `radix` (2, 3, 4 or 5) from `x` into `y`; the twiddles are stored [p][k − 1].
     /// Returns false for any other radix, which the caller computes itself.
     func stage(radix: Int, length: Int, stride: Int, twiddleRe: UnsafePointer<Float>, twiddleIm: UnsafePointer<Float>,
-               _ xr: UnsafeMutablePointer<Lanes>, _ xi: UnsafeMutablePointer<Lanes>,
-               _ yr: UnsafeMutablePointer<Lanes>, _ yi: UnsafeMutablePointer<Lanes>) -> Bool {
+               _ xr: UnsafeMutablePointer<Float>, _ xi: UnsafeMutablePointer<Float>,
+               _ yr: UnsafeMutablePointer<Float>, _ yi: UnsafeMutablePointer<Float>) -> Bool {
         let function: MaaSFFTStage?
         switch radix {
         case 2: function = table.pointee.radix2
@@ -41,8 +44,7 @@ struct FFTKernels: @unchecked Sendable {
         default: return false
         }
         guard let function else { return false }
-        function(Self.floats(xr), Self.floats(xi), Self.floats(yr), Self.floats(yi), twiddleRe, twiddleIm,
-                 length, stride)
+        function(xr, xi, yr, yi, twiddleRe, twiddleIm, length, stride)
         return true
     }
 
@@ -55,8 +57,44 @@ struct FFTKernels: @unchecked Sendable {
         return (Float(bitPattern: peak), nonFinite != 0, subnormal != 0)
     }
 
-    // SIMD4<Float> is four contiguous floats with no padding, the layout the C stages index.
-    private static func floats(_ pointer: UnsafeMutablePointer<Lanes>) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+    /// `lanes` frames (`frames` holds that many pointers to nFFT samples) windowed into the batch layout.
+    func loadFrames(_ frames: UnsafePointer<UnsafePointer<Float>?>, window: UnsafePointer<Float>, nFFT: Int,
+                    re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>) {
+        table.pointee.loadFrames(frames, window, nFFT, re, im)
+    }
+
+    /// |X|² of the real transform from its half-length complex transform z: half + 1 bins.
+    func untanglePower(_ zr: UnsafePointer<Float>, _ zi: UnsafePointer<Float>, twiddleRe: UnsafePointer<Float>,
+                       twiddleIm: UnsafePointer<Float>, half: Int, into power: UnsafeMutablePointer<Float>) {
+        table.pointee.untanglePower(zr, zi, twiddleRe, twiddleIm, half, power)
+    }
+
+    /// |z|² of `bins` points.
+    func magnitudePower(_ zr: UnsafePointer<Float>, _ zi: UnsafePointer<Float>, bins: Int, into power: UnsafeMutablePointer<Float>) {
+        table.pointee.magnitudePower(zr, zi, bins, power)
+    }
+
+    /// Mel sums of one batch, times `scale`; band b spans weights start[b] ..< start[b] + count[b] over
+    /// bins first[b] ...
+    func melBands(_ power: UnsafePointer<Float>, first: UnsafePointer<Int>, count: UnsafePointer<Int>, start: UnsafePointer<Int>,
+                  weights: UnsafePointer<Float>, bands: Int, scale: Float, into sums: UnsafeMutablePointer<Float>) {
+        table.pointee.melBands(power, first, count, start, weights, bands, scale, sums)
+    }
+
+    /// x ← 10·log10(max(x, amin)) − offset over `values` batch values (amin a normal float); the largest
+    /// result among the first `frames` lanes.
+    func decibels(_ x: UnsafeMutablePointer<Float>, values: Int, amin: Float, offset: Float, frames: Int) -> Float {
+        table.pointee.decibels(x, values, amin, offset, frames)
+    }
+
+    /// Rows [frames × coefficients] of matrix [coefficients × bands] times max(x, floor), for one batch.
+    func cepstrum(_ x: UnsafePointer<Float>, bands: Int, matrix: UnsafePointer<Float>, coefficients: Int, floor: Float,
+                  frames: Int, into out: UnsafeMutablePointer<Float>) {
+        table.pointee.cepstrum(x, bands, matrix, coefficients, floor, frames, out)
+    }
+
+    /// Rows [frames × values] out of one batch.
+    func storeRows(_ x: UnsafePointer<Float>, values: Int, frames: Int, into out: UnsafeMutablePointer<Float>) {
+        table.pointee.storeRows(x, values, frames, out)
     }
 }

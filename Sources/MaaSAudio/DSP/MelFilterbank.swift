@@ -1,6 +1,6 @@
 import Glibc
 
-/// librosa's `filters.mel` matrix, applied to power spectra bin by bin as they come out of the FFT.
+/// librosa's `filters.mel` matrix, applied to each batch of power spectra as it comes out of the FFT.
 ///
 /// The weights are computed as librosa computes them (float64 triangles rounded to float32, then scaled by
 /// the Slaney factor in float64 and rounded again), so the matrix is bit-identical. Each triangle covers a
@@ -74,19 +74,20 @@ struct MelFilterbank: Sendable {
         return matrix
     }
 
-    /// sums[band] = Σ_bin power[bin] · weight[band][bin], for the frames of one batch (one per lane).
-    func apply(power: UnsafePointer<Lanes>, into sums: UnsafeMutablePointer<Lanes>) {
+    /// sums[band] = scale · Σ_bin power[bin] · weight[band][bin], for the frames of one batch: `power` holds
+    /// `frequencyBins` values and `sums` `bands` values of `kernels.lanes` floats each.
+    func apply(power: UnsafePointer<Float>, scale: Float, into sums: UnsafeMutablePointer<Float>, kernels: FFTKernels) {
         firstBin.withUnsafeBufferPointer { first in
             binCount.withUnsafeBufferPointer { count in
                 weightStart.withUnsafeBufferPointer { start in
                     weights.withUnsafeBufferPointer { w in
-                        for band in 0..<bands {
-                            let p = power + first[band]
-                            let weight = w.baseAddress! + start[band]
-                            var sum = Lanes(repeating: 0)
-                            for i in 0..<count[band] { sum += p[i] * weight[i] }
-                            sums[band] = sum
+                        // Every band empty (more mels than the FFT resolves): no weights at all, zero sums.
+                        guard let weights = w.baseAddress else {
+                            sums.initialize(repeating: 0, count: bands * kernels.lanes)
+                            return
                         }
+                        kernels.melBands(power, first: first.baseAddress!, count: count.baseAddress!, start: start.baseAddress!,
+                                         weights: weights, bands: bands, scale: scale, into: sums)
                     }
                 }
             }

@@ -15,10 +15,16 @@ public final class FeatureExtractor: Sendable {
     /// Most values (samples after resampling, or frames × bands) one call may hold: 2^28 floats is 1 GiB.
     public static let maxFeatureValues = 1 << 28
 
-    public init(_ configuration: MFCCConfiguration) throws(AudioError) {
+    public convenience init(_ configuration: MFCCConfiguration) throws(AudioError) {
+        try self.init(configuration, kernels: .best)
+    }
+
+    /// With the kernels of one instruction set, for tests that hold every variant to librosa.
+    init(_ configuration: MFCCConfiguration, kernels: FFTKernels) throws(AudioError) {
         try configuration.validate()
         self.configuration = configuration
-        spectrum = PowerSpectrum(nFFT: configuration.nFFT, winLength: configuration.effectiveWinLength, power: configuration.power)
+        spectrum = PowerSpectrum(nFFT: configuration.nFFT, winLength: configuration.effectiveWinLength, power: configuration.power,
+                                 kernels: kernels)
         filterbank = MelFilterbank(configuration)
         cepstrum = CepstralTransform(bands: configuration.nMels, coefficients: configuration.nMFCC, lifter: configuration.lifter)
     }
@@ -62,12 +68,13 @@ public final class FeatureExtractor: Sendable {
         return (samples, peak >= Float.leastNormalMagnitude ? peak : nil)
     }
 
-    /// Mel power of the prepared clip. Normalisation is applied to the mel values (one multiplication per
-    /// value instead of a division per sample), which differs from dividing the samples by rounding only.
-    private func normalizedMel(_ clip: AudioClip) throws(AudioError) -> (frames: Int, values: [Float]) {
+    /// Mel power of the prepared clip, in batches (`melPowerBatches`). Normalisation is applied to the mel
+    /// values (one multiplication per value instead of a division per sample), which differs from dividing
+    /// the samples by rounding only.
+    private func normalizedMel(_ clip: AudioClip) throws(AudioError) -> (frames: Int, batches: [Float]) {
         let (samples, peak) = try resampled(clip)
-        guard configuration.peakNormalize, let peak else { return try melPower(samples, scale: 1) }
-        return try melPower(samples, scale: Float(pow(Double(peak), -configuration.power)))
+        guard configuration.peakNormalize, let peak else { return try melPowerBatches(samples, scale: 1) }
+        return try melPowerBatches(samples, scale: Float(pow(Double(peak), -configuration.power)))
     }
 
     /// Peaks below this are first raised to full scale by a power of two (1e-4 is about -80 dBFS, below the
@@ -76,20 +83,30 @@ public final class FeatureExtractor: Sendable {
 
     /// librosa.feature.melspectrogram of the prepared clip: power per mel band, [frames × nMels] row-major.
     public func melSpectrogram(_ clip: AudioClip) throws(AudioError) -> (frames: Int, bands: Int, values: [Float]) {
-        let (frames, mel) = try normalizedMel(clip)
-        return (frames, configuration.nMels, mel)
+        let (frames, batches) = try normalizedMel(clip)
+        return (frames, configuration.nMels, rows(batches, frames: frames, width: configuration.nMels))
     }
 
     /// librosa.feature.mfcc of the prepared clip: [frames × nMFCC] row-major, frames = 1 + samples / hop.
     public func mfcc(_ clip: AudioClip) throws(AudioError) -> (frames: Int, coefficients: Int, values: [Float]) {
-        var (frames, mel) = try normalizedMel(clip)
-        mel.withUnsafeMutableBufferPointer { values in
-            Decibels.fromPower(values, amin: configuration.amin, ref: configuration.ref, topDB: configuration.topDB)
-        }
-        let coefficients = configuration.nMFCC
+        var (frames, batches) = try normalizedMel(clip)
+        let lanes = spectrum.lanes, bands = configuration.nMels, coefficients = configuration.nMFCC
+        let kernels = spectrum.kernels
         let out = [Float](unsafeUninitializedCapacity: frames * coefficients) { buffer, initialized in
-            mel.withUnsafeBufferPointer { decibels in
-                cepstrum.apply(decibels: decibels.baseAddress!, frames: frames, into: buffer.baseAddress!)
+            batches.withUnsafeMutableBufferPointer { values in
+                // power_to_db's floor is relative to the clip's maximum: convert every batch first, then
+                // floor and transform.
+                var peak = -Float.infinity
+                for first in stride(from: 0, to: frames, by: lanes) {
+                    let db = Decibels.fromPower(batch: values.baseAddress! + first * bands, values: bands, frames: min(lanes, frames - first),
+                                                amin: configuration.amin, ref: configuration.ref, kernels: kernels)
+                    peak = max(peak, db)
+                }
+                let floor = configuration.topDB.map { peak - Float($0) } ?? -Float.infinity
+                for first in stride(from: 0, to: frames, by: lanes) {
+                    cepstrum.apply(batch: values.baseAddress! + first * bands, floor: floor, frames: min(lanes, frames - first),
+                                   into: buffer.baseAddress! + first * coefficients, kernels: kernels)
+                }
             }
             initialized = frames * coefficients
         }

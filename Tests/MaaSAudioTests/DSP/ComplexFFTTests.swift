@@ -9,69 +9,108 @@ struct ComplexFFTTests {
         Float(sin(Double(n * 7 + lane * 13 + part * 5) * 0.37) + 0.25 * cos(Double(n * n + lane) * 0.11))
     }
 
+    /// Fills a batch of `lanes` transforms of `size` points, runs it and returns (re, im) of point k, lane.
+    static func transformed(size: Int, kernels: FFTKernels) -> (input: [[(Float, Float)]], output: [[(Float, Float)]]) {
+        let fft = ComplexFFT(size: size, kernels: kernels)
+        let lanes = kernels.lanes
+        let re = UnsafeMutablePointer<Float>.allocate(capacity: size * lanes), im = UnsafeMutablePointer<Float>.allocate(capacity: size * lanes)
+        let wr = UnsafeMutablePointer<Float>.allocate(capacity: size * lanes), wi = UnsafeMutablePointer<Float>.allocate(capacity: size * lanes)
+        defer { re.deallocate(); im.deallocate(); wr.deallocate(); wi.deallocate() }
+        for n in 0..<size {
+            for lane in 0..<lanes {
+                re[n * lanes + lane] = value(n, lane, 0)
+                im[n * lanes + lane] = value(n, lane, 1)
+            }
+        }
+        let input = (0..<size).map { n in (0..<lanes).map { (re[n * lanes + $0], im[n * lanes + $0]) } }
+        let inWork = fft.transform(re: re, im: im, workRe: wr, workIm: wi)
+        let outRe = inWork ? wr : re, outIm = inWork ? wi : im
+        let output = (0..<size).map { k in (0..<lanes).map { (outRe[k * lanes + $0], outIm[k * lanes + $0]) } }
+        return (input, output)
+    }
+
     @Test("matches a direct DFT for mixed-radix and prime sizes",
           arguments: [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 16, 49, 60, 64, 200, 256, 243, 400, 1024])
     func matchesDirectDFT(size: Int) {
-        let fft = ComplexFFT(size: size)
-        let re = UnsafeMutablePointer<Lanes>.allocate(capacity: size), im = UnsafeMutablePointer<Lanes>.allocate(capacity: size)
-        let wr = UnsafeMutablePointer<Lanes>.allocate(capacity: size), wi = UnsafeMutablePointer<Lanes>.allocate(capacity: size)
-        defer { re.deallocate(); im.deallocate(); wr.deallocate(); wi.deallocate() }
-        for n in 0..<size {
-            re[n] = Lanes((0..<Lanes.scalarCount).map { Self.value(n, $0, 0) })
-            im[n] = Lanes((0..<Lanes.scalarCount).map { Self.value(n, $0, 1) })
-        }
-        let input = (0..<size).map { (re[$0], im[$0]) }
-        let inWork = fft.transform(re: re, im: im, workRe: wr, workIm: wi)
-        let outRe = inWork ? wr : re, outIm = inWork ? wi : im
+        let kernels = FFTKernels.best
+        let (input, output) = Self.transformed(size: size, kernels: kernels)
         var worst = 0.0, scale = 0.0
-        for lane in 0..<Lanes.scalarCount {
+        for lane in 0..<kernels.lanes {
             for k in 0..<size {
                 var sr = 0.0, si = 0.0
                 for n in 0..<size {
                     let angle = -2 * Double.pi * Double((n * k) % size) / Double(size)
-                    let xr = Double(input[n].0[lane]), xi = Double(input[n].1[lane])
+                    let xr = Double(input[n][lane].0), xi = Double(input[n][lane].1)
                     sr += xr * cos(angle) - xi * sin(angle)
                     si += xr * sin(angle) + xi * cos(angle)
                 }
-                worst = max(worst, abs(Double(outRe[k][lane]) - sr), abs(Double(outIm[k][lane]) - si))
+                worst = max(worst, abs(Double(output[k][lane].0) - sr), abs(Double(output[k][lane].1) - si))
                 scale = max(scale, abs(sr), abs(si))
             }
         }
         #expect(worst <= 1e-5 * max(scale, 1), "size \(size): max error \(worst) against peak \(scale)")
     }
 
-    @Test("|STFT|^power of real frames matches a direct DFT, even and odd lengths",
-          arguments: [(8, 2.0), (15, 2), (20, 2), (400, 2), (512, 2), (2048, 2), (512, 1), (30, 1.5)])
-    func powerSpectrumMatchesDirectDFT(nFFT: Int, power: Double) {
-        let spectrum = PowerSpectrum(nFFT: nFFT, winLength: nFFT - nFFT / 4, power: power)
-        let lanes = Lanes.scalarCount
-        let frames = (0..<lanes).map { lane in (0..<nFFT).map { Self.value($0, lane, 2) } }
-        let pointers = frames.map { frame in
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: nFFT)
-            p.initialize(from: frame, count: nFFT)
+    /// The batch's spectra of `frames` (one per lane, `kernels.lanes` of them), as [frame][bin].
+    static func spectra(_ spectrum: PowerSpectrum, frames: [[Float]]) -> [[Float]] {
+        let lanes = spectrum.lanes
+        precondition(frames.count == lanes)
+        let storage = frames.map { frame in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: frame.count)
+            p.initialize(from: frame, count: frame.count)
             return p
         }
-        defer { pointers.forEach { $0.deallocate() } }
-        let bins = nFFT / 2 + 1
-        let out = UnsafeMutablePointer<Lanes>.allocate(capacity: bins)
-        defer { out.deallocate() }
-        spectrum.compute(frames: pointers.map { UnsafePointer($0) }, into: out, scratch: spectrum.makeScratch())
-        var worst = 0.0, peak = 0.0
-        for lane in 0..<lanes {
-            for k in 0..<bins {
-                var sr = 0.0, si = 0.0
-                for n in 0..<nFFT {
-                    let x = Double(frames[lane][n]) * Double(spectrum.window[n])
-                    let angle = -2 * Double.pi * Double((n * k) % nFFT) / Double(nFFT)
-                    sr += x * cos(angle)
-                    si += x * sin(angle)
+        defer { storage.forEach { $0.deallocate() } }
+        let pointers = storage.map { Optional(UnsafePointer($0)) }
+        let scratch = spectrum.makeScratch()
+        pointers.withUnsafeBufferPointer { spectrum.compute(frames: $0.baseAddress!, scratch: scratch) }
+        return (0..<lanes).map { lane in (0..<spectrum.bins).map { scratch.power[$0 * lanes + lane] } }
+    }
+
+    @Test("|STFT|^power of real frames matches a direct DFT, even and odd lengths, every variant",
+          arguments: [(8, 2.0), (15, 2), (20, 2), (36, 2), (400, 2), (512, 2), (2048, 2), (512, 1), (30, 1.5)])
+    func powerSpectrumMatchesDirectDFT(nFFT: Int, power: Double) {
+        for kernels in FFTKernels.available {
+            let spectrum = PowerSpectrum(nFFT: nFFT, winLength: nFFT - nFFT / 4, power: power, kernels: kernels)
+            let frames = (0..<kernels.lanes).map { lane in (0..<nFFT).map { Self.value($0, lane, 2) } }
+            let out = Self.spectra(spectrum, frames: frames)
+            var worst = 0.0, peak = 0.0
+            for lane in 0..<kernels.lanes {
+                for k in 0..<spectrum.bins {
+                    var sr = 0.0, si = 0.0
+                    for n in 0..<nFFT {
+                        let x = Double(frames[lane][n]) * Double(spectrum.window[n])
+                        let angle = -2 * Double.pi * Double((n * k) % nFFT) / Double(nFFT)
+                        sr += x * cos(angle)
+                        si += x * sin(angle)
+                    }
+                    let expected = pow(sr * sr + si * si, power / 2)
+                    worst = max(worst, abs(Double(out[lane][k]) - expected))
+                    peak = max(peak, expected)
                 }
-                let expected = pow(sr * sr + si * si, power / 2)
-                worst = max(worst, abs(Double(out[k][lane]) - expected))
-                peak = max(peak, expected)
+            }
+            #expect(worst <= 1e-5 * peak, "\(kernels.name), nFFT \(nFFT): max error \(worst) against peak \(peak)")
+        }
+    }
+
+    @Test("a frame's spectrum does not depend on its lane or on the other frames of its batch",
+          arguments: [16, 34, 400, 512, 2048, 15])
+    func lanesAreIndependent(nFFT: Int) {
+        for kernels in FFTKernels.available {
+            let spectrum = PowerSpectrum(nFFT: nFFT, winLength: nFFT, power: 2, kernels: kernels)
+            let lanes = kernels.lanes
+            let frames = (0..<lanes).map { lane in (0..<nFFT).map { Self.value($0, lane, 3) } }
+            let together = Self.spectra(spectrum, frames: frames)
+            for lane in [0, lanes / 2, lanes - 1] {
+                // The same frame alone in lane `lane`, zeros elsewhere; and alone in lane 0.
+                var alone = [[Float]](repeating: [Float](repeating: 0, count: nFFT), count: lanes)
+                alone[lane] = frames[lane]
+                #expect(Self.spectra(spectrum, frames: alone)[lane] == together[lane], "\(kernels.name), lane \(lane)")
+                var moved = [[Float]](repeating: [Float](repeating: 0, count: nFFT), count: lanes)
+                moved[0] = frames[lane]
+                #expect(Self.spectra(spectrum, frames: moved)[0] == together[lane], "\(kernels.name), lane \(lane) moved to 0")
             }
         }
-        #expect(worst <= 1e-5 * peak, "nFFT \(nFFT): max error \(worst) against peak \(peak)")
     }
 
     @Test("factors put radix 4 first and keep large primes whole")

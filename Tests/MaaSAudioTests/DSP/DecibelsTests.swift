@@ -4,28 +4,58 @@ import Testing
 
 @Suite("Decibels")
 struct DecibelsTests {
-    @Test("the vector log10 agrees with libm across the float range power spectra use")
-    func vectorLog10() {
-        var worst: Float = 0
+    /// `values` batch values spread over the float range power spectra use, lane by lane.
+    static func powers(values: Int, lanes: Int) -> [Float] {
         var x: Float = 1e-10
-        while x < 1e12 {
-            let v = SIMD4<Float>(x, x * 1.0001, x * 1.37, x * 1.41421)
-            let ours = Decibels.vectorLog10(v)
-            for i in 0..<4 { worst = max(worst, abs(ours[i] - log10f(v[i]))) }
+        return (0..<(values * lanes)).map { i in
             x *= 1.013
+            if x > 1e12 { x = 1e-10 }
+            return [0, 1, 1.37, 1.41421][i % 4] == 0 ? 0 : x * [0, 1, 1.37, 1.41421][i % 4]
         }
-        // Two ulp at |log10| ≈ 12; in dB (× 10) under 3e-5, far inside the 5e-3 MFCC tolerance.
-        #expect(worst <= 3e-6, "max |ours − log10f| = \(worst)")
     }
 
-    @Test("power_to_db floors at the clip maximum minus topDB, and amin keeps zeros finite")
-    func floorAndAmin() {
-        var values: [Float] = [1, 0, 1e-3, 100, 1e-12, 5, 0.5]
-        values.withUnsafeMutableBufferPointer { Decibels.fromPower($0, amin: 1e-10, ref: 1, topDB: 80) }
-        let expected: [Float] = [0, -60, -30, 20, -60, 10 * log10f(5), 10 * log10f(0.5)]
-        for (a, b) in zip(values, expected) { #expect(abs(a - b) < 1e-4) }
-        var unfloored: [Float] = [0, 1]
-        unfloored.withUnsafeMutableBufferPointer { Decibels.fromPower($0, amin: 1e-10, ref: 1, topDB: nil) }
-        #expect(unfloored == [-100, 0])
+    @Test("every variant's dB conversion agrees with libm across the float range power spectra use")
+    func agreesWithLibm() {
+        for kernels in FFTKernels.available {
+            let lanes = kernels.lanes, values = 600
+            var batch = Self.powers(values: values, lanes: lanes)
+            let input = batch
+            let peak = batch.withUnsafeMutableBufferPointer {
+                Decibels.fromPower(batch: $0.baseAddress!, values: values, frames: lanes, amin: 1e-10, ref: 1, kernels: kernels)
+            }
+            let expected = input.map { 10 * log10f(max($0, 1e-10)) }
+            let worst = zip(batch, expected).map { abs($0 - $1) }.max()!
+            // Two ulp of log10 at |log10| ≈ 12, times 10: far inside the 5e-3 MFCC tolerance.
+            #expect(worst <= 3e-5, "\(kernels.name): max |ours − libm| = \(worst)")
+            #expect(peak == batch.max()!, "\(kernels.name)")
+        }
+    }
+
+    @Test("the peak counts only the batch's real frames, and ref shifts every value")
+    func peakOverRealFrames() {
+        for kernels in FFTKernels.available {
+            let lanes = kernels.lanes
+            // Frame lanes−1 is padding with a large value, which must not become the clip's maximum.
+            var batch = [Float](repeating: 1, count: 3 * lanes)
+            batch[lanes - 1] = 1e6
+            let peak = batch.withUnsafeMutableBufferPointer {
+                Decibels.fromPower(batch: $0.baseAddress!, values: 3, frames: lanes - 1, amin: 1e-10, ref: 10, kernels: kernels)
+            }
+            #expect(peak == -10, "\(kernels.name)")
+            #expect(abs(batch[lanes - 1] - 50) < 1e-4, "\(kernels.name)")
+        }
+    }
+
+    @Test("an amin below the smallest normal float takes libm's path and keeps zeros finite")
+    func subnormalAmin() {
+        let kernels = FFTKernels.best
+        let amin = Double(Float.leastNonzeroMagnitude)
+        var batch = [Float](repeating: 0, count: kernels.lanes)
+        batch[1] = 100
+        let peak = batch.withUnsafeMutableBufferPointer {
+            Decibels.fromPower(batch: $0.baseAddress!, values: 1, frames: kernels.lanes, amin: amin, ref: 1, kernels: kernels)
+        }
+        #expect(peak == 20)
+        #expect(batch[0] == 10 * log10f(Float.leastNonzeroMagnitude))
     }
 }

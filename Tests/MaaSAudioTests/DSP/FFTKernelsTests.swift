@@ -3,19 +3,11 @@ import Testing
 
 @Suite("FFTKernels")
 struct FFTKernelsTests {
-    /// The transform of a fixed signal with `kernels`, as (re, im) per point and lane.
+    /// The transform of a fixed signal with `kernels`, as (re, im) per point, for the first four lanes (the
+    /// fewest any variant has), whose inputs are the same whatever the variant.
     static func transform(size: Int, kernels: FFTKernels) -> [Float] {
-        let fft = ComplexFFT(size: size, kernels: kernels)
-        let re = UnsafeMutablePointer<Lanes>.allocate(capacity: size), im = UnsafeMutablePointer<Lanes>.allocate(capacity: size)
-        let wr = UnsafeMutablePointer<Lanes>.allocate(capacity: size), wi = UnsafeMutablePointer<Lanes>.allocate(capacity: size)
-        defer { re.deallocate(); im.deallocate(); wr.deallocate(); wi.deallocate() }
-        for n in 0..<size {
-            re[n] = Lanes((0..<Lanes.scalarCount).map { ComplexFFTTests.value(n, $0, 0) })
-            im[n] = Lanes((0..<Lanes.scalarCount).map { ComplexFFTTests.value(n, $0, 1) })
-        }
-        let inWork = fft.transform(re: re, im: im, workRe: wr, workIm: wi)
-        let outRe = inWork ? wr : re, outIm = inWork ? wi : im
-        return (0..<size).flatMap { k in (0..<Lanes.scalarCount).flatMap { [outRe[k][$0], outIm[k][$0]] } }
+        let output = ComplexFFTTests.transformed(size: size, kernels: kernels).output
+        return output.flatMap { point in point.prefix(4).flatMap { [$0.0, $0.1] } }
     }
 
     @Test("the portable variant is always available and the best one is among those the CPU runs")
@@ -23,6 +15,7 @@ struct FFTKernelsTests {
         let names = FFTKernels.available.map(\.name)
         #expect(names.first == "generic")
         #expect(names.contains(FFTKernels.best.name))
+        #expect(FFTKernels.available.map(\.lanes).allSatisfy { [4, 8, 16].contains($0) })
     }
 
     // Sizes mix every C radix (2, 3, 4, 5) at strides 1, 2 and beyond 16, plus a prime left to Swift.

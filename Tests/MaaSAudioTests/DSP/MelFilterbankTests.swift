@@ -39,11 +39,15 @@ struct MelFilterbankTests {
         configuration.nMels = 128
         let bank = MelFilterbank(configuration)
         #expect(bank.binCount.contains(0))
-        let power = UnsafeMutablePointer<Lanes>.allocate(capacity: bank.frequencyBins)
-        let sums = UnsafeMutablePointer<Lanes>.allocate(capacity: bank.bands)
+        let kernels = FFTKernels.best
+        let lanes = kernels.lanes
+        let power = UnsafeMutablePointer<Float>.allocate(capacity: bank.frequencyBins * lanes)
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: bank.bands * lanes)
         defer { power.deallocate(); sums.deallocate() }
-        power.initialize(repeating: Lanes(repeating: 1), count: bank.frequencyBins)
-        bank.apply(power: power, into: sums)
-        for band in 0..<bank.bands where bank.binCount[band] == 0 { #expect(sums[band] == Lanes(repeating: 0)) }
+        power.initialize(repeating: 1, count: bank.frequencyBins * lanes)
+        bank.apply(power: power, scale: 1, into: sums, kernels: kernels)
+        for band in 0..<bank.bands where bank.binCount[band] == 0 {
+            #expect((0..<lanes).allSatisfy { sums[band * lanes + $0] == 0 })
+        }
     }
 }

@@ -32,6 +32,16 @@ func measure(budget: Double, _ body: () throws -> Void) rethrows -> (median: Dou
 }
 
 let arguments = CommandLine.arguments
+// `AudioBench --loop <clip folder> <profile> <seconds> <iterations>`: only the features of one clip, repeated,
+// for a profiler (perf record, valgrind --tool=callgrind) to attribute the time.
+if arguments.count == 6, arguments[1] == "--loop" {
+    let configuration: MFCCConfiguration = arguments[3] == "speech16k" ? .speech16k : .librosaDefault
+    let extractor = try FeatureExtractor(configuration)
+    let path = URL(fileURLWithPath: arguments[2]).appendingPathComponent("clip_\(configuration.sampleRate)_\(arguments[4])s.wav")
+    let clip = try AudioDecoder.decode([UInt8](try Data(contentsOf: path)), maxDuration: 61)
+    for _ in 0..<Int(arguments[5])! { _ = try extractor.mfcc(clip) }
+    exit(0)
+}
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data("usage: AudioBench <clip folder> <librosa results json> [seconds]\n".utf8))
     exit(2)

@@ -1,0 +1,263 @@
+// Everything around the FFT stages for one batch of LANES frames: windowing into the batch layout, the
+// untangle of the real transform and |X|², the mel filterbank, decibels and the DCT. Included after
+// fft_template.h by each variant file, with the same SUFFIX, ISA_NAME and LANES; defines the variant's table.
+//
+// Each loop runs over the LANES frames of one value (the constant inner `f` loop), so it compiles to one or
+// two full registers with the weight broadcast. Summations that would form one long dependency chain (mel
+// bands, the DCT) keep several independent accumulators, or they run at the adder's latency, not its
+// throughput.
+
+#include <math.h>
+#include <string.h>
+
+#if defined(MAAS_TRANSPOSE_AVX512)
+#include <immintrin.h>
+
+// Columns 0..15 of the 16 × 16 block whose row f is rows[f]: column c is (rows[0][c], ..., rows[15][c]).
+INLINE void FN(transpose16)(__m512 r[16], __m512 col[16]) {
+    __m512 t[16], u[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    // u[4g + c] holds rows 4g..4g+3 of column c (c in 0..3) in each 128-bit quarter q, for columns 4q + c.
+    for (int g = 0; g < 4; g++) {
+        __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 2]);
+        __m512d c = _mm512_castps_pd(t[4 * g + 1]), d = _mm512_castps_pd(t[4 * g + 3]);
+        u[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, b));
+        u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, b));
+        u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(c, d));
+        u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(c, d));
+    }
+    for (int c = 0; c < 4; c++) {
+        __m512 a88 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x88), aDD = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xDD);
+        __m512 b88 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x88), bDD = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xDD);
+        col[c] = _mm512_shuffle_f32x4(a88, b88, 0x88);
+        col[8 + c] = _mm512_shuffle_f32x4(a88, b88, 0xDD);
+        col[4 + c] = _mm512_shuffle_f32x4(aDD, bDD, 0x88);
+        col[12 + c] = _mm512_shuffle_f32x4(aDD, bDD, 0xDD);
+    }
+}
+
+// 32 samples of each frame at a time would need 32 registers of rows; 16 samples (8 complex points) per
+// transpose keeps the block in registers.
+static ptrdiff_t FN(loadBlocks)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im) {
+    ptrdiff_t s = 0;
+    for (; s + 16 <= nFFT; s += 16) {
+        __m512 w = _mm512_loadu_ps(window + s), rows[16], col[16];
+        for (int f = 0; f < 16; f++) rows[f] = _mm512_mul_ps(_mm512_loadu_ps(frames[f] + s), w);
+        FN(transpose16)(rows, col);
+        for (int j = 0; j < 8; j++) {
+            _mm512_storeu_ps(re + (s / 2 + j) * 16, col[2 * j]);
+            _mm512_storeu_ps(im + (s / 2 + j) * 16, col[2 * j + 1]);
+        }
+    }
+    return s;
+}
+#elif defined(MAAS_TRANSPOSE_AVX2)
+#include <immintrin.h>
+
+// 8 samples (4 complex points) of 8 frames: an 8 × 8 transpose.
+static ptrdiff_t FN(loadBlocks)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im) {
+    ptrdiff_t s = 0;
+    for (; s + 8 <= nFFT; s += 8) {
+        __m256 w = _mm256_loadu_ps(window + s), r[8], t[8], u[8];
+        for (int f = 0; f < 8; f++) r[f] = _mm256_mul_ps(_mm256_loadu_ps(frames[f] + s), w);
+        for (int i = 0; i < 4; i++) {
+            t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+            t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+        }
+        // u[4g + c]: rows 4g..4g+3 of columns c (low half) and c + 4 (high half).
+        for (int g = 0; g < 2; g++) {
+            u[4 * g] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
+            u[4 * g + 1] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
+            u[4 * g + 2] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
+            u[4 * g + 3] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
+        }
+        for (int c = 0; c < 4; c++) {
+            __m256 low = _mm256_permute2f128_ps(u[c], u[4 + c], 0x20);   // column c
+            __m256 high = _mm256_permute2f128_ps(u[c], u[4 + c], 0x31);  // column c + 4
+            float *lowOut = (c % 2 == 0 ? re : im) + (s / 2 + c / 2) * 8;
+            float *highOut = (c % 2 == 0 ? re : im) + (s / 2 + 2 + c / 2) * 8;
+            _mm256_storeu_ps(lowOut, low);
+            _mm256_storeu_ps(highOut, high);
+        }
+    }
+    return s;
+}
+#else
+static ptrdiff_t FN(loadBlocks)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im) {
+    (void)frames, (void)window, (void)nFFT, (void)re, (void)im;
+    return 0;
+}
+#endif
+
+static void FN(loadFrames)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im) {
+    if (nFFT % 2 == 0) {
+        // Whatever the register blocks leave (all of it in the portable variant), one sample at a time.
+        for (ptrdiff_t n = FN(loadBlocks)(frames, window, nFFT, re, im) / 2; n < nFFT / 2; n++)
+            for (int f = 0; f < LANES; f++) {
+                re[n * LANES + f] = frames[f][2 * n] * window[2 * n];
+                im[n * LANES + f] = frames[f][2 * n + 1] * window[2 * n + 1];
+            }
+    } else {
+        for (ptrdiff_t n = 0; n < nFFT; n++)
+            for (int f = 0; f < LANES; f++) {
+                re[n * LANES + f] = frames[f][n] * window[n];
+                im[n * LANES + f] = 0;
+            }
+    }
+}
+
+// X[k] = E[k] + w^k · O[k], where E and O are the spectra of the even and odd samples:
+// E[k] = (Z[k] + conj Z[M−k]) / 2 and O[k] = −i (Z[k] − conj Z[M−k]) / 2, with M = half, Z[M] = Z[0].
+// Since E[M−k] = conj E[k] and O[M−k] = conj O[k], X[M−k] = conj(E[k] − w^k · O[k]): bins k and M−k come
+// from the same two loads.
+static void FN(untanglePower)(const float *restrict zr, const float *restrict zi, const float *twr, const float *twi,
+                              ptrdiff_t half, float *restrict power) {
+    const ptrdiff_t m = half;
+    for (int f = 0; f < LANES; f++) {
+        // k = 0 and k = M: Z[0]'s real and imaginary parts are the sums of the even and odd samples.
+        float sum = zr[f] + zi[f], difference = zr[f] - zi[f];
+        power[f] = sum * sum;
+        power[m * LANES + f] = difference * difference;
+    }
+    for (ptrdiff_t k = 1; 2 * k <= m; k++) {
+        const float cr = twr[k], ci = twi[k];
+        const float *ar_ = zr + k * LANES, *ai_ = zi + k * LANES, *br_ = zr + (m - k) * LANES, *bi_ = zi + (m - k) * LANES;
+        float *low = power + k * LANES, *high = power + (m - k) * LANES;
+        float lowOut[LANES], highOut[LANES];
+        for (int f = 0; f < LANES; f++) {
+            float ar = ar_[f], ai = ai_[f], br = br_[f], bi = bi_[f];
+            float er = (ar + br) * 0.5f, ei = (ai - bi) * 0.5f;
+            float or_ = (ai + bi) * 0.5f, oi = (br - ar) * 0.5f;
+            float wr = or_ * cr - oi * ci, wi = oi * cr + or_ * ci;
+            float xr = er + wr, xi = ei + wi, yr = er - wr, yi = ei - wi;
+            lowOut[f] = xr * xr + xi * xi;
+            highOut[f] = yr * yr + yi * yi;
+        }
+        // When 2k = M both are the same bin (and the same value).
+        for (int f = 0; f < LANES; f++) low[f] = lowOut[f];
+        for (int f = 0; f < LANES; f++) high[f] = highOut[f];
+    }
+}
+
+static void FN(magnitudePower)(const float *restrict zr, const float *restrict zi, ptrdiff_t bins, float *restrict power) {
+    for (ptrdiff_t i = 0; i < bins * LANES; i++) power[i] = zr[i] * zr[i] + zi[i] * zi[i];
+}
+
+static void FN(melBands)(const float *restrict power, const ptrdiff_t *first, const ptrdiff_t *count,
+                         const ptrdiff_t *start, const float *weights, ptrdiff_t bands, float scale,
+                         float *restrict sums) {
+    for (ptrdiff_t b = 0; b < bands; b++) {
+        const float *p = power + first[b] * LANES, *w = weights + start[b];
+        const ptrdiff_t n = count[b];
+        // Four partial sums over alternate bins: four independent chains of fused multiply-adds.
+        float acc0[LANES] = {0}, acc1[LANES] = {0}, acc2[LANES] = {0}, acc3[LANES] = {0};
+        ptrdiff_t i = 0;
+        for (; i + 4 <= n; i += 4)
+            for (int f = 0; f < LANES; f++) {
+                acc0[f] += p[i * LANES + f] * w[i];
+                acc1[f] += p[(i + 1) * LANES + f] * w[i + 1];
+                acc2[f] += p[(i + 2) * LANES + f] * w[i + 2];
+                acc3[f] += p[(i + 3) * LANES + f] * w[i + 3];
+            }
+        for (; i < n; i++)
+            for (int f = 0; f < LANES; f++) acc0[f] += p[i * LANES + f] * w[i];
+        for (int f = 0; f < LANES; f++) sums[b * LANES + f] = ((acc0[f] + acc1[f]) + (acc2[f] + acc3[f])) * scale;
+    }
+}
+
+typedef unsigned __attribute__((may_alias)) FN(bitsAlias);
+
+// log10 of a positive normal float, within a few ulp of libm: x = 2^e · m with m in [√½, √2);
+// ln m = 2 atanh(s) = 2 (s + s³/3 + s⁵/5 + …) with s = (m − 1)/(m + 1), |s| ≤ 0.172, so the terms up to s⁹
+// leave an error below 1e-9. Branch-free, so the loops around it vectorise.
+INLINE float FN(log10Normal)(float x) {
+    unsigned bits;
+    memcpy(&bits, &x, sizeof bits);
+    int exponent = (int)(bits >> 23) - 127;
+    unsigned mantissaBits = (bits & 0x007FFFFFu) | 0x3F800000u;
+    float mantissa;
+    memcpy(&mantissa, &mantissaBits, sizeof mantissa);
+    int high = mantissa > 1.41421356f;
+    mantissa = high ? mantissa * 0.5f : mantissa;
+    exponent += high;
+    float s = (mantissa - 1.0f) / (mantissa + 1.0f), s2 = s * s;
+    float series = s2 * (1.0f / 9) + (1.0f / 7);
+    series = series * s2 + (1.0f / 5);
+    series = series * s2 + (1.0f / 3);
+    series = series * s2 + 1.0f;
+    float ln = (float)exponent * 0.693147180559945f + 2.0f * s * series;
+    return ln * 0.434294481903252f;
+}
+
+static float FN(decibels)(float *restrict x, ptrdiff_t values, float amin, float offset, ptrdiff_t frames) {
+    float peak[LANES];
+    for (int f = 0; f < LANES; f++) peak[f] = -INFINITY;
+    for (ptrdiff_t j = 0; j < values; j++)
+        for (int f = 0; f < LANES; f++) {
+            float v = x[j * LANES + f];
+            float db = 10.0f * FN(log10Normal)(v > amin ? v : amin) - offset;
+            x[j * LANES + f] = db;
+            peak[f] = db > peak[f] ? db : peak[f];
+        }
+    float result = -INFINITY;
+    for (ptrdiff_t f = 0; f < frames && f < LANES; f++) result = peak[f] > result ? peak[f] : result;
+    return result;
+}
+
+// Eight coefficients at a time: each clamped band value is loaded once for eight independent chains.
+#define CEPSTRUM_BLOCK 8
+
+static void FN(cepstrum)(const float *restrict x, ptrdiff_t bands, const float *restrict matrix,
+                         ptrdiff_t coefficients, float floor, ptrdiff_t frames, float *restrict out) {
+    for (ptrdiff_t k0 = 0; k0 < coefficients; k0 += CEPSTRUM_BLOCK) {
+        const ptrdiff_t kn = coefficients - k0 < CEPSTRUM_BLOCK ? coefficients - k0 : CEPSTRUM_BLOCK;
+        float acc[CEPSTRUM_BLOCK][LANES];
+        memset(acc, 0, sizeof acc);
+        if (kn == CEPSTRUM_BLOCK) {
+            for (ptrdiff_t b = 0; b < bands; b++) {
+                float v[LANES];
+                for (int f = 0; f < LANES; f++) v[f] = x[b * LANES + f] > floor ? x[b * LANES + f] : floor;
+                for (int k = 0; k < CEPSTRUM_BLOCK; k++) {
+                    const float weight = matrix[(k0 + k) * bands + b];
+                    for (int f = 0; f < LANES; f++) acc[k][f] += weight * v[f];
+                }
+            }
+        } else {
+            for (ptrdiff_t b = 0; b < bands; b++) {
+                float v[LANES];
+                for (int f = 0; f < LANES; f++) v[f] = x[b * LANES + f] > floor ? x[b * LANES + f] : floor;
+                for (ptrdiff_t k = 0; k < kn; k++) {
+                    const float weight = matrix[(k0 + k) * bands + b];
+                    for (int f = 0; f < LANES; f++) acc[k][f] += weight * v[f];
+                }
+            }
+        }
+        for (ptrdiff_t t = 0; t < frames && t < LANES; t++)
+            for (ptrdiff_t k = 0; k < kn; k++) out[t * coefficients + k0 + k] = acc[k][t];
+    }
+}
+
+static void FN(storeRows)(const float *restrict x, ptrdiff_t values, ptrdiff_t frames, float *restrict out) {
+    for (ptrdiff_t t = 0; t < frames && t < LANES; t++)
+        for (ptrdiff_t j = 0; j < values; j++) out[t * values + j] = x[j * LANES + t];
+}
+
+const MaaSFFTKernels CONCAT(maas_fft_kernels, SUFFIX) = {
+    .name = ISA_NAME,
+    .lanes = LANES,
+    .radix2 = FN(radix2),
+    .radix3 = FN(radix3),
+    .radix4 = FN(radix4),
+    .radix5 = FN(radix5),
+    .scan = FN(scan),
+    .loadFrames = FN(loadFrames),
+    .untanglePower = FN(untanglePower),
+    .magnitudePower = FN(magnitudePower),
+    .melBands = FN(melBands),
+    .decibels = FN(decibels),
+    .cepstrum = FN(cepstrum),
+    .storeRows = FN(storeRows),
+};
