@@ -25,6 +25,16 @@ struct MessageGoldenTests {
         #expect(try golden.decodesToValue(try Fixtures.golden(golden.name)))
     }
 
+    /// Concatenated encodings merge as in Google's parsers: a oneof's last member wins even when empty,
+    /// embedded messages merge field by field, repeated fields append.
+    @Test("merges concatenated messages the way Google does", arguments: try Fixtures.manifest().merges)
+    func merges(_ merge: Fixtures.Manifest.Merge) throws {
+        let parts = try merge.parts.map { try Fixtures.golden($0) }
+        let decoder = try #require(ProtocolCases.all.first { $0.name == merge.parts[0] })
+        let expected = try Fixtures.golden("merged_\(merge.name)")
+        #expect(hex(try decoder.reencode(parts.joined().map { $0 })) == hex(expected))
+    }
+
     @Test("re-encoding what it decoded reproduces Google's bytes", arguments: ProtocolCases.all)
     func reencodes(_ golden: ProtocolCase) throws {
         let bytes = try Fixtures.golden(golden.name)

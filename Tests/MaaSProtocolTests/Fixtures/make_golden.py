@@ -7,6 +7,12 @@ serialized with SerializeToString(deterministic=True); each is also encoded by G
 is a prefix of another, upb and C++ order the entries differently; those cases are marked, checked to
 decode to the same message, and pinned to the C++ order (plain byte order), which is what ProtoWire writes.
 
+Merges: a message may arrive as several concatenated encodings (or repeat a field), and Google's parsers
+merge them: scalars and oneof members overwrite (a oneof's last member wins, even when empty), repeated
+fields append, embedded messages merge. MERGES lists concatenations of golden cases; each is parsed and
+re-serialized by upb and by C++ (`protoc --decode` then `--encode`), and the result must agree; it is
+written as golden/merged_<name>.bin for the Swift decoder to reproduce.
+
 Needs: protoc (apt-get install protobuf-compiler) and `pip install protobuf`, at generation time only.
 Run from anywhere:  python3 Tests/MaaSProtocolTests/Fixtures/make_golden.py
 The Swift tests (Support/ProtocolCases.swift) hold the same table of values under the same case names.
@@ -224,6 +230,39 @@ def cases():
     yield "predict_response_empty_features", predict_response_empty_features(), False
 
 
+# (name, golden cases concatenated in this order; all of one message type)
+MERGES = [
+    # audio_pcm twice: the second RawAudio (empty) merges into the first, which keeps its samples.
+    ("predict_request_pcm_then_empty_pcm", ["predict_request_audio_pcm", "predict_request_audio_pcm_empty"]),
+    # A later oneof member replaces an earlier one: the file goes, the pcm stays; top_k survives.
+    ("predict_request_file_then_pcm", ["predict_request_audio_file", "predict_request_audio_pcm"]),
+    # An empty audio_file still replaces the pcm: its presence is the information.
+    ("predict_request_pcm_then_empty_file", ["predict_request_audio_pcm", "predict_request_audio_file_empty"]),
+    # Names append; ctc_blank 0 is kept, then -1 replaces it.
+    ("class_labels_ctc_then_keywords", ["class_labels_ctc_blank_zero", "class_labels_without_ctc"]),
+    ("class_labels_ctc_zero_then_negative", ["class_labels_ctc_blank_zero", "class_labels_only_negative_ctc_blank"]),
+    # Empty audio and classes merge into full ones and change nothing but the name.
+    ("model_header_audio_then_empty", ["model_header_audio", "model_header_empty_audio_and_classes"]),
+    # The librosa front-end overwrites the 16 kHz one field by field; fields it does not set stay.
+    ("audio_front_end_full_then_librosa", ["audio_front_end_full", "audio_front_end_librosa_defaults"]),
+    # Top classes and outputs append; the empty features tensor merges into the full one.
+    ("predict_response_audio_then_empty_features", ["predict_response_audio", "predict_response_empty_features"]),
+]
+
+
+def merged_bytes(name, message_class, data):
+    upb = message_class.FromString(data).SerializeToString(deterministic=True)
+    full_name = message_class.DESCRIPTOR.full_name
+    text = subprocess.run(
+        ["protoc", f"-I{PROTO_ROOT}", f"--decode={full_name}", PROTO], input=data, capture_output=True, check=True)
+    cpp = subprocess.run(
+        ["protoc", f"-I{PROTO_ROOT}", f"--encode={full_name}", "--deterministic_output", PROTO],
+        input=text.stdout, capture_output=True, check=True).stdout
+    if upb != cpp:
+        sys.exit(f"merge {name}: upb and C++ disagree:\n  upb {upb.hex()}\n  cpp {cpp.hex()}")
+    return cpp
+
+
 def cpp_encode(message):
     """Encodes `message` with Google's C++ library (protoc), from its text format."""
     result = subprocess.run(
@@ -266,15 +305,28 @@ def main():
     missing = set(V) - covered
     if missing:
         sys.exit(f"no golden case for {sorted(missing)}")
+    by_name = {entry["name"]: entry for entry in entries}
+    merges = []
+    for name, parts in MERGES:
+        types = {by_name[part]["message"] for part in parts}
+        if len(types) != 1:
+            sys.exit(f"merge {name}: parts of different types {sorted(types)}")
+        data = b"".join((OUT / f"{part}.bin").read_bytes() for part in parts)
+        merged = merged_bytes(name, V[types.pop().rsplit(".", 1)[1]], data)
+        if merged == data:
+            sys.exit(f"merge {name}: parsing changed nothing, so it tests nothing")
+        (OUT / f"merged_{name}.bin").write_bytes(merged)
+        merges.append({"name": name, "parts": parts, "size": len(merged), "sha256": hashlib.sha256(merged).hexdigest()})
     manifest = {
         "generator": "make_golden.py",
         "proto": PROTO,
         "protobuf_python": google.protobuf.__version__,
         "protoc": protoc_version.strip(),
         "cases": entries,
+        "merges": merges,
     }
     (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    print(f"wrote {len(entries)} golden files to {OUT}")
+    print(f"wrote {len(entries)} golden files and {len(merges)} merges to {OUT}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Reads the files under Tests/MaaSProtocolTests/Fixtures (copied into the test bundle).
 enum Fixtures {
@@ -8,7 +9,16 @@ enum Fixtures {
             let message: String
             let size: Int
         }
+        /// Concatenations of golden cases, as Google's parsers merge and re-serialize them.
+        struct Merge: Decodable, Sendable, CustomTestStringConvertible {
+            let name: String
+            let parts: [String]
+            let size: Int
+
+            var testDescription: String { name }
+        }
         let cases: [Entry]
+        let merges: [Merge]
     }
 
     static var directory: URL {

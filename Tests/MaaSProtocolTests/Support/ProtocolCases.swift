@@ -7,6 +7,7 @@ struct ProtocolCase: Sendable, CustomTestStringConvertible {
     let name: String
     /// `maas.v1.<Message>`, as the manifest names it.
     let messageName: String
+    let kind: MessageKind
     let encode: @Sendable () -> [UInt8]
     /// Decodes `bytes` as this case's type and says whether it equals the case's value.
     let decodesToValue: @Sendable ([UInt8]) throws -> Bool
@@ -16,6 +17,7 @@ struct ProtocolCase: Sendable, CustomTestStringConvertible {
     init<M: ProtoMessage & Equatable>(_ name: String, _ value: M) {
         self.name = name
         self.messageName = "maas.v1.\(M.protoMessageName)"
+        self.kind = MessageKind(M.self)
         self.encode = { value.serializedBytes() }
         self.decodesToValue = { try M(serializedBytes: $0) == value }
         self.reencode = { try M(serializedBytes: $0).serializedBytes() }
