@@ -109,7 +109,8 @@ struct AudioInput: Sendable {
             }
             mfcc = try extractor.mfcc(clip)
         } catch {
-            throw RPCError(.invalidArgument, "audio: \(error)")
+            let text = error.description
+            throw RPCError(.invalidArgument, text.hasPrefix("audio") ? text : "audio: \(text)")
         }
         if let fixed = binding.fixedFrames, fixed != mfcc.frames {
             let rate = extractor.configuration.sampleRate
