@@ -382,7 +382,7 @@ void json_finish(json_writer *w)
 
 /* ---------------------------------------------------------------- tables */
 
-static size_t display_width(const char *s)
+size_t format_display_width(const char *s)
 {
     size_t width = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
@@ -417,7 +417,7 @@ void table_print(const table *t, FILE *out)
     size_t *widths = must(calloc(t->columns, sizeof *widths));
     for (size_t r = 0; r < t->rows; r++)
         for (size_t c = 0; c < t->columns; c++) {
-            size_t w = display_width(t->cells[r * t->columns + c]);
+            size_t w = format_display_width(t->cells[r * t->columns + c]);
             if (w > widths[c])
                 widths[c] = w;
         }
@@ -429,7 +429,7 @@ void table_print(const table *t, FILE *out)
             const char *cell = t->cells[r * t->columns + c];
             text_append(&line, cell);
             if (c + 1 < t->columns)
-                text_appendf(&line, "%*s", (int)(widths[c] - display_width(cell) + 2), "");
+                text_appendf(&line, "%*s", (int)(widths[c] - format_display_width(cell) + 2), "");
         }
         while (line.length > 0 && line.chars[line.length - 1] == ' ')
             line.chars[--line.length] = '\0';

@@ -39,6 +39,10 @@ void format_dtype(char out[FORMAT_NUMBER_MAX], int dtype);
 /* "onnx", "maas-plan", "unspecified", or "unknown(N)". */
 void format_model_format(char out[FORMAT_NUMBER_MAX], int format);
 
+/* Columns a string takes in a table: its Unicode scalars (Swift counts grapheme clusters; the two differ
+ * only for combining marks and emoji sequences). */
+size_t format_display_width(const char *s);
+
 /* Server text for people: control characters become '?' so they cannot move the cursor or forge lines. */
 void put_human_string(FILE *out, const char *s);
 

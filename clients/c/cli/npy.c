@@ -375,3 +375,68 @@ void npy_free(npy_array *array)
     array->data = NULL;
     array->n_bytes = 0;
 }
+
+/* ---------------------------------------------------------------- writing */
+
+static int write_all(FILE *f, const void *data, size_t n)
+{
+    return n == 0 || fwrite(data, 1, n, f) == n ? 0 : -1;
+}
+
+int npy_write_f32(const char *path, const int64_t *shape, size_t rank, const float *data, size_t count, char *why,
+                  size_t why_size)
+{
+    if (rank > NPY_MAX_RANK) {
+        snprintf(why, why_size, "%s: rank %zu is over the limit of %d", path, rank, NPY_MAX_RANK);
+        return -1;
+    }
+    /* NumPy's spelling: () (3,) (2, 3); then room for the first dimension to grow to 21 digits. */
+    char dict[NPY_MAX_RANK * 24 + 160];
+    size_t n = (size_t)snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    for (size_t i = 0; i < rank; i++)
+        n += (size_t)snprintf(dict + n, sizeof dict - n, "%s%lld%s", i > 0 ? " " : "", (long long)shape[i],
+                              rank == 1 || i + 1 < rank ? "," : "");
+    n += (size_t)snprintf(dict + n, sizeof dict - n, "), }");
+    if (rank > 0) {
+        int digits = snprintf(NULL, 0, "%lld", (long long)shape[0]);
+        for (int i = digits; i < 21; i++)
+            dict[n++] = ' ';
+    }
+    int version1 = 6 + 4 + n + 1 + 64 <= 0xFFFF;
+    size_t length_size = version1 ? 2 : 4;
+    size_t unpadded = 6 + 2 + length_size + n + 1;
+    size_t padding = (64 - unpadded % 64) % 64;
+    size_t header_len = n + padding + 1;
+    uint8_t preamble[12] = {0x93, 'N', 'U', 'M', 'P', 'Y', version1 ? 1 : 2, 0};
+    for (size_t i = 0; i < length_size; i++)
+        preamble[8 + i] = (uint8_t)(header_len >> (8 * i));
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        snprintf(why, why_size, "cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int failed = write_all(f, preamble, 8 + length_size) || write_all(f, dict, n);
+    for (size_t i = 0; i < padding && !failed; i++)
+        failed = fputc(' ', f) == EOF;
+    failed = failed || fputc('\n', f) == EOF;
+    if (host_is_little_endian()) {
+        failed = failed || write_all(f, data, count * sizeof(float));
+    } else {
+        for (size_t i = 0; i < count && !failed; i++) {
+            uint8_t le[4];
+            memcpy(le, &data[i], 4);
+            swap_in_place(le, 1, 4);
+            failed = write_all(f, le, 4);
+        }
+    }
+    int errno_saved = errno;
+    if (fclose(f) != 0 && !failed) {
+        failed = 1;
+        errno_saved = errno;
+    }
+    if (failed) {
+        snprintf(why, why_size, "cannot write %s: %s", path, strerror(errno_saved));
+        return -1;
+    }
+    return 0;
+}

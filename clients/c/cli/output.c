@@ -347,9 +347,76 @@ static void put_human_tensor(FILE *out, const maas_tensor *t)
     }
 }
 
+/* ---------------------------------------------------------------- audio answers for people */
+
+/* "97.3%": probability * 100 with one decimal, at least five characters wide (Swift's "%5.1f%%"). */
+static void put_percent(FILE *out, float probability, int padded)
+{
+    fprintf(out, padded ? "%5.1f%%" : "%.1f%%", (double)probability * 100);
+}
+
+/* "NAME version V: LABEL (P%)", one aligned line per top class, and the transcript when there is one. */
+static void put_audio_answer(FILE *out, const maas_prediction *p)
+{
+    put_human_string(out, p->model);
+    fprintf(out, " version %lld: ", (long long)p->version);
+    put_human_string(out, p->top_classes[0].label);
+    fputs(" (", out);
+    put_percent(out, p->top_classes[0].probability, 0);
+    fputs(")\n", out);
+    size_t width = 0;
+    for (size_t i = 0; i < p->n_top_classes; i++) {
+        size_t w = format_display_width(p->top_classes[i].label);
+        width = w > width ? w : width;
+    }
+    for (size_t i = 0; i < p->n_top_classes; i++) {
+        fputs("  ", out);
+        put_human_string(out, p->top_classes[i].label);
+        fprintf(out, "%*s  ", (int)(width - format_display_width(p->top_classes[i].label)), "");
+        put_percent(out, p->top_classes[i].probability, 1);
+        fputc('\n', out);
+    }
+}
+
 /* ---------------------------------------------------------------- predictions */
 
-int print_prediction(FILE *out, const maas_prediction *p, int json, const char **unreadable)
+static void json_audio_fields_before_name(json_writer *w, const maas_prediction *p, const char *features_file)
+{
+    if (features_file == NULL || p->features == NULL)
+        return;
+    json_key(w, "features");
+    json_begin_object(w);
+    json_key(w, "file");
+    json_string(w, features_file);
+    json_key(w, "shape");
+    json_shape(w, p->features->shape, p->features->rank);
+    json_end_object(w);
+}
+
+static void json_audio_fields_after_outputs(json_writer *w, const maas_prediction *p)
+{
+    if (p->n_top_classes > 0) {
+        json_key(w, "top_classes");
+        json_begin_array(w);
+        for (size_t i = 0; i < p->n_top_classes; i++) {
+            json_begin_object(w);
+            json_key(w, "index");
+            json_int(w, p->top_classes[i].index);
+            json_key(w, "label");
+            json_string(w, p->top_classes[i].label);
+            json_key(w, "probability");
+            json_float(w, p->top_classes[i].probability);
+            json_end_object(w);
+        }
+        json_end_array(w);
+    }
+    if (p->transcript[0] != '\0') {
+        json_key(w, "transcript");
+        json_string(w, p->transcript);
+    }
+}
+
+int print_prediction(FILE *out, const maas_prediction *p, int json, const char *features_file, const char **unreadable)
 {
     for (size_t i = 0; i < p->n_outputs; i++)
         if (p->outputs[i].dtype != MAAS_DTYPE_FLOAT32 && p->outputs[i].dtype != MAAS_DTYPE_INT64) {
@@ -357,15 +424,33 @@ int print_prediction(FILE *out, const maas_prediction *p, int json, const char *
             return -1;
         }
     if (!json) {
-        put_human_string(out, p->model);
-        fprintf(out, " version %lld\n", (long long)p->version);
+        if (p->n_top_classes > 0) {
+            put_audio_answer(out, p);
+        } else {
+            put_human_string(out, p->model);
+            fprintf(out, " version %lld\n", (long long)p->version);
+        }
+        if (p->transcript[0] != '\0') {
+            fputs("transcript: ", out);
+            put_human_string(out, p->transcript);
+            fputc('\n', out);
+        }
         for (size_t i = 0; i < p->n_outputs; i++)
             put_human_tensor(out, &p->outputs[i]);
+        if (features_file != NULL && p->features != NULL) {
+            text shape = {0};
+            append_shape(&shape, p->features->shape, p->features->rank);
+            fprintf(out, "features  float32 %s written to ", shape.chars);
+            put_human_string(out, features_file);
+            fputc('\n', out);
+            text_free(&shape);
+        }
         return 0;
     }
     json_writer w;
     json_init(&w, out);
     json_begin_object(&w);
+    json_audio_fields_before_name(&w, p, features_file);
     json_key(&w, "name");
     json_string(&w, p->model);
     json_key(&w, "outputs");
@@ -393,6 +478,7 @@ int print_prediction(FILE *out, const maas_prediction *p, int json, const char *
         json_end_object(&w);
     }
     json_end_array(&w);
+    json_audio_fields_after_outputs(&w, p);
     json_key(&w, "version");
     json_int(&w, p->version);
     json_end_object(&w);

@@ -107,6 +107,15 @@ add_case register-json register cli-model "$T/scratch/upload.bin" --json --label
 add_case not-found versions missing
 add_case control-chars versions control-chars
 add_case audio predict iris clip.wav
+add_case audio-features predict speech "$F/clip.wav" --top-k 2 --features "$T/scratch/features.npy"
+add_case audio-control predict audio-control "$F/clip.wav"
+add_case audio-no-front-end predict iris "$F/clip.wav"
+add_case audio-not-wav predict speech "$F/iris_x.npy"
+add_case audio-directory predict speech "$F"
+add_case audio-many-classes predict audio-many-classes "$F/clip.wav"
+add_case audio-bad-utf8 --json predict audio-bad-utf8 "$F/clip.wav"
+add_case audio-no-features predict audio-empty-scores "$F/clip.wav" --features "$T/scratch/none.npy"
+add_case audio-bad-features-path predict speech "$F/clip.wav" --features /nonexistent/dir/f.npy
 add_case two-inputs predict two-inputs --tensor "$F/iris_x.npy"
 add_case f16 predict iris --tensor "$F/f16_2.npy" --port 1
 add_case fortran predict iris --input x="$F/f32_fortran.npy"
@@ -121,7 +130,8 @@ add_case help --help
 add_case duplicate-label register a b --label k=1 --label k=2
 usage_errors=("" "versions" "register only-name" "versions a --tensor x.npy" "register a b --input-name x"
     "predict a" "predict a b.wav --input-name x" "predict a:0 --tensor x.npy" "predict a --tensor x.npy --input y=z.npy"
-    "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey"
+    "predict a b.wav --top-k 0" "predict a b.wav --top-k x" "predict a --tensor x.npy --top-k 3"
+    "versions a --features f.npy" "predict a --input x=1.npy --features f.npy" "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey"
     "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy")
 for i in "${!usage_errors[@]}"; do
     read -r -a words <<<"${usage_errors[$i]}"
@@ -251,8 +261,43 @@ check not-found 3 "a server error is one line with its status name (exit 3 for N
     'error: NOT_FOUND: no model named "missing"'
 check control-chars 3 "control characters in server messages are shown as ?" stderr \
     'error: NOT_FOUND: bad ?[31mred?[0m?forged line'
-check audio 2 "audio predict of a missing file fails before sending (exit 2)" stderr-starts \
-    'error: INVALID_ARGUMENT: cannot open audio file clip.wav'
+check audio 65 "a missing audio file is refused before connecting (exit 65)" stderr \
+    'error: INVALID_ARGUMENT: cannot read audio file clip.wav: No such file or directory'
+# The fake server's features: 1 + (11068 - 44) / 512 = 22 frames of 20, saved as NumPy writes them.
+if ran audio-features 0 "--features saves the features as .npy"; then
+    # np.save writes this header (checked by hand: np.save(np.load(f)) gives the same bytes).
+    printf "\x93NUMPY\x01\x00\x76\x00{'descr': '<f4', 'fortran_order': False, 'shape': (22, 20), }%*s\n" 56 '' >"$T/npy-header.bin"
+    if [ "$(stat -c %s "$T/scratch/features.npy")" = $((128 + 22 * 20 * 4)) ] &&
+        cmp -s -n 128 "$T/npy-header.bin" "$T/scratch/features.npy"; then
+        pass "--features saves the [22, 20] features as .npy, header as NumPy writes it"
+    else
+        fail "--features saves the [22, 20] features as .npy" "$(head -c 128 "$T/scratch/features.npy" | od -c | head -5)"
+    fi
+    if [ "$(sed -n 4p "$T/cli/audio-features.out")" = "probabilities  float32 [1, 10]" ] &&
+        [ "$(wc -l <"$T/cli/audio-features.out")" = 6 ]; then
+        pass "--top-k 2 shows two labels"
+    else
+        fail "--top-k 2 shows two labels" "$(cat "$T/cli/audio-features.out")"
+    fi
+fi
+if ran audio-control 0 "control characters in labels and transcripts are shown as ?"; then
+    printf 'audio-control version 1: bad?[31m?label (50.0%%)\n  bad?[31m?label   50.0%%\ntranscript: forged?line?\n' >"$T/expected-control.txt"
+    same_stdout audio-control "$T/expected-control.txt" "control characters in labels and transcripts are shown as ?"
+fi
+check audio-no-front-end 2 "audio for a version without a front-end: the server's FAILED_PRECONDITION (exit 2)" stderr \
+    'error: FAILED_PRECONDITION: model iris version 2 has no audio front-end: send tensors, or register it with an audio config'
+check audio-not-wav 2 "bytes the server cannot decode: its INVALID_ARGUMENT (exit 2)" stderr-starts \
+    'error: INVALID_ARGUMENT: audio_file: not a WAV file'
+check audio-directory 65 "a directory as the audio file is refused before connecting (exit 65)" stderr \
+    "error: INVALID_ARGUMENT: cannot read audio file $F: it is a directory"
+check audio-many-classes 1 "65537 top classes are a bad answer (exit 1)" stderr \
+    "error: INTERNAL: bad Predict response from 127.0.0.1:$PORT: 65537 top classes, over the client's limit of 65536"
+check audio-bad-utf8 1 "a label that is not UTF-8 is a bad answer, never invalid JSON (exit 1)" stderr \
+    "error: INTERNAL: bad Predict response from 127.0.0.1:$PORT: the label of top class 0 is not valid UTF-8"
+check audio-no-features 1 "--features when the server sends none (exit 1)" stderr \
+    'error: INTERNAL: the server sent no features (asked for with --features)'
+check audio-bad-features-path 1 "--features into a missing directory (exit 1)" stderr \
+    'error: INTERNAL: cannot create /nonexistent/dir/f.npy: No such file or directory'
 check two-inputs 2 "a model with two inputs needs --input-name (exit 2)" stderr-starts \
     'error: INVALID_ARGUMENT: model two-inputs version 1 has 2 inputs'
 check f16 65 "an unsupported .npy dtype is refused before connecting (exit 65)" stderr-starts \
