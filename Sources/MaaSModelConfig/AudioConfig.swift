@@ -45,7 +45,7 @@ public struct AudioConfig: Sendable, Equatable {
         wire.fMin = features.fMin
         wire.fMax = features.fMax ?? 0
         wire.melScale = features.melScale == .htk ? .htk : .slaney
-        wire.melNormalization = features.melNormalization == .none ? .none : .slaney
+        wire.melNormalization = features.melNormalization == .none ? .unnormalized : .slaney
         wire.amin = features.amin
         wire.ref = features.ref
         wire.topDB = features.topDB ?? -1
@@ -70,7 +70,7 @@ public struct AudioConfig: Sendable, Equatable {
         features.fMin = wire.fMin
         features.fMax = wire.fMax == 0 ? nil : wire.fMax
         features.melScale = wire.melScale == .htk ? .htk : .slaney
-        features.melNormalization = wire.melNormalization == .none ? .none : .slaney
+        features.melNormalization = wire.melNormalization == .unnormalized ? .none : .slaney
         features.amin = wire.amin
         features.ref = wire.ref
         features.topDB = wire.topDB < 0 ? nil : wire.topDB

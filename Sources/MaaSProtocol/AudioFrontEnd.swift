@@ -32,7 +32,8 @@ public enum MelScale: Int32, Sendable, CaseIterable {
 /// `maas.v1.MelNormalization`.
 public enum MelNormalization: Int32, Sendable, CaseIterable {
     case slaney = 0
-    case none = 1
+    /// `MEL_NORMALIZATION_NONE`; not `.none`, which reads as `Optional.none` next to an optional.
+    case unnormalized = 1
 
     public var name: String { self == .slaney ? "slaney" : "none" }
 }

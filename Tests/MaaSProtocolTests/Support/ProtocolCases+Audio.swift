@@ -16,7 +16,7 @@ extension ProtocolCases {
         a.fMin = 20.0
         a.fMax = 7600.0
         a.melScale = .htk
-        a.melNormalization = .none
+        a.melNormalization = .unnormalized
         a.amin = 1e-5
         a.ref = 2.5
         a.topDB = -1.0
