@@ -161,7 +161,7 @@ maas_code maas_predict_audio(maas_client *client, const char *model, int64_t ver
 }
 
 maas_code maas_predict_pcm(maas_client *client, const char *model, int64_t version, const float *samples,
-                           size_t n_frames, int channels, int sample_rate, const maas_audio_options *options,
+                           size_t n_samples, int channels, int sample_rate, const maas_audio_options *options,
                            maas_prediction **out, maas_error *err)
 {
     MAAS__ENTER(err);
@@ -173,11 +173,10 @@ maas_code maas_predict_pcm(maas_client *client, const char *model, int64_t versi
         return maas__fail(err, MAAS_ERR_INVALID_ARGUMENT, "sample rate %d Hz is not positive", sample_rate);
     if (channels < 1 || channels > MAAS_MAX_PCM_CHANNELS)
         return maas__fail(err, MAAS_ERR_INVALID_ARGUMENT, "%d channels is outside 1..%d", channels, MAAS_MAX_PCM_CHANNELS);
-    if (n_frames > client->max_frame_size / sizeof(float) / (size_t)channels)
-        return maas__fail(err, MAAS_ERR_RESOURCE_EXHAUSTED,
-                          "%zu frames of %d channels are over the frame limit of %u bytes", n_frames, channels,
-                          (unsigned)client->max_frame_size);
-    size_t count = n_frames * (size_t)channels;
+    if (n_samples > client->max_frame_size / sizeof(float))
+        return maas__fail(err, MAAS_ERR_RESOURCE_EXHAUSTED, "%zu samples are over the frame limit of %u bytes",
+                          n_samples, (unsigned)client->max_frame_size);
+    size_t count = n_samples;
     if (samples == NULL && count > 0)
         return maas__fail(err, MAAS_ERR_INVALID_ARGUMENT, "maas_predict_pcm: %zu samples but no data", count);
     void *swapped = NULL;

@@ -368,15 +368,15 @@ maas_code maas_predict_audio_bytes(maas_client *client, const char *model, int64
                                    maas_error *err);
 
 /*
- * Predict on raw samples (maas.v1.RawAudio): n_frames frames of `channels` interleaved float32 samples
- * (n_frames * channels values) at sample_rate Hz. The server averages channels to mono and resamples to
- * the version's rate. Errors as maas_predict_audio; the client refuses sample_rate <= 0, channels
- * outside 1..MAAS_MAX_PCM_CHANNELS and a request over the frame limit. Samples are sent as given (the
- * server refuses NaN and infinities).
+ * Predict on raw samples (maas.v1.RawAudio): n_samples float32 values, `channels` interleaved (n_samples /
+ * channels frames; the server refuses a count that is not whole frames), at sample_rate Hz. The server
+ * averages channels to mono and resamples to the version's rate. Errors as maas_predict_audio; the client
+ * refuses sample_rate <= 0, channels outside 1..MAAS_MAX_PCM_CHANNELS and a request over the frame limit.
+ * Samples are sent as given (the server refuses NaN and infinities).
  */
 #define MAAS_MAX_PCM_CHANNELS 1024
 maas_code maas_predict_pcm(maas_client *client, const char *model, int64_t version, const float *samples,
-                           size_t n_frames, int channels, int sample_rate, const maas_audio_options *options,
+                           size_t n_samples, int channels, int sample_rate, const maas_audio_options *options,
                            maas_prediction **out, maas_error *err);
 
 #ifdef __cplusplus

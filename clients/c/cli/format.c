@@ -24,31 +24,36 @@ void format_value(char out[FORMAT_NUMBER_MAX], float value)
     snprintf(out, FORMAT_NUMBER_MAX, "%.4g", (double)value);
 }
 
-/* Does mantissa * 10^exponent read back (strtof, round to nearest) as exactly `value`? */
-static int reads_back(uint64_t mantissa, int exponent, float value)
+/* Does mantissa * 10^exponent read back (strtof or strtod, round to nearest) as exactly `value`? */
+static int reads_back(uint64_t mantissa, int exponent, double value, int is_double)
 {
     char decimal[48];
     snprintf(decimal, sizeof decimal, "%llue%d", (unsigned long long)mantissa, exponent);
+    if (is_double)
+        return strtod(decimal, NULL) == value;
     float back = strtof(decimal, NULL);
-    return memcmp(&back, &value, sizeof value) == 0;
+    float want = (float)value;
+    return memcmp(&back, &want, sizeof want) == 0;
 }
 
 /*
- * The shortest decimal that reads back as `value` (finite, > 0), and among those the closest, as Swift's
- * Float.description chooses: *mantissa has *digits digits and value ~ mantissa * 10^(*exponent).
+ * The shortest decimal that reads back as `value` (finite, > 0; a float unless is_double), and among those
+ * the closest, as Swift's Float.description and Double.description choose: *mantissa has *digits digits
+ * and value ~ mantissa * 10^(*exponent).
  */
-static void shortest_decimal(float value, uint64_t *mantissa, int *digits, int *exponent)
+static void shortest_decimal(double value, int is_double, uint64_t *mantissa, int *digits, int *exponent)
 {
-    for (int p = 1; p <= 9; p++) {
+    int most = is_double ? 17 : 9;
+    for (int p = 1; p <= most; p++) {
         char sci[48];
-        snprintf(sci, sizeof sci, "%.*e", p - 1, (double)value);
+        snprintf(sci, sizeof sci, "%.*e", p - 1, value);
         uint64_t m = 0;
         const char *c = sci;
         for (; *c != 'e'; c++)
             if (*c != '.')
                 m = m * 10 + (uint64_t)(*c - '0');
         int e = atoi(c + 1) - (p - 1); /* value ~ m * 10^e */
-        if (reads_back(m, e, value)) {
+        if (reads_back(m, e, value, is_double)) {
             *mantissa = m, *digits = p, *exponent = e;
             return;
         }
@@ -67,24 +72,25 @@ static void shortest_decimal(float value, uint64_t *mantissa, int *digits, int *
             }
             if (n < low) /* 10..0 - 1 has p-1 digits: tried when p-1 digits were */
                 continue;
-            if (reads_back(n, ne, value)) {
+            if (reads_back(n, ne, value, is_double)) {
                 *mantissa = n, *digits = p, *exponent = ne;
                 return;
             }
         }
     }
-    /* Unreachable for a finite float (9 digits always read back); keep the 9-digit rounding. */
+    /* Unreachable for a finite value (9 or 17 digits always read back); keep that rounding. */
     char sci[48];
-    snprintf(sci, sizeof sci, "%.8e", (double)value);
+    snprintf(sci, sizeof sci, "%.*e", most - 1, value);
     uint64_t m = 0;
     const char *c = sci;
     for (; *c != 'e'; c++)
         if (*c != '.')
             m = m * 10 + (uint64_t)(*c - '0');
-    *mantissa = m, *digits = 9, *exponent = atoi(c + 1) - 8;
+    *mantissa = m, *digits = most, *exponent = atoi(c + 1) - (most - 1);
 }
 
-void format_json_float(char out[FORMAT_NUMBER_MAX], float value)
+/* Swift's description of a Float or Double, as JSONEncoder writes it. */
+static void format_json_number(char out[FORMAT_NUMBER_MAX], double value, int is_double)
 {
     if (isnan(value)) {
         strcpy(out, "\"nan\"");
@@ -105,7 +111,7 @@ void format_json_float(char out[FORMAT_NUMBER_MAX], float value)
     }
     uint64_t mantissa;
     int digits, exponent;
-    shortest_decimal(value, &mantissa, &digits, &exponent);
+    shortest_decimal(value, is_double, &mantissa, &digits, &exponent);
     char d[24];
     snprintf(d, sizeof d, "%llu", (unsigned long long)mantissa);
     while (digits > 1 && d[digits - 1] == '0') { /* a carried neighbour can end in 0 */
@@ -113,7 +119,8 @@ void format_json_float(char out[FORMAT_NUMBER_MAX], float value)
         exponent++;
     }
     int point = digits + exponent; /* value = 0.d * 10^point */
-    if (point < -3 || value > 16777216.0f) {
+    /* Past 2^24 (float) or 2^53 (double) Swift switches to the exponent form. */
+    if (point < -3 || value > (is_double ? 9007199254740992.0 : 16777216.0)) {
         /* Swift's exponent form: d[.ddd]e±XX, at least two exponent digits. */
         int e10 = point - 1;
         *o++ = d[0];
@@ -142,6 +149,33 @@ void format_json_float(char out[FORMAT_NUMBER_MAX], float value)
         }
     }
     *o = '\0';
+}
+
+void format_json_float(char out[FORMAT_NUMBER_MAX], float value)
+{
+    format_json_number(out, value, 0);
+}
+
+void format_json_double(char out[FORMAT_NUMBER_MAX], double value)
+{
+    format_json_number(out, value, 1);
+}
+
+void format_percent(char out[FORMAT_NUMBER_MAX], float probability, int padded)
+{
+    double tenths = round((double)probability * 100 * 10);
+    char percent[40];
+    if (isnan(tenths))
+        snprintf(percent, sizeof percent, "nan%%");
+    else if (isinf(tenths))
+        snprintf(percent, sizeof percent, "%sinf%%", tenths < 0 ? "-" : "");
+    else if (fabs(tenths) >= 9e18)
+        snprintf(percent, sizeof percent, "%.1f%%", tenths / 10);
+    else /* sign, whole part, one digit: "-0.5%", never Swift's "0.-5%" */
+        snprintf(percent, sizeof percent, "%s%lld.%lld%%", tenths < 0 ? "-" : "", llabs((long long)tenths) / 10,
+                 llabs((long long)tenths) % 10);
+    size_t n = strlen(percent);
+    snprintf(out, FORMAT_NUMBER_MAX, "%*s%s", padded && n < 6 ? (int)(6 - n) : 0, "", percent);
 }
 
 void format_size(char out[FORMAT_NUMBER_MAX], uint64_t bytes)
@@ -365,6 +399,20 @@ void json_uint(json_writer *w, unsigned long long value)
 {
     before_value(w);
     fprintf(w->out, "%llu", value);
+}
+
+void json_double(json_writer *w, double value)
+{
+    char number[FORMAT_NUMBER_MAX];
+    format_json_double(number, value);
+    before_value(w);
+    fputs(number, w->out);
+}
+
+void json_bool(json_writer *w, int value)
+{
+    before_value(w);
+    fputs(value ? "true" : "false", w->out);
 }
 
 void json_float(json_writer *w, float value)

@@ -24,6 +24,13 @@ void format_value(char out[FORMAT_NUMBER_MAX], float value);
  * written as the strings "nan", "inf", "-inf" (quotes included), as the Swift CLI asks its encoder to. */
 void format_json_float(char out[FORMAT_NUMBER_MAX], float value);
 
+/* The same for a double: Swift's Double.description (up to 17 digits; exponent form past 2^53). */
+void format_json_double(char out[FORMAT_NUMBER_MAX], double value);
+
+/* "97.3%": probability * 100 with one decimal, rounded half away from zero (Units.percent); padded: right-
+ * aligned in 6 columns (Units.paddedPercent). NaN and infinities print as "nan%", "inf%" (Swift traps). */
+void format_percent(char out[FORMAT_NUMBER_MAX], float probability, int padded);
+
 /* "812 B", "1.2 MiB" (Units.bytes: repeated division in double, one decimal rounded half away from 0). */
 void format_size(char out[FORMAT_NUMBER_MAX], uint64_t bytes);
 
@@ -81,6 +88,8 @@ void json_string(json_writer *w, const char *s);
 void json_int(json_writer *w, long long value);
 void json_uint(json_writer *w, unsigned long long value);
 void json_float(json_writer *w, float value);
+void json_double(json_writer *w, double value);
+void json_bool(json_writer *w, int value);
 /* Ends the document with a newline. */
 void json_finish(json_writer *w);
 

@@ -5,7 +5,7 @@
  *   maas-c versions NAME
  *   maas-c predict NAME[:VERSION] --tensor FILE.npy [--input-name NAME]
  *   maas-c predict NAME[:VERSION] --input NAME=FILE.npy [--input NAME=FILE.npy]...
- *   maas-c predict NAME[:VERSION] FILE.wav [--top-k N] [--features OUT.npy]
+ *   maas-c predict NAME[:VERSION] CLIP [--top-k N] [--features OUT.npy] [--pcm-rate HZ [--pcm-channels N]]
  * Shared: --host H (127.0.0.1), --port P (7070), --timeout SECONDS or --timeout-ms N (60 s; 0 = none),
  * --json. Exit status as the Swift CLI's (see usage_text).
  */
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "maas_client.h"
+#include "audio.h"
 #include "npy.h"
 #include "output.h"
 
@@ -78,10 +79,11 @@ static const char usage_text[] =
     "  predict NAME[:VERSION] --input NAME=FILE.npy [--input NAME=FILE.npy]...\n"
     "      run a model (default: the latest version) on .npy arrays: float32 '<f4' or int64 '<i8'\n"
     "      ('<f8' and '<i4' are converted); --tensor feeds the model's only input unless --input-name\n"
-    "  predict NAME[:VERSION] FILE.wav [--top-k N] [--features OUT.npy]\n"
+    "  predict NAME[:VERSION] CLIP [--top-k N] [--features OUT.npy] [--pcm-rate HZ [--pcm-channels N]]\n"
     "      run a model registered with an audio front-end on an audio file (WAV, FLAC, OGG, AIFF, ...; at\n"
     "      most 64 MiB): the server computes the features; with class labels the top N labels are shown;\n"
-    "      --features saves the [frames, coefficients] features the model was fed\n"
+    "      --features saves the [frames, coefficients] features the model was fed; --pcm-rate: CLIP holds\n"
+    "      raw little-endian float32 samples at that rate (interleaved when --pcm-channels > 1)\n"
     "\n"
     "options:\n"
     "  --host H          server address (default 127.0.0.1)\n"
@@ -116,7 +118,9 @@ typedef struct command_line {
     size_t n_inputs;
     int top_k;                  /* 0 = not given */
     const char *features;       /* --features OUT.npy */
-    char problem[256];
+    int pcm_rate;               /* --pcm-rate HZ: the clip is raw float32 samples; 0 = a file to decode */
+    int pcm_channels;           /* 0 = not given (1) */
+    char problem[512];
 } command_line;
 
 /* ---------------------------------------------------------------- parsing */
@@ -212,6 +216,10 @@ static int apply_option(command_line *cl, const char *name, const char *value)
         if (parse_int(value, 1, INT32_MAX, &n) != 0)
             return problem(cl, "--top-k wants a positive number of labels, not \"%.50s\"", value);
         cl->top_k = (int)n;
+    } else if (strcmp(name, "pcm-rate") == 0 || strcmp(name, "pcm-channels") == 0) {
+        if (parse_int(value, 1, INT32_MAX, &n) != 0)
+            return problem(cl, "--pcm-rate and --pcm-channels want a positive number, not \"%.50s\"", value);
+        *(name[4] == 'r' ? &cl->pcm_rate : &cl->pcm_channels) = (int)n;
     } else if (strcmp(name, "features") == 0) {
         if (*value == '\0')
             return problem(cl, "%s", "--features must name a file");
@@ -273,8 +281,10 @@ static int validate(command_line *cl)
         return problem(cl, "--description, --label, --sha256 and --format are for register, not %s", c);
     if (!is_predict && (cl->tensor || cl->input_name || cl->n_inputs))
         return problem(cl, "--tensor, --input-name and --input are for predict, not %s", c);
-    if ((!is_predict || cl->tensor || cl->n_inputs) && (cl->top_k || cl->features))
-        return problem(cl, "%s", "--top-k and --features are for predict with an audio file");
+    if ((!is_predict || cl->tensor || cl->n_inputs) && (cl->top_k || cl->features || cl->pcm_rate || cl->pcm_channels))
+        return problem(cl, "%s", "--top-k, --features, --pcm-rate and --pcm-channels are for predict with an audio clip");
+    if (cl->pcm_channels && !cl->pcm_rate)
+        return problem(cl, "%s", "--pcm-channels needs --pcm-rate");
     if (is_register && cl->n_positionals != 2)
         return problem(cl, "%s", "register wants NAME FILE");
     if (is_versions && cl->n_positionals != 1)
@@ -289,6 +299,12 @@ static int validate(command_line *cl)
             return problem(cl, "%s", forms);
         if (cl->input_name != NULL && cl->tensor == NULL)
             return problem(cl, "%s", "--input-name goes with --tensor");
+        size_t n = cl->n_positionals == 2 ? strlen(cl->positionals[1]) : 0;
+        if (n >= 4 && strcmp(cl->positionals[1] + n - 4, ".npy") == 0) {
+            snprintf(cl->problem, sizeof cl->problem, "%.200s looks like a tensor: give it as --input NAME=%.200s",
+                     cl->positionals[1], cl->positionals[1]);
+            return -1;
+        }
     }
     return 0;
 }
@@ -390,6 +406,8 @@ typedef struct arrays {
     size_t count;
     npy_array items[MAX_INPUTS];
     const char *names[MAX_INPUTS]; /* NULL for --tensor without --input-name: looked up later */
+    float *pcm;                    /* --pcm-rate: the clip's samples */
+    size_t n_pcm;
 } arrays;
 
 static int read_arrays(const command_line *cl, arrays *a, maas_error *err)
@@ -422,50 +440,6 @@ static int read_arrays(const command_line *cl, arrays *a, maas_error *err)
     return 0;
 }
 
-/* The audio file can be read and is not over the limit: checked before connecting, so a bad file fails
- * fast (exit 65) as a bad .npy does. The library reads it again, with the same limit. */
-static int check_audio_file(const char *path, maas_error *err)
-{
-    err->code = MAAS_ERR_INVALID_ARGUMENT;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0) {
-        snprintf(err->message, sizeof err->message, "cannot read audio file %.200s: %s", path, strerror(errno));
-        return -1;
-    }
-    int bad = fstat(fd, &st) != 0 || S_ISDIR(st.st_mode);
-    close(fd);
-    if (bad) {
-        snprintf(err->message, sizeof err->message, "cannot read audio file %.200s: it is a directory", path);
-        return -1;
-    }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > MAAS_MAX_AUDIO_FILE_BYTES) {
-        snprintf(err->message, sizeof err->message, "audio file %.200s is %llu bytes, over the limit of %u bytes", path,
-                 (unsigned long long)st.st_size, (unsigned)MAAS_MAX_AUDIO_FILE_BYTES);
-        return -1;
-    }
-    err->code = MAAS_OK;
-    return 0;
-}
-
-/* --features: the features the server returned, as a float32 .npy file. */
-static maas_code save_features(const maas_prediction *p, const char *path, maas_error *err)
-{
-    const maas_tensor *f = p->features;
-    char why[512];
-    if (f == NULL) {
-        snprintf(err->message, sizeof err->message, "the server sent no features (asked for with --features)");
-    } else if (f->dtype != MAAS_DTYPE_FLOAT32) {
-        snprintf(err->message, sizeof err->message, "the server sent features of dtype %d, not float32", f->dtype);
-    } else if (npy_write_f32(path, f->shape, f->rank, f->data, f->count, why, sizeof why) != 0) {
-        snprintf(err->message, sizeof err->message, "%s", why);
-    } else {
-        return MAAS_OK;
-    }
-    err->from_server = 0;
-    return err->code = MAAS_ERR_INTERNAL;
-}
-
 static maas_code run_predict(maas_client *client, const command_line *cl, const char *model, int64_t version,
                              const arrays *a, maas_error *err)
 {
@@ -474,7 +448,11 @@ static maas_code run_predict(maas_client *client, const command_line *cl, const 
     char *looked_up = NULL;
     if (a->count == 0) {
         maas_audio_options options = {.top_k = cl->top_k, .include_features = cl->features != NULL};
-        code = maas_predict_audio(client, model, version, cl->positionals[1], &options, &prediction, err);
+        if (a->pcm != NULL)
+            code = maas_predict_pcm(client, model, version, a->pcm, a->n_pcm, cl->pcm_channels ? cl->pcm_channels : 1,
+                                    cl->pcm_rate, &options, &prediction, err);
+        else
+            code = maas_predict_audio(client, model, version, cl->positionals[1], &options, &prediction, err);
     } else {
         code = a->names[0] != NULL ? MAAS_OK : find_input_name(client, model, version, &looked_up, err);
         if (code != MAAS_OK)
@@ -496,7 +474,7 @@ static maas_code run_predict(maas_client *client, const command_line *cl, const 
     }
     if (code != MAAS_OK)
         return code;
-    if (cl->features != NULL && (code = save_features(prediction, cl->features, err)) != MAAS_OK) {
+    if (cl->features != NULL && (code = audio_save_features(prediction, cl->features, err)) != MAAS_OK) {
         maas_prediction_free(prediction);
         return code;
     }
@@ -544,7 +522,9 @@ static int run(const command_line *cl)
     }
     if (is_predict && read_arrays(cl, a, &err) != 0) {
         status = local_file_error(&err);
-    } else if (is_predict && a->count == 0 && check_audio_file(cl->positionals[1], &err) != 0) {
+    } else if (is_predict && a->count == 0 && !cl->pcm_rate && audio_check_file(cl->positionals[1], &err) != 0) {
+        status = local_file_error(&err);
+    } else if (is_predict && a->count == 0 && cl->pcm_rate && audio_read_pcm(cl->positionals[1], &a->pcm, &a->n_pcm, &err) != 0) {
         status = local_file_error(&err);
     } else if (strcmp(cl->command, "register") == 0 && access(cl->positionals[1], R_OK) != 0) {
         err.code = MAAS_ERR_INVALID_ARGUMENT;
@@ -568,6 +548,8 @@ static int run(const command_line *cl)
     maas_close(client);
     for (size_t i = 0; a != NULL && i < a->count; i++)
         npy_free(&a->items[i]);
+    if (a != NULL)
+        free(a->pcm);
     free(a);
     free(model);
     return status;

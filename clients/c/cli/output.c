@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "serving.h"
 
 /* TensorSummary's limits. */
 #define MAX_ROWS 8
@@ -91,6 +92,14 @@ static void json_version(json_writer *w, const maas_version *v)
     format_iso8601(iso, v->created_at_unix_ms);
     format_model_format(format, v->format);
     json_begin_object(w);
+    if (v->audio != NULL) {
+        json_key(w, "audio");
+        json_audio(w, v->audio);
+    }
+    if (v->classes != NULL) {
+        json_key(w, "classes");
+        json_classes(w, v->classes);
+    }
     json_key(w, "created_at");
     json_string(w, iso);
     json_key(w, "created_at_unix_ms");
@@ -138,9 +147,9 @@ void print_versions(FILE *out, const maas_version_list *list, int json)
         return;
     }
     static const char *const headers[] = {"VERSION", "FORMAT", "SIZE", "SHA256", "CREATED (UTC)",
-                                          "INPUTS", "OUTPUTS", "DESCRIPTION"};
+                                          "INPUTS", "OUTPUTS", "AUDIO", "CLASSES", "DESCRIPTION"};
     table t;
-    table_init(&t, 8);
+    table_init(&t, 10);
     table_add_row(&t, headers);
     for (size_t i = 0; i < list->count; i++) {
         const maas_version *v = &list->versions[i];
@@ -151,13 +160,18 @@ void print_versions(FILE *out, const maas_version_list *list, int json)
         format_size(size, v->size_bytes);
         format_utc(created, v->created_at_unix_ms);
         snprintf(sha, sizeof sha, "%s", v->sha256);
-        text inputs = {0}, outputs = {0};
+        text inputs = {0}, outputs = {0}, audio = {0}, classes = {0};
         append_specs(&inputs, v->inputs, v->n_inputs);
         append_specs(&outputs, v->outputs, v->n_outputs);
-        const char *row[] = {version, format, size, sha, created, inputs.chars, outputs.chars, v->description};
+        append_audio_summary(&audio, v->audio);
+        append_classes_summary(&classes, v->classes);
+        const char *row[] = {version, format,        size,         sha,           created,
+                             inputs.chars, outputs.chars, audio.chars, classes.chars, v->description};
         table_add_row(&t, row);
         text_free(&inputs);
         text_free(&outputs);
+        text_free(&audio);
+        text_free(&classes);
     }
     table_print(&t, out);
     table_free(&t);
@@ -188,6 +202,28 @@ void print_registered(FILE *out, const maas_version *v, int json)
     fputs("\n  outputs  ", out);
     put_human_string(out, outputs.chars != NULL ? outputs.chars : "");
     fputc('\n', out);
+    if (v->audio != NULL) {
+        text audio = {0};
+        append_audio_summary(&audio, v->audio);
+        fputs("  audio    ", out);
+        put_human_string(out, audio.chars);
+        fputs(" \xE2\x86\x92 input '", out); /* U+2192 */
+        put_human_string(out, v->audio->input);
+        fputs("'\n", out);
+        text_free(&audio);
+    }
+    if (v->classes != NULL) {
+        text classes = {0};
+        char decision[FORMAT_NUMBER_MAX];
+        append_classes_summary(&classes, v->classes);
+        format_clip_decision(decision, v->classes->clip_decision);
+        fputs("  classes  ", out);
+        put_human_string(out, classes.chars);
+        fputs(" from output '", out);
+        put_human_string(out, v->classes->output);
+        fprintf(out, "', %s\n", decision);
+        text_free(&classes);
+    }
     text_free(&inputs);
     text_free(&outputs);
 }
@@ -320,7 +356,8 @@ static void put_statistics(FILE *out, const float *values, size_t count)
     fprintf(out, "  min %s  max %s  mean %s", a, b, c);
 }
 
-static void put_human_tensor(FILE *out, const maas_tensor *t)
+/* The first line of put_human_tensor: "name  dtype [shape]". */
+static void put_tensor_header(FILE *out, const maas_tensor *t)
 {
     char dtype[FORMAT_NUMBER_MAX];
     format_dtype(dtype, t->dtype);
@@ -329,6 +366,11 @@ static void put_human_tensor(FILE *out, const maas_tensor *t)
     put_human_string(out, t->name);
     fprintf(out, "  %s %s\n", dtype, shape.chars);
     text_free(&shape);
+}
+
+static void put_human_tensor(FILE *out, const maas_tensor *t)
+{
+    put_tensor_header(out, t);
     if (t->dtype == MAAS_DTYPE_FLOAT32) {
         const float *values = t->data;
         size_t classes = t->rank > 0 ? (size_t)t->shape[t->rank - 1] : 0;
@@ -349,21 +391,15 @@ static void put_human_tensor(FILE *out, const maas_tensor *t)
 
 /* ---------------------------------------------------------------- audio answers for people */
 
-/* "97.3%": probability * 100 with one decimal, at least five characters wide (Swift's "%5.1f%%"). */
-static void put_percent(FILE *out, float probability, int padded)
-{
-    fprintf(out, padded ? "%5.1f%%" : "%.1f%%", (double)probability * 100);
-}
-
-/* "NAME version V: LABEL (P%)", one aligned line per top class, and the transcript when there is one. */
+/* "NAME version V: LABEL (P%)" and one aligned line per top class (Predict.swift). */
 static void put_audio_answer(FILE *out, const maas_prediction *p)
 {
+    char percent[FORMAT_NUMBER_MAX];
     put_human_string(out, p->model);
     fprintf(out, " version %lld: ", (long long)p->version);
     put_human_string(out, p->top_classes[0].label);
-    fputs(" (", out);
-    put_percent(out, p->top_classes[0].probability, 0);
-    fputs(")\n", out);
+    format_percent(percent, p->top_classes[0].probability, 0);
+    fprintf(out, " (%s)\n", percent);
     size_t width = 0;
     for (size_t i = 0; i < p->n_top_classes; i++) {
         size_t w = format_display_width(p->top_classes[i].label);
@@ -372,57 +408,74 @@ static void put_audio_answer(FILE *out, const maas_prediction *p)
     for (size_t i = 0; i < p->n_top_classes; i++) {
         fputs("  ", out);
         put_human_string(out, p->top_classes[i].label);
-        fprintf(out, "%*s  ", (int)(width - format_display_width(p->top_classes[i].label)), "");
-        put_percent(out, p->top_classes[i].probability, 1);
-        fputc('\n', out);
+        format_percent(percent, p->top_classes[i].probability, 1);
+        fprintf(out, "%*s  %s\n", (int)(width - format_display_width(p->top_classes[i].label)), "", percent);
     }
 }
 
 /* ---------------------------------------------------------------- predictions */
 
-static void json_audio_fields_before_name(json_writer *w, const maas_prediction *p, const char *features_file)
+/* PredictionJSON.Output: dtype, file (when written), name, shape, values. */
+static void json_tensor(json_writer *w, const char *name, const maas_tensor *t, const char *file)
 {
-    if (features_file == NULL || p->features == NULL)
-        return;
-    json_key(w, "features");
+    char dtype[FORMAT_NUMBER_MAX];
+    format_dtype(dtype, t->dtype);
     json_begin_object(w);
-    json_key(w, "file");
-    json_string(w, features_file);
+    json_key(w, "dtype");
+    json_string(w, dtype);
+    if (file != NULL) {
+        json_key(w, "file");
+        json_string(w, file);
+    }
+    json_key(w, "name");
+    json_string(w, name);
     json_key(w, "shape");
-    json_shape(w, p->features->shape, p->features->rank);
+    json_shape(w, t->shape, t->rank);
+    json_key(w, "values");
+    json_begin_array(w);
+    for (size_t v = 0; v < t->count; v++) {
+        if (t->dtype == MAAS_DTYPE_FLOAT32)
+            json_float(w, ((const float *)t->data)[v]);
+        else
+            json_int(w, ((const int64_t *)t->data)[v]);
+    }
+    json_end_array(w);
     json_end_object(w);
 }
 
-static void json_audio_fields_after_outputs(json_writer *w, const maas_prediction *p)
+static void json_top_classes(json_writer *w, const maas_prediction *p)
 {
-    if (p->n_top_classes > 0) {
-        json_key(w, "top_classes");
-        json_begin_array(w);
-        for (size_t i = 0; i < p->n_top_classes; i++) {
-            json_begin_object(w);
-            json_key(w, "index");
-            json_int(w, p->top_classes[i].index);
-            json_key(w, "label");
-            json_string(w, p->top_classes[i].label);
-            json_key(w, "probability");
-            json_float(w, p->top_classes[i].probability);
-            json_end_object(w);
-        }
-        json_end_array(w);
+    json_key(w, "top_classes");
+    json_begin_array(w);
+    for (size_t i = 0; i < p->n_top_classes; i++) {
+        json_begin_object(w);
+        json_key(w, "index");
+        json_int(w, p->top_classes[i].index);
+        json_key(w, "label");
+        json_string(w, p->top_classes[i].label);
+        json_key(w, "probability");
+        json_float(w, p->top_classes[i].probability);
+        json_end_object(w);
     }
-    if (p->transcript[0] != '\0') {
-        json_key(w, "transcript");
-        json_string(w, p->transcript);
-    }
+    json_end_array(w);
+}
+
+static int readable(const maas_tensor *t)
+{
+    return t->dtype == MAAS_DTYPE_FLOAT32 || t->dtype == MAAS_DTYPE_INT64;
 }
 
 int print_prediction(FILE *out, const maas_prediction *p, int json, const char *features_file, const char **unreadable)
 {
     for (size_t i = 0; i < p->n_outputs; i++)
-        if (p->outputs[i].dtype != MAAS_DTYPE_FLOAT32 && p->outputs[i].dtype != MAAS_DTYPE_INT64) {
+        if (!readable(&p->outputs[i])) {
             *unreadable = p->outputs[i].name;
             return -1;
         }
+    if (p->features != NULL && !readable(p->features)) {
+        *unreadable = "features";
+        return -1;
+    }
     if (!json) {
         if (p->n_top_classes > 0) {
             put_audio_answer(out, p);
@@ -435,12 +488,19 @@ int print_prediction(FILE *out, const maas_prediction *p, int json, const char *
             put_human_string(out, p->transcript);
             fputc('\n', out);
         }
-        for (size_t i = 0; i < p->n_outputs; i++)
-            put_human_tensor(out, &p->outputs[i]);
+        /* With labels shown, each output is one line: --json has the values. */
+        for (size_t i = 0; i < p->n_outputs; i++) {
+            if (p->n_top_classes > 0)
+                put_tensor_header(out, &p->outputs[i]);
+            else
+                put_human_tensor(out, &p->outputs[i]);
+        }
         if (features_file != NULL && p->features != NULL) {
+            char dtype[FORMAT_NUMBER_MAX];
+            format_dtype(dtype, p->features->dtype);
             text shape = {0};
             append_shape(&shape, p->features->shape, p->features->rank);
-            fprintf(out, "features  float32 %s written to ", shape.chars);
+            fprintf(out, "features  %s %s  written to ", dtype, shape.chars);
             put_human_string(out, features_file);
             fputc('\n', out);
             text_free(&shape);
@@ -450,35 +510,23 @@ int print_prediction(FILE *out, const maas_prediction *p, int json, const char *
     json_writer w;
     json_init(&w, out);
     json_begin_object(&w);
-    json_audio_fields_before_name(&w, p, features_file);
+    if (p->features != NULL) {
+        json_key(&w, "features");
+        json_tensor(&w, "features", p->features, features_file);
+    }
     json_key(&w, "name");
     json_string(&w, p->model);
     json_key(&w, "outputs");
     json_begin_array(&w);
-    for (size_t i = 0; i < p->n_outputs; i++) {
-        const maas_tensor *t = &p->outputs[i];
-        char dtype[FORMAT_NUMBER_MAX];
-        format_dtype(dtype, t->dtype);
-        json_begin_object(&w);
-        json_key(&w, "dtype");
-        json_string(&w, dtype);
-        json_key(&w, "name");
-        json_string(&w, t->name);
-        json_key(&w, "shape");
-        json_shape(&w, t->shape, t->rank);
-        json_key(&w, "values");
-        json_begin_array(&w);
-        for (size_t v = 0; v < t->count; v++) {
-            if (t->dtype == MAAS_DTYPE_FLOAT32)
-                json_float(&w, ((const float *)t->data)[v]);
-            else
-                json_int(&w, ((const int64_t *)t->data)[v]);
-        }
-        json_end_array(&w);
-        json_end_object(&w);
-    }
+    for (size_t i = 0; i < p->n_outputs; i++)
+        json_tensor(&w, p->outputs[i].name, &p->outputs[i], NULL);
     json_end_array(&w);
-    json_audio_fields_after_outputs(&w, p);
+    if (p->n_top_classes > 0)
+        json_top_classes(&w, p);
+    if (p->transcript[0] != '\0') {
+        json_key(&w, "transcript");
+        json_string(&w, p->transcript);
+    }
     json_key(&w, "version");
     json_int(&w, p->version);
     json_end_object(&w);

@@ -81,6 +81,6 @@ write("register_empty.bin",
 write("predict_audio.bin", frame(M("PredictRequest")(name="speech", version=2, audio_file=b"RIFF\0\0\0\0WAVE",
                                                      include_features=True, top_k=3), "Predict"))
 
-# maas_predict_pcm(c, "speech", 0, {0.5, -1, 0.25, 0}, 2 frames, 2 channels, 16000 Hz, NULL)
+# maas_predict_pcm(c, "speech", 0, {0.5, -1, 0.25, 0}, 4 samples, 2 channels, 16000 Hz, NULL)
 pcm = M("RawAudio")(sample_rate=16000, channels=2, samples=struct.pack("<4f", 0.5, -1, 0.25, 0))
 write("predict_pcm.bin", frame(M("PredictRequest")(name="speech", audio_pcm=pcm), "Predict"))

@@ -108,7 +108,7 @@ void audio_bytes_and_pcm_reach_the_server(void)
     for (size_t i = 0; i < 600; i++)
         samples[i] = (float)i / 600.0f - 0.5f;
     const maas_audio_options options = {.include_features = 1};
-    code = maas_predict_pcm(c, "speech", 0, samples, 300, 2, 44100, &options, &p, &err);
+    code = maas_predict_pcm(c, "speech", 0, samples, 600, 2, 44100, &options, &p, &err);
     CHECK_CODE(code, MAAS_OK, err);
     if (code == MAAS_OK) {
         check_speech_answer(p, 5);
@@ -116,7 +116,7 @@ void audio_bytes_and_pcm_reach_the_server(void)
         maas_prediction_free(p);
     }
     samples[7] = NAN;
-    code = maas_predict_pcm(c, "speech", 0, samples, 300, 2, 44100, NULL, &p, &err);
+    code = maas_predict_pcm(c, "speech", 0, samples, 600, 2, 44100, NULL, &p, &err);
     CHECK_CODE(code, MAAS_ERR_INVALID_ARGUMENT, err);
     CHECK(err.from_server && strstr(err.message, "sample 7 is not finite") != NULL, "message: %s", err.message);
     check_usable(c);
@@ -194,7 +194,7 @@ void bad_audio_arguments_are_refused_before_sending(void)
         "0 channels");
     TRY(maas_predict_pcm(c, "speech", 0, NULL, 2, 1, 16000, NULL, &p, &err), MAAS_ERR_INVALID_ARGUMENT, "no data");
     TRY(maas_predict_pcm(c, "speech", 0, samples, SIZE_MAX / 2, 2, 16000, NULL, &p, &err), MAAS_ERR_RESOURCE_EXHAUSTED,
-        "over the frame limit");
+        "samples are over the frame limit");
     /* Over the frame limit (64 KiB here): refused from its size, or while reading a file with no size. */
     maas_set_max_frame_size(c, 64 * 1024);
     TRY(maas_predict_audio(c, "speech", 0, big, NULL, &p, &err), MAAS_ERR_RESOURCE_EXHAUSTED,

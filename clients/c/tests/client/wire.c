@@ -215,7 +215,7 @@ void requests_are_the_bytes_googles_protobuf_writes(void)
     const float samples[] = {0.5f, -1.0f, 0.25f, 0.0f};
     start_capture(&k);
     c = connect_to(k.port, 0);
-    code = maas_predict_pcm(c, "speech", 0, samples, 2, 2, 16000, NULL, &p, &err);
+    code = maas_predict_pcm(c, "speech", 0, samples, 4, 2, 16000, NULL, &p, &err);
     CHECK_CODE(code, MAAS_ERR_UNAVAILABLE, err);
     maas_close(c);
     check_capture(&k, "predict_pcm.bin");
