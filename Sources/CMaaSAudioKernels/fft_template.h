@@ -117,6 +117,105 @@ INLINE void FN(butterfly5)(const float *restrict xr, const float *restrict xi, p
     }
 }
 
+// Radix 8 and 16 do the work of two or three radix-2/4 stages in one pass over the data: a batch of 16 frames
+// of 1024 points is 128 KiB per buffer pair, which lives in L2, and the stages were bound by moving it there
+// and back, not by arithmetic. Both are a radix-4 (or 2) DFT of strided inputs, an internal twiddle, and a
+// second DFT: with j = j2 + Q·j1 and k = k1 + P·k2 (P·Q = R),
+//   b[k1 + P·k2] = Σ_j2 ω_R^{j2·k1} · ω_Q^{j2·k2} · Σ_j1 a[j2 + Q·j1] · ω_P^{j1·k1}.
+
+// These two are written on explicit vectors of LANES floats (one frame per element): with arrays of
+// scalars the compiler vectorised the small inner loops across points instead of across frames.
+typedef float FN(vec) __attribute__((vector_size(LANES * sizeof(float))));
+
+INLINE FN(vec) FN(load)(const float *p) {
+    FN(vec) v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+INLINE void FN(store)(float *p, FN(vec) v) {
+    memcpy(p, &v, sizeof v);
+}
+
+// In-place 4-point DFT of (r, i)[0], [d], [2d], [3d].
+INLINE void FN(dft4)(FN(vec) *r, FN(vec) *i, int d) {
+    FN(vec) s02r = r[0] + r[2 * d], s02i = i[0] + i[2 * d], d02r = r[0] - r[2 * d], d02i = i[0] - i[2 * d];
+    FN(vec) s13r = r[d] + r[3 * d], s13i = i[d] + i[3 * d], d13r = r[d] - r[3 * d], d13i = i[d] - i[3 * d];
+    r[0] = s02r + s13r, i[0] = s02i + s13i;
+    r[d] = d02r + d13i, i[d] = d02i - d13r;
+    r[2 * d] = s02r - s13r, i[2 * d] = s02i - s13i;
+    r[3 * d] = d02r - d13i, i[3 * d] = d02i + d13r;
+}
+
+// (r, i) · (wr + i·wi), with special cases the compiler resolves when w is a constant.
+INLINE void FN(rotate)(FN(vec) *r, FN(vec) *i, float wr, float wi) {
+    FN(vec) re = *r * wr - *i * wi, im = *r * wi + *i * wr;
+    *r = re, *i = im;
+}
+
+// ω_16^e for e in 0..<16.
+#define ROOT16_RE(e) ((const float[16]){1.0f, 0.923879532511286756f, 0.707106781186547524f, 0.382683432365089772f, \
+    0.0f, -0.382683432365089772f, -0.707106781186547524f, -0.923879532511286756f, -1.0f, -0.923879532511286756f,    \
+    -0.707106781186547524f, -0.382683432365089772f, 0.0f, 0.382683432365089772f, 0.707106781186547524f,            \
+    0.923879532511286756f})[e]
+#define ROOT16_IM(e) ROOT16_RE(((e) + 4) % 16)
+
+// 16 = 4 × 4: four radix-4 DFTs over inputs j2, j2+4, j2+8, j2+12, the twiddles ω_16^{j2·k1}, four more.
+INLINE void FN(butterfly16)(const float *restrict xr, const float *restrict xi, ptrdiff_t in,
+                            float *restrict yr, float *restrict yi, ptrdiff_t out,
+                            const float *tr, const float *ti, ptrdiff_t width, int twiddled) {
+    for (ptrdiff_t f = 0; f < width; f += LANES) {
+        FN(vec) cr[16], ci[16];
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 16; j++) {
+            cr[j] = FN(load)(xr + j * in + f);
+            ci[j] = FN(load)(xi + j * in + f);
+        }
+        // c[j2 + 4·k1] = Σ_j1 a[j2 + 4·j1] ω_4^{j1·k1}
+        _Pragma("clang loop unroll(full)") for (int j2 = 0; j2 < 4; j2++) FN(dft4)(cr + j2, ci + j2, 4);
+        _Pragma("clang loop unroll(full)") for (int j2 = 1; j2 < 4; j2++)
+            _Pragma("clang loop unroll(full)") for (int k1 = 1; k1 < 4; k1++)
+                FN(rotate)(cr + j2 + 4 * k1, ci + j2 + 4 * k1, ROOT16_RE(j2 * k1), ROOT16_IM(j2 * k1));
+        // b[k1 + 4·k2] = Σ_j2 c[j2 + 4·k1] ω_4^{j2·k2}: along j2 (contiguous), landing at j2 = k2.
+        _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++) FN(dft4)(cr + 4 * k1, ci + 4 * k1, 1);
+        _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++)
+            _Pragma("clang loop unroll(full)") for (int k2 = 0; k2 < 4; k2++) {
+                const int k = k1 + 4 * k2;
+                if (twiddled && k) FN(rotate)(cr + 4 * k1 + k2, ci + 4 * k1 + k2, tr[k - 1], ti[k - 1]);
+                FN(store)(yr + k * out + f, cr[4 * k1 + k2]);
+                FN(store)(yi + k * out + f, ci[4 * k1 + k2]);
+            }
+    }
+}
+
+// 8 = 2 × 4: radix-4 DFTs over inputs j2, j2+2, j2+4, j2+6 (j2 in 0, 1), twiddles ω_8^{j2·k1}, radix 2.
+INLINE void FN(butterfly8)(const float *restrict xr, const float *restrict xi, ptrdiff_t in,
+                           float *restrict yr, float *restrict yi, ptrdiff_t out,
+                           const float *tr, const float *ti, ptrdiff_t width, int twiddled) {
+    for (ptrdiff_t f = 0; f < width; f += LANES) {
+        FN(vec) cr[8], ci[8];
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 8; j++) {
+            cr[j] = FN(load)(xr + j * in + f);
+            ci[j] = FN(load)(xi + j * in + f);
+        }
+        FN(dft4)(cr, ci, 2);
+        FN(dft4)(cr + 1, ci + 1, 2);
+        // ω_8^{k1} = ω_16^{2·k1}
+        _Pragma("clang loop unroll(full)") for (int k1 = 1; k1 < 4; k1++)
+            FN(rotate)(cr + 1 + 2 * k1, ci + 1 + 2 * k1, ROOT16_RE(2 * k1), ROOT16_IM(2 * k1));
+        // b[k1 + 4·k2] = c[2·k1] ± c[2·k1 + 1]
+        _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++) {
+            FN(vec) sr[2] = {cr[2 * k1] + cr[2 * k1 + 1], cr[2 * k1] - cr[2 * k1 + 1]};
+            FN(vec) si[2] = {ci[2 * k1] + ci[2 * k1 + 1], ci[2 * k1] - ci[2 * k1 + 1]};
+            _Pragma("clang loop unroll(full)") for (int k2 = 0; k2 < 2; k2++) {
+                const int k = k1 + 4 * k2;
+                if (twiddled && k) FN(rotate)(sr + k2, si + k2, tr[k - 1], ti[k - 1]);
+                FN(store)(yr + k * out + f, sr[k2]);
+                FN(store)(yi + k * out + f, si[k2]);
+            }
+        }
+    }
+}
+
 // One stage of radix R: for each p, the butterfly reads L·s floats at L·s·(p + j·m) and writes them at
 // L·s·(R·p + k), L = LANES. Stride 1 gets its own loop so the width is a constant.
 #define DEFINE_STAGE(R)                                                                                       \
@@ -142,6 +241,8 @@ DEFINE_STAGE(2)
 DEFINE_STAGE(3)
 DEFINE_STAGE(4)
 DEFINE_STAGE(5)
+DEFINE_STAGE(8)
+DEFINE_STAGE(16)
 
 // Magnitudes order like their bit patterns as unsigned integers, so the peak is an integer maximum (which
 // vectorises; a float maximum would not, for NaN ordering). Magnitude − 1 wraps zero to the largest value,

@@ -40,6 +40,8 @@ typedef struct MaaSFFTKernels {
     MaaSFFTStage radix3;
     MaaSFFTStage radix4;
     MaaSFFTStage radix5;
+    MaaSFFTStage radix8;
+    MaaSFFTStage radix16;
     /// One pass over a signal's bit patterns: the largest magnitude's bits (NaN and infinities included),
     /// whether any sample is NaN or infinite, whether any is subnormal. `samples` may be NULL when count is 0.
     void (*scan)(const float *samples, ptrdiff_t count, unsigned *peakBits, int *nonFinite, int *subnormal);

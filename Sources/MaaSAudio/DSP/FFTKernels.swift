@@ -1,6 +1,6 @@
 internal import CMaaSAudioKernels
 
-/// One instruction set's spectrogram kernels from the CMaaSAudioKernels C target: the radix-2, 3, 4 and 5 FFT
+/// One instruction set's spectrogram kernels from the CMaaSAudioKernels C target: the radix-2, 3, 4, 5, 8 and 16 FFT
 /// stages, framing, untangle and |X|², mel bands, decibels, DCT, and the whole-signal scan.
 ///
 /// Swift compiles for baseline x86-64, which held the STFT to four lanes (one SSE register); the C target
@@ -30,7 +30,7 @@ struct FFTKernels: @unchecked Sendable {
     /// Frames per batch.
     var lanes: Int { table.pointee.lanes }
 
-    /// One Stockham stage of `radix` (2, 3, 4 or 5) from `x` into `y`; the twiddles are stored [p][k − 1].
+    /// One Stockham stage of `radix` (2, 3, 4, 5, 8 or 16) from `x` into `y`; the twiddles are stored [p][k − 1].
     /// Returns false for any other radix, which the caller computes itself.
     func stage(radix: Int, length: Int, stride: Int, twiddleRe: UnsafePointer<Float>, twiddleIm: UnsafePointer<Float>,
                _ xr: UnsafeMutablePointer<Float>, _ xi: UnsafeMutablePointer<Float>,
@@ -41,6 +41,8 @@ struct FFTKernels: @unchecked Sendable {
         case 3: function = table.pointee.radix3
         case 4: function = table.pointee.radix4
         case 5: function = table.pointee.radix5
+        case 8: function = table.pointee.radix8
+        case 16: function = table.pointee.radix16
         default: return false
         }
         guard let function else { return false }

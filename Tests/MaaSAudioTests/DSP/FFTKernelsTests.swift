@@ -18,9 +18,9 @@ struct FFTKernelsTests {
         #expect(FFTKernels.available.map(\.lanes).allSatisfy { [4, 8, 16].contains($0) })
     }
 
-    // Sizes mix every C radix (2, 3, 4, 5) at strides 1, 2 and beyond 16, plus a prime left to Swift.
+    // Sizes mix every C radix (2, 3, 4, 5, 8, 16) at strides 1, 2 and beyond 16, plus a prime left to Swift.
     @Test("every instruction-set variant the CPU runs gives the portable FFT within 1e-5 relative",
-          arguments: [2, 3, 5, 8, 12, 60, 200, 400, 512, 1024, 1000, 1008])
+          arguments: [2, 3, 5, 8, 12, 16, 60, 128, 200, 256, 400, 512, 1024, 1000, 1008, 4096])
     func variantsAgree(size: Int) {
         let reference = Self.transform(size: size, kernels: FFTKernels.available[0])
         let peak = reference.map(abs).max() ?? 0
