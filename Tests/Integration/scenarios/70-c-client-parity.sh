@@ -4,32 +4,12 @@
 set -uo pipefail
 source "$REPO/Tests/Integration/lib/harness.sh"
 source "$REPO/Tests/Integration/lib/npy.sh"
+source "$REPO/Tests/Integration/lib/parity.sh"
 
 need_c_client || exit 0
 server_start "$SCRATCH/data" || exit 0
 DEMO_MODEL="$DEMO_DIR/speech-demo.onnx"
 MFCC="$DEMO_DIR/mfcc.npy"
-
-# same LABEL human|json "ARGS" [EXPECTED-EXIT] ["C-ARGS"]: runs `maas ARGS` and `maas-c ARGS` (or C-ARGS)
-# against the server, compares the exit codes, and stdout on success or the first stderr line on failure
-# (the Swift CLI may add a hint line after it). ARGS is evaluated, so quote paths inside it.
-same() {
-    local label=$1 json='' expected=${4:-0} c_args=${5:-$3} swift_rc
-    [ "$2" = json ] && json=--json
-    eval "run_cli \"\$label-swift\" \"\$MAAS\" $3 --port \"\$PORT\" $json"
-    swift_rc=$CLI_RC
-    cp "$OUT" "$SCRATCH/$label.swift.out"
-    head -n 1 "$ERR" >"$SCRATCH/$label.swift.err1"
-    eval "run_cli \"\$label-c\" \"\$MAAS_C\" --port \"\$PORT\" $json $c_args"
-    cp "$OUT" "$SCRATCH/$label.c.out"
-    head -n 1 "$ERR" >"$SCRATCH/$label.c.err1"
-    check_eq "$label: both exit $expected" "$expected $expected" "$swift_rc $CLI_RC"
-    if [ "$expected" = 0 ]; then
-        check_same_files "$label: identical output" "$SCRATCH/$label.swift.out" "$SCRATCH/$label.c.out"
-    else
-        check_same_files "$label: identical error line" "$SCRATCH/$label.swift.err1" "$SCRATCH/$label.c.err1"
-    fi
-}
 
 # ---- register: the same report, apart from the version number (and, in JSON, the creation time)
 
