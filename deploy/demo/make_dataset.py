@@ -238,21 +238,31 @@ def _render_star(args):
     return render(*args)
 
 
-def pick_samples(rows, out, samples_dir, words=("yes", "no", "stop", "go", "seven", "left")):
-    """One test clip per word, each from a different voice, quiet enough for a demo (clean or SNR >= 20 dB)."""
+def pick_samples(out, samples_dir, words=("yes", "no", "stop", "go", "seven", "left")):
+    """One test clip per word, each from a different variant, quiet enough for a demo (clean or SNR >= 20 dB).
+
+    Whispered variants are skipped: the demo should show ordinary speech (the test split still has them).
+    Reads OUT/manifest.csv, so it also works on a dataset made earlier with the same recipe.
+    """
+    with open(os.path.join(out, "manifest.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
     os.makedirs(samples_dir, exist_ok=True)
     seen = set()
     picked = []
     for word in words:
         for row in rows:
-            voice = voice_name(row["voice"], row["variant"])
-            if (row["split"] == "test" and row["label"] == word and voice not in seen
-                    and (row["noise"] == "none" or row["snr_db"] >= 20)):
-                seen.add(voice)
+            if (row["split"] == "test" and row["label"] == word and row["variant"] not in seen
+                    and not row["variant"].startswith("whisper") and (row["noise"] == "none" or float(row["snr_db"]) >= 20)):
+                seen.add(row["variant"])
                 shutil.copyfile(os.path.join(out, row["file"]), os.path.join(samples_dir, word + ".wav"))
-                picked.append((word, row["file"], voice))
+                picked.append((word, row["file"], voice_name(row["voice"], row["variant"])))
                 break
     return picked
+
+
+def print_samples(out, samples_dir):
+    for word, file, voice in pick_samples(out, samples_dir):
+        print(f"sample {word}.wav <- {file} ({voice})")
 
 
 def main():
@@ -260,13 +270,17 @@ def main():
     parser.add_argument("out", nargs="?", default="/tmp/maas-speech-commands")
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--samples", help="also copy one test clip per demo word into this directory")
+    parser.add_argument("--samples", help="also copy one test clip per demo word into this directory; "
+                        "if OUT already holds a dataset (manifest.csv), only do that")
     parser.add_argument("--skip-voice-check", action="store_true")
     args = parser.parse_args()
 
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} not found: apt-get install {tool}")
+    if args.samples and os.path.isfile(os.path.join(args.out, "manifest.csv")):
+        print_samples(args.out, args.samples)
+        return
     if os.path.isdir(args.out) and os.listdir(args.out):
         sys.exit(f"{args.out} is not empty: remove it or give another directory")
 
@@ -283,6 +297,7 @@ def main():
             os.makedirs(os.path.join(args.out, split, word), exist_ok=True)
 
     rows, cropped = [], 0
+    tty = sys.stdout.isatty()
     with tempfile.TemporaryDirectory() as beds:
         make_noise_beds(beds)
         with ProcessPoolExecutor(args.jobs, initializer=_load_beds, initargs=(beds,)) as pool:
@@ -291,8 +306,9 @@ def main():
                 rows.append(row)
                 cropped += was_cropped
                 if i % 500 == 0 or i == len(jobs):
-                    print(f"\r{i}/{len(jobs)} clips", end="", flush=True)
-    print()
+                    print(f"\r{i}/{len(jobs)} clips", end="" if tty else "\n", flush=True)
+    if tty:
+        print()
 
     with open(os.path.join(args.out, "manifest.csv"), "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
@@ -307,8 +323,7 @@ def main():
     if cropped:
         print(f"{cropped} words were longer than 1 s and were centre-cropped")
     if args.samples:
-        for word, file, voice in pick_samples(rows, args.out, args.samples):
-            print(f"sample {word}.wav <- {file} ({voice})")
+        print_samples(args.out, args.samples)
     print(f"done in {time.monotonic() - started:.0f} s")
 
 
