@@ -83,7 +83,7 @@ public enum Checkpoint {
             throw invalid("\(name) holds \(values.count) values, the network has \(count)")
         }
         guard m.mean.count == features, m.scale.count == features else {
-            throw invalid("the standardisation has \(m.mean.count)/\(m.scale.count) values for \(features) features")
+            throw invalid("mean/scale hold \(m.mean.count)/\(m.scale.count) values for \(features) features")
         }
         guard let generator = SeededGenerator(state: m.generator) else { throw invalid("the generator state is not 4 non-zero words") }
         var history: [EpochRecord] = []
