@@ -109,6 +109,7 @@ add_case control-chars versions control-chars
 add_case audio predict iris clip.wav
 add_case audio-features predict speech "$F/clip.wav" --top-k 2 --features "$T/scratch/features.npy"
 add_case audio-control predict audio-control "$F/clip.wav"
+add_case audio-odd-scores predict audio-odd-scores "$F/clip.wav"
 add_case audio-no-front-end predict iris "$F/clip.wav"
 add_case audio-not-wav predict speech "$HERE/cli_cases.txt"
 add_case audio-directory predict speech "$F"
@@ -284,6 +285,18 @@ if ran audio-control 0 "control characters in labels and transcripts are shown a
     printf 'audio-control version 1: bad?[31m?label (50.0%%)\n  bad?[31m?label   50.0%%\ntranscript: forged?line?\n' >"$T/expected-control.txt"
     same_stdout audio-control "$T/expected-control.txt" "control characters in labels and transcripts are shown as ?"
 fi
+# NaN, infinite, negative and > 1 probabilities print as numbers (the Swift CLI traps on NaN: no case there).
+cat >"$T/expected-odd.txt" <<'TEXT'
+audio-odd-scores version 1: negative index (250.0%)
+  negative index                                    250.0%
+  a very long label that is longer than the others    nan%
+  inf                                                 inf%
+  minus                                             -50.0%
+  tiny                                                0.0%
+  été →                                              12.5%
+TEXT
+check audio-odd-scores 0 "odd probabilities from the server (NaN, inf, negative, over 1) are printed, not trapped on" stdout \
+    "$T/expected-odd.txt"
 check audio-no-front-end 2 "audio for a version without a front-end: the server's FAILED_PRECONDITION (exit 2)" stderr \
     'error: FAILED_PRECONDITION: model iris version 2 has no audio front-end: send tensors, or register it with an audio config'
 check audio-not-wav 2 "bytes the server cannot decode: its INVALID_ARGUMENT (exit 2)" stderr-starts \
