@@ -2,7 +2,8 @@
 # maas-c against a real `maas serve` (run by `make -C clients/c e2e`; needs `swift build` first):
 # register, versions and predict with the demo model, each output compared with the Swift CLI's for the
 # same request and the prediction with onnxruntime's (deploy/demo/expected.npy); then the errors:
-# NOT_FOUND, a bad model file (and no version created), an input over the server's frame limit, audio;
+# NOT_FOUND, a bad model file (and no version created), an input over the server's frame limit, audio
+# for a version without an audio front-end (the audio paths are in Tests/Integration/scenarios/25-audio.sh);
 # and the server still serving afterwards. Every maas-c run happens in one cli_runner process under
 # valgrind (a finding fails the run). Ends with "N passed, M failed"; exit status 1 on any failure.
 set -u
@@ -60,7 +61,7 @@ add_case not-found versions nope
 add_case bad-model register demo "$ROOT/README.md"
 add_case after-bad-model versions demo --json
 add_case oversized predict demo --input mfcc="$WORK/big.npy"
-add_case audio predict demo clip.wav
+add_case audio predict demo "$HERE/fixtures/clip.wav"
 add_case still-serving predict demo --tensor "$DEMO/mfcc.npy"
 mkdir "$WORK/c"
 valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
@@ -121,8 +122,8 @@ if ran after-bad-model 0 "the refused upload created no version"; then
         fail "the refused upload created no version" "$(cat "$WORK/c/after-bad-model.out")"
 fi
 says oversized 5 "an input over the server's frame limit is RESOURCE_EXHAUSTED (exit 5)" '^error: RESOURCE_EXHAUSTED: '
-says audio 1 "audio predict is UNIMPLEMENTED for now (exit 1)" \
-    '^error: UNIMPLEMENTED: audio input is not supported until the server accepts audio'
+says audio 2 "audio for a version without an audio front-end is FAILED_PRECONDITION (exit 2)" \
+    "^error: FAILED_PRECONDITION: model 'demo' version [0-9]* has no audio front-end"
 ran still-serving 0 "the server still serves after those errors" && pass "the server still serves after those errors"
 
 kill -TERM "$server_pid"
