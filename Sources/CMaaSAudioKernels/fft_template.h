@@ -161,60 +161,73 @@ INLINE void FN(rotate)(FN(vec) *r, FN(vec) *i, float wr, float wi) {
 #define ROOT16_IM(e) ROOT16_RE(((e) + 4) % 16)
 
 // 16 = 4 × 4: four radix-4 DFTs over inputs j2, j2+4, j2+8, j2+12, the twiddles ω_16^{j2·k1}, four more.
-INLINE void FN(butterfly16)(const float *restrict xr, const float *restrict xi, ptrdiff_t in,
-                            float *restrict yr, float *restrict yi, ptrdiff_t out,
-                            const float *tr, const float *ti, ptrdiff_t width, int twiddled) {
-    for (ptrdiff_t f = 0; f < width; f += LANES) {
-        FN(vec) cr[16], ci[16];
-        _Pragma("clang loop unroll(full)") for (int j = 0; j < 16; j++) {
-            cr[j] = FN(load)(xr + j * in + f);
-            ci[j] = FN(load)(xi + j * in + f);
+// a (destroyed) in, b out in natural order.
+INLINE void FN(dft16)(FN(vec) *cr, FN(vec) *ci, FN(vec) *br, FN(vec) *bi) {
+    // c[j2 + 4·k1] = Σ_j1 a[j2 + 4·j1] ω_4^{j1·k1}
+    _Pragma("clang loop unroll(full)") for (int j2 = 0; j2 < 4; j2++) FN(dft4)(cr + j2, ci + j2, 4);
+    _Pragma("clang loop unroll(full)") for (int j2 = 1; j2 < 4; j2++)
+        _Pragma("clang loop unroll(full)") for (int k1 = 1; k1 < 4; k1++)
+            FN(rotate)(cr + j2 + 4 * k1, ci + j2 + 4 * k1, ROOT16_RE(j2 * k1), ROOT16_IM(j2 * k1));
+    // b[k1 + 4·k2] = Σ_j2 c[j2 + 4·k1] ω_4^{j2·k2}: along j2 (contiguous), landing at j2 = k2.
+    _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++) FN(dft4)(cr + 4 * k1, ci + 4 * k1, 1);
+    _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++)
+        _Pragma("clang loop unroll(full)") for (int k2 = 0; k2 < 4; k2++) {
+            br[k1 + 4 * k2] = cr[4 * k1 + k2];
+            bi[k1 + 4 * k2] = ci[4 * k1 + k2];
         }
-        // c[j2 + 4·k1] = Σ_j1 a[j2 + 4·j1] ω_4^{j1·k1}
-        _Pragma("clang loop unroll(full)") for (int j2 = 0; j2 < 4; j2++) FN(dft4)(cr + j2, ci + j2, 4);
-        _Pragma("clang loop unroll(full)") for (int j2 = 1; j2 < 4; j2++)
-            _Pragma("clang loop unroll(full)") for (int k1 = 1; k1 < 4; k1++)
-                FN(rotate)(cr + j2 + 4 * k1, ci + j2 + 4 * k1, ROOT16_RE(j2 * k1), ROOT16_IM(j2 * k1));
-        // b[k1 + 4·k2] = Σ_j2 c[j2 + 4·k1] ω_4^{j2·k2}: along j2 (contiguous), landing at j2 = k2.
-        _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++) FN(dft4)(cr + 4 * k1, ci + 4 * k1, 1);
-        _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++)
-            _Pragma("clang loop unroll(full)") for (int k2 = 0; k2 < 4; k2++) {
-                const int k = k1 + 4 * k2;
-                if (twiddled && k) FN(rotate)(cr + 4 * k1 + k2, ci + 4 * k1 + k2, tr[k - 1], ti[k - 1]);
-                FN(store)(yr + k * out + f, cr[4 * k1 + k2]);
-                FN(store)(yi + k * out + f, ci[4 * k1 + k2]);
-            }
-    }
 }
 
 // 8 = 2 × 4: radix-4 DFTs over inputs j2, j2+2, j2+4, j2+6 (j2 in 0, 1), twiddles ω_8^{j2·k1}, radix 2.
-INLINE void FN(butterfly8)(const float *restrict xr, const float *restrict xi, ptrdiff_t in,
-                           float *restrict yr, float *restrict yi, ptrdiff_t out,
-                           const float *tr, const float *ti, ptrdiff_t width, int twiddled) {
-    for (ptrdiff_t f = 0; f < width; f += LANES) {
-        FN(vec) cr[8], ci[8];
-        _Pragma("clang loop unroll(full)") for (int j = 0; j < 8; j++) {
-            cr[j] = FN(load)(xr + j * in + f);
-            ci[j] = FN(load)(xi + j * in + f);
-        }
-        FN(dft4)(cr, ci, 2);
-        FN(dft4)(cr + 1, ci + 1, 2);
-        // ω_8^{k1} = ω_16^{2·k1}
-        _Pragma("clang loop unroll(full)") for (int k1 = 1; k1 < 4; k1++)
-            FN(rotate)(cr + 1 + 2 * k1, ci + 1 + 2 * k1, ROOT16_RE(2 * k1), ROOT16_IM(2 * k1));
-        // b[k1 + 4·k2] = c[2·k1] ± c[2·k1 + 1]
-        _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++) {
-            FN(vec) sr[2] = {cr[2 * k1] + cr[2 * k1 + 1], cr[2 * k1] - cr[2 * k1 + 1]};
-            FN(vec) si[2] = {ci[2 * k1] + ci[2 * k1 + 1], ci[2 * k1] - ci[2 * k1 + 1]};
-            _Pragma("clang loop unroll(full)") for (int k2 = 0; k2 < 2; k2++) {
-                const int k = k1 + 4 * k2;
-                if (twiddled && k) FN(rotate)(sr + k2, si + k2, tr[k - 1], ti[k - 1]);
-                FN(store)(yr + k * out + f, sr[k2]);
-                FN(store)(yi + k * out + f, si[k2]);
-            }
-        }
+INLINE void FN(dft8)(FN(vec) *cr, FN(vec) *ci, FN(vec) *br, FN(vec) *bi) {
+    FN(dft4)(cr, ci, 2);
+    FN(dft4)(cr + 1, ci + 1, 2);
+    // ω_8^{k1} = ω_16^{2·k1}
+    _Pragma("clang loop unroll(full)") for (int k1 = 1; k1 < 4; k1++)
+        FN(rotate)(cr + 1 + 2 * k1, ci + 1 + 2 * k1, ROOT16_RE(2 * k1), ROOT16_IM(2 * k1));
+    // b[k1 + 4·k2] = c[2·k1] ± c[2·k1 + 1]
+    _Pragma("clang loop unroll(full)") for (int k1 = 0; k1 < 4; k1++) {
+        br[k1] = cr[2 * k1] + cr[2 * k1 + 1], br[k1 + 4] = cr[2 * k1] - cr[2 * k1 + 1];
+        bi[k1] = ci[2 * k1] + ci[2 * k1 + 1], bi[k1 + 4] = ci[2 * k1] - ci[2 * k1 + 1];
     }
 }
+
+// The R-point DFT (R in 2, 4, 8, 16) of a (destroyed) into b, natural order.
+INLINE void FN(dftVec)(int R, FN(vec) *ar, FN(vec) *ai, FN(vec) *br, FN(vec) *bi) {
+    if (R == 16) {
+        FN(dft16)(ar, ai, br, bi);
+    } else if (R == 8) {
+        FN(dft8)(ar, ai, br, bi);
+    } else if (R == 4) {
+        FN(dft4)(ar, ai, 1);
+        _Pragma("clang loop unroll(full)") for (int k = 0; k < 4; k++) br[k] = ar[k], bi[k] = ai[k];
+    } else {
+        br[0] = ar[0] + ar[1], bi[0] = ai[0] + ai[1];
+        br[1] = ar[0] - ar[1], bi[1] = ai[0] - ai[1];
+    }
+}
+
+// A radix-8 or 16 butterfly: load, DFT in registers, twiddle, store.
+#define DEFINE_VECTOR_BUTTERFLY(R)                                                                            \
+    INLINE void FN(butterfly##R)(const float *restrict xr, const float *restrict xi, ptrdiff_t in,             \
+                                 float *restrict yr, float *restrict yi, ptrdiff_t out,                       \
+                                 const float *tr, const float *ti, ptrdiff_t width, int twiddled) {           \
+        for (ptrdiff_t f = 0; f < width; f += LANES) {                                                        \
+            FN(vec) ar[R], ai[R], br[R], bi[R];                                                               \
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < R; j++) {                                  \
+                ar[j] = FN(load)(xr + j * in + f);                                                            \
+                ai[j] = FN(load)(xi + j * in + f);                                                            \
+            }                                                                                                 \
+            FN(dftVec)(R, ar, ai, br, bi);                                                                    \
+            _Pragma("clang loop unroll(full)") for (int k = 0; k < R; k++) {                                  \
+                if (twiddled && k) FN(rotate)(br + k, bi + k, tr[k - 1], ti[k - 1]);                          \
+                FN(store)(yr + k * out + f, br[k]);                                                           \
+                FN(store)(yi + k * out + f, bi[k]);                                                           \
+            }                                                                                                 \
+        }                                                                                                     \
+    }
+
+DEFINE_VECTOR_BUTTERFLY(8)
+DEFINE_VECTOR_BUTTERFLY(16)
 
 // One stage of radix R: for each p, the butterfly reads L·s floats at L·s·(p + j·m) and writes them at
 // L·s·(R·p + k), L = LANES. Stride 1 gets its own loop so the width is a constant.

@@ -142,6 +142,83 @@ static void FN(untanglePower)(const float *restrict zr, const float *restrict zi
     }
 }
 
+// The transform's last stage (radix R, length R, stride s = half / R: no twiddles) fused with the untangle:
+// it writes Z[q + s·kk] for kk in 0..<R, whose untangle partners Z[half − q − s·kk] all come from column
+// s − q. Computing columns q and s − q together yields the power of all their bins without storing Z: one
+// pass over the batch less, out of four.
+INLINE void FN(untanglePair)(FN(vec) ar, FN(vec) ai, FN(vec) br, FN(vec) bi, float cr, float ci,
+                             float *restrict low, float *restrict high) {
+    FN(vec) er = (ar + br) * 0.5f, ei = (ai - bi) * 0.5f;
+    FN(vec) or_ = (ai + bi) * 0.5f, oi = (br - ar) * 0.5f;
+    FN(vec) wr = or_ * cr - oi * ci, wi = oi * cr + or_ * ci;
+    FN(vec) xr = er + wr, xi = ei + wi, yr = er - wr, yi = ei - wi;
+    // When 2k = half both are the same bin (and the same value).
+    FN(store)(low, xr * xr + xi * xi);
+    FN(store)(high, yr * yr + yi * yi);
+}
+
+#define DEFINE_FINAL_STAGE(R)                                                                                 \
+    static void FN(finalStage##R)(const float *restrict xr, const float *restrict xi, const float *twr,       \
+                                  const float *twi, ptrdiff_t half, float *restrict power) {                  \
+        const ptrdiff_t s = half / R;                                                                         \
+        for (ptrdiff_t q = 0; 2 * q <= s; q++) {                                                              \
+            const ptrdiff_t q2 = q == 0 ? 0 : s - q;                                                          \
+            FN(vec) ar[R], ai[R], zr[R], zi[R], pr[R], pi[R];                                                 \
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < R; j++) {                                  \
+                ar[j] = FN(load)(xr + (q + s * j) * LANES);                                                   \
+                ai[j] = FN(load)(xi + (q + s * j) * LANES);                                                   \
+            }                                                                                                 \
+            FN(dftVec)(R, ar, ai, zr, zi);                                                                    \
+            if (q == 0) {                                                                                     \
+                /* Z[0]'s real and imaginary parts are the sums of the even and odd samples. */              \
+                FN(vec) sum = zr[0] + zi[0], difference = zr[0] - zi[0];                                      \
+                FN(store)(power, sum * sum);                                                                  \
+                FN(store)(power + half * LANES, difference * difference);                                     \
+                /* Partners within the column: s·kk and s·(R − kk). */                                        \
+                _Pragma("clang loop unroll(full)") for (int kk = 1; 2 * kk <= R; kk++) {                      \
+                    const ptrdiff_t k = s * kk;                                                               \
+                    FN(untanglePair)(zr[kk], zi[kk], zr[R - kk], zi[R - kk], twr[k], twi[k],                  \
+                                     power + k * LANES, power + (half - k) * LANES);                          \
+                }                                                                                             \
+            } else if (q == q2) {                                                                             \
+                /* q = s/2: partners q + s·kk and q + s·(R − 1 − kk), in the same column. */                 \
+                _Pragma("clang loop unroll(full)") for (int kk = 0; 2 * kk < R; kk++) {                       \
+                    const ptrdiff_t k = q + s * kk;                                                           \
+                    FN(untanglePair)(zr[kk], zi[kk], zr[R - 1 - kk], zi[R - 1 - kk], twr[k], twi[k],          \
+                                     power + k * LANES, power + (half - k) * LANES);                          \
+                }                                                                                             \
+            } else {                                                                                          \
+                _Pragma("clang loop unroll(full)") for (int j = 0; j < R; j++) {                              \
+                    ar[j] = FN(load)(xr + (q2 + s * j) * LANES);                                              \
+                    ai[j] = FN(load)(xi + (q2 + s * j) * LANES);                                              \
+                }                                                                                             \
+                FN(dftVec)(R, ar, ai, pr, pi);                                                                \
+                _Pragma("clang loop unroll(full)") for (int kk = 0; kk < R; kk++) {                           \
+                    const ptrdiff_t k = q + s * kk;                                                           \
+                    FN(untanglePair)(zr[kk], zi[kk], pr[R - 1 - kk], pi[R - 1 - kk], twr[k], twi[k],          \
+                                     power + k * LANES, power + (half - k) * LANES);                          \
+                }                                                                                             \
+            }                                                                                                 \
+        }                                                                                                     \
+    }
+
+DEFINE_FINAL_STAGE(2)
+DEFINE_FINAL_STAGE(4)
+DEFINE_FINAL_STAGE(8)
+DEFINE_FINAL_STAGE(16)
+
+static int FN(finalStagePower)(const float *xr, const float *xi, ptrdiff_t radix, const float *twr, const float *twi,
+                               ptrdiff_t half, float *power) {
+    if (half % radix != 0) return 0;
+    switch (radix) {
+    case 2: FN(finalStage2)(xr, xi, twr, twi, half, power); return 1;
+    case 4: FN(finalStage4)(xr, xi, twr, twi, half, power); return 1;
+    case 8: FN(finalStage8)(xr, xi, twr, twi, half, power); return 1;
+    case 16: FN(finalStage16)(xr, xi, twr, twi, half, power); return 1;
+    default: return 0;
+    }
+}
+
 static void FN(magnitudePower)(const float *restrict zr, const float *restrict zi, ptrdiff_t bins, float *restrict power) {
     for (ptrdiff_t i = 0; i < bins * LANES; i++) power[i] = zr[i] * zr[i] + zi[i] * zi[i];
 }
@@ -257,6 +334,7 @@ const MaaSFFTKernels CONCAT(maas_fft_kernels, SUFFIX) = {
     .scan = FN(scan),
     .loadFrames = FN(loadFrames),
     .untanglePower = FN(untanglePower),
+    .finalStagePower = FN(finalStagePower),
     .magnitudePower = FN(magnitudePower),
     .melBands = FN(melBands),
     .decibels = FN(decibels),

@@ -56,6 +56,12 @@ typedef struct MaaSFFTKernels {
     void (*untanglePower)(const float *zr, const float *zi, const float *twiddleRe, const float *twiddleIm,
                           ptrdiff_t half, float *power);
 
+    /// untanglePower fused with the transform's last stage: x is the input of that stage (radix `radix`,
+    /// length radix, stride half / radix, no twiddles), not yet transformed. Returns 0, having done nothing,
+    /// for a radix other than 2, 4, 8 or 16 (the caller then runs the stage and untanglePower).
+    int (*finalStagePower)(const float *xr, const float *xi, ptrdiff_t radix, const float *twiddleRe,
+                           const float *twiddleIm, ptrdiff_t half, float *power);
+
     /// |z[k]|² for k in 0..<bins (odd nFFT, whose transform was full length).
     void (*magnitudePower)(const float *zr, const float *zi, ptrdiff_t bins, float *power);
 

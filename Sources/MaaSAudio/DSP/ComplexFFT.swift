@@ -70,10 +70,12 @@ struct ComplexFFT: Sendable {
 
     /// Transforms `re`/`im` (each `size · lanes` floats) using `workRe`/`workIm` as the other Stockham buffer.
     /// Returns true when the result ended in the work buffers, false when it is back in `re`/`im`.
+    /// `stageCount` below `stages.count` stops early (the caller fuses the rest with what follows).
     func transform(re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>,
-                   workRe: UnsafeMutablePointer<Float>, workIm: UnsafeMutablePointer<Float>) -> Bool {
+                   workRe: UnsafeMutablePointer<Float>, workIm: UnsafeMutablePointer<Float>, stageCount: Int? = nil) -> Bool {
+        let count = stageCount ?? stages.count
         var xr = re, xi = im, yr = workRe, yi = workIm
-        for stage in stages {
+        for stage in stages.prefix(count) {
             let done = stage.twiddleRe.withUnsafeBufferPointer { twr in
                 stage.twiddleIm.withUnsafeBufferPointer { twi in
                     // Never empty: every stage stores m·(radix − 1) ≥ 1 twiddles.
@@ -86,6 +88,6 @@ struct ComplexFFT: Sendable {
             swap(&xr, &yr)
             swap(&xi, &yi)
         }
-        return stages.count % 2 == 1
+        return count % 2 == 1
     }
 }

@@ -71,6 +71,13 @@ struct FFTKernels: @unchecked Sendable {
         table.pointee.untanglePower(zr, zi, twiddleRe, twiddleIm, half, power)
     }
 
+    /// `untanglePower` fused with the transform's last stage (radix 2, 4, 8 or 16, length `radix`, stride
+    /// half / radix), whose input is x. Returns false for any other radix, having done nothing.
+    func finalStagePower(_ xr: UnsafePointer<Float>, _ xi: UnsafePointer<Float>, radix: Int, twiddleRe: UnsafePointer<Float>,
+                         twiddleIm: UnsafePointer<Float>, half: Int, into power: UnsafeMutablePointer<Float>) -> Bool {
+        table.pointee.finalStagePower(xr, xi, radix, twiddleRe, twiddleIm, half, power) != 0
+    }
+
     /// |z|² of `bins` points.
     func magnitudePower(_ zr: UnsafePointer<Float>, _ zi: UnsafePointer<Float>, bins: Int, into power: UnsafeMutablePointer<Float>) {
         table.pointee.magnitudePower(zr, zi, bins, power)

@@ -16,6 +16,9 @@ struct PowerSpectrum: Sendable {
     private let untangleRe: [Float]
     private let untangleIm: [Float]
 
+    /// Whether the transform's last stage runs fused with the untangle (`FFTKernels.finalStagePower`).
+    let fusesLastStage: Bool
+
     var kernels: FFTKernels { fft.kernels }
     /// Frames per batch.
     var lanes: Int { fft.lanes }
@@ -35,6 +38,7 @@ struct PowerSpectrum: Sendable {
         let count = half ? nFFT / 2 + 1 : 0
         untangleRe = (0..<count).map { Float(cos(-2 * Double.pi * Double($0) / Double(nFFT))) }
         untangleIm = (0..<count).map { Float(sin(-2 * Double.pi * Double($0) / Double(nFFT))) }
+        fusesLastStage = half && [2, 4, 8, 16].contains(fft.stages.last?.radix ?? 0)
     }
 
     /// Work space for one thread: two Stockham buffer pairs of the complex transform's size, and the spectra.
@@ -80,17 +84,28 @@ struct PowerSpectrum: Sendable {
         window.withUnsafeBufferPointer { w in
             kernels.loadFrames(frames, window: w.baseAddress!, nFFT: nFFT, re: scratch.re, im: scratch.im)
         }
-        let inWork = fft.transform(re: scratch.re, im: scratch.im, workRe: scratch.workRe, workIm: scratch.workIm)
-        let zr = inWork ? scratch.workRe : scratch.re
-        let zi = inWork ? scratch.workIm : scratch.im
-        if nFFT % 2 == 0 {
+        if nFFT % 2 == 1 {
+            let inWork = fft.transform(re: scratch.re, im: scratch.im, workRe: scratch.workRe, workIm: scratch.workIm)
+            kernels.magnitudePower(inWork ? scratch.workRe : scratch.re, inWork ? scratch.workIm : scratch.im, bins: bins, into: power)
+        } else {
+            // The last stage fused with the untangle spares a pass over the batch; otherwise they run apart.
+            let stageCount = fft.stages.count - (fusesLastStage ? 1 : 0)
+            let inWork = fft.transform(re: scratch.re, im: scratch.im, workRe: scratch.workRe, workIm: scratch.workIm,
+                                       stageCount: stageCount)
+            let zr = inWork ? scratch.workRe : scratch.re
+            let zi = inWork ? scratch.workIm : scratch.im
             untangleRe.withUnsafeBufferPointer { cr in
                 untangleIm.withUnsafeBufferPointer { ci in
-                    kernels.untanglePower(zr, zi, twiddleRe: cr.baseAddress!, twiddleIm: ci.baseAddress!, half: nFFT / 2, into: power)
+                    if fusesLastStage {
+                        let radix = fft.stages[stageCount].radix
+                        let done = kernels.finalStagePower(zr, zi, radix: radix, twiddleRe: cr.baseAddress!, twiddleIm: ci.baseAddress!,
+                                                           half: nFFT / 2, into: power)
+                        precondition(done, "radix \(radix) has no fused last stage")
+                    } else {
+                        kernels.untanglePower(zr, zi, twiddleRe: cr.baseAddress!, twiddleIm: ci.baseAddress!, half: nFFT / 2, into: power)
+                    }
                 }
             }
-        } else {
-            kernels.magnitudePower(zr, zi, bins: bins, into: power)
         }
         // |X|² above; other exponents in a separate pass so the kernels stay pure vector arithmetic.
         let count = bins * lanes
