@@ -78,7 +78,7 @@ struct Evaluate: AsyncParsableCommand {
                 if !classes.unknown.isEmpty {
                     guard ignoreUnknownLabels else {
                         throw CLIError(
-                            "the data has label\(classes.unknown.count == 1 ? "" : "s") that \(reference.name) version \(version.version) does not know: "
+                            "\(reference.name) version \(version.version) has no label for the data's "
                                 + "\(classes.unknown.joined(separator: ", ")) (its labels: \(classes.names.joined(separator: ", ")))",
                             hint: "rename the directories, or pass --ignore-unknown-labels to leave them out", exit: .badInputFile)
                     }

@@ -20,10 +20,17 @@ struct ClipDataset {
     var clips: [Clip]
 
     static func scan(_ root: String) throws(CLIError) -> ClipDataset {
-        let files = FileManager.default
+        guard FileManager.default.fileExists(atPath: root) else {
+            throw CLIError("the data directory '\(root)' does not exist", exit: .badInputFile)
+        }
+        guard isDirectory(root) else {
+            throw CLIError(
+                "'\(root)' is not a directory", hint: "--data names a directory with one subdirectory of clips per label",
+                exit: .badInputFile)
+        }
         let entries: [String]
         do {
-            entries = try files.contentsOfDirectory(atPath: root)
+            entries = try FileManager.default.contentsOfDirectory(atPath: root)
         } catch {
             throw CLIError(
                 "cannot list the data directory '\(root)': \(Self.reason(error))",

@@ -20,7 +20,9 @@ final class ClipProgress {
 
     func update(done: Int, failed: Int) {
         let now = ContinuousClock.now
-        if let lastDraw, now - lastDraw < .milliseconds(100), done < total { return }
+        // The last update is left to `finish`, which ends the line.
+        guard done < total else { return }
+        if let lastDraw, now - lastDraw < .milliseconds(100) { return }
         lastDraw = now
         terminal.write("\r" + line(done: done, failed: failed, at: now))
     }

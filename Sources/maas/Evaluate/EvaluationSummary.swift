@@ -30,7 +30,8 @@ struct EvaluationSummary {
 
     /// The text for people: metrics, confusion matrix, failures, and a closing line with the headline numbers.
     func text(maxListed: Int = 5) -> String {
-        var out = "\(model) version \(version) on \(data): \(result.clips) clips in \(report.labels.count) classes, "
+        let labels = Set(result.failures.map(\.label)).union(report.classes.filter { $0.support > 0 }.map(\.label))
+        var out = "\(model) version \(version) on \(data): \(result.clips) clips of \(labels.count) labels, "
             + "\(Units.oneDecimal(ClipProgress.seconds(result.elapsed))) s\n\n"
         out += report.metricsTable() + "\n"
         out += "confusion matrix (rows: true label, columns: predicted label)\n"
