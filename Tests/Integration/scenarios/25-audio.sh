@@ -27,6 +27,19 @@ check_file_contains "register reports the labels" "$OUT" "  classes  10: zero, o
 run_cli register-plain "$MAAS" register plain "$DEMO_MODEL" --port "$PORT"
 check_rc "register the same model without an audio config as 'plain'" 0
 
+# The same front-end and labels from flags, through both CLIs: the same report (version number aside), and
+# the version maas-c registered answers clips like the one registered from model.json.
+labels=zero,one,two,three,four,five,six,seven,eight,nine
+normalize_register() { sed -E 's/(registered [^ ]+ version) [0-9]+/\1 N/' "$1"; }
+run_cli flags-swift "$MAAS" register flags "$DEMO_MODEL" --profile librosa --layout time-major --classes "$labels" --port "$PORT"
+check_rc "the Swift CLI registers with --profile/--layout/--classes" 0
+normalize_register "$OUT" >"$S/flags.swift"
+run_cli flags-c "$MAAS_C" --port "$PORT" register flags "$DEMO_MODEL" --profile librosa --layout time-major --classes "$labels"
+check_rc "maas-c registers with --profile/--layout/--classes" 0
+normalize_register "$OUT" >"$S/flags.c"
+check_same_files "register with audio flags: the same report from both CLIs" "$S/flags.swift" "$S/flags.c"
+check_file_contains "the flags give the config's front-end" "$S/flags.c" "  audio    22050 Hz, 20 MFCC, time-major → input 'mfcc'"
+
 same "versions speech" human "versions speech"
 check_file_contains "versions shows the AUDIO and CLASSES columns" "$SCRATCH/versions speech.c.out" \
     "22050 Hz, 20 MFCC, time-major  10: zero, one, two, …"
@@ -75,6 +88,10 @@ check_rc "the features predict as a tensor input" 0
 json_output_values "$OUT" probabilities >"$S/from-tensor.txt"
 json_output_values "$S/audio-answer.json" probabilities >"$S/from-audio.txt"
 compare_values "the features as a tensor give exactly the audio prediction's probabilities" "$S/from-tensor.txt" "$S/from-audio.txt" 0
+
+same "predict the version maas-c registered" human "predict flags:2 '$S/clip.wav'"
+sed 's/^flags version 2:/speech version 1:/' "$SCRATCH/predict the version maas-c registered.c.out" >"$S/flags-answer.txt"
+check_same_files "maas-c's flags registration answers as the model.json one" "$SCRATCH/predict clip.wav.c.out" "$S/flags-answer.txt"
 
 # A WAV cut inside its samples decodes up to the cut, as soundfile does.
 head -c 30000 "$S/clip.wav" >"$S/cut.wav"
@@ -145,6 +162,10 @@ if need_valgrind; then
     clean "predict clip.wav --json --top-k 3 --features" 0 --json predict speech "$S/clip.wav" --top-k 3 --features "$S/vg.npy"
     check_same_files "the features written under valgrind are the same" "$S/features.npy" "$S/vg.npy"
     [ -f "$S/clip.f32" ] && clean "predict raw float samples" 0 predict speech "$S/clip.f32" --pcm-rate 22050
+    printf '%s\n' zero one two three four five six seven eight nine >"$S/labels.txt"
+    clean "register --profile librosa --classes-file" 0 register flags "$DEMO_MODEL" --profile librosa --classes-file "$S/labels.txt"
+    clean "register --profile speech16k (13 MFCCs for a 20-feature input: refused)" 2 register flags "$DEMO_MODEL" \
+        --profile speech16k --classes "$labels"
     clean "predict garbage bytes" 2 predict speech "$S/garbage.wav"
     clean "predict a NaN sample" 2 predict speech "$S/nan.wav"
     clean "predict audio without a front-end" 2 predict plain "$S/clip.wav"

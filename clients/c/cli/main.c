@@ -2,6 +2,8 @@
  * maas-c: the command-line face of libmaasclient, printing what the Swift `maas` CLI prints.
  *
  *   maas-c register NAME FILE [--description D] [--label k=v]... [--sha256 HEX] [--format onnx|maas-plan]
+ *                   [--profile P] [--layout L] [--classes a,b,c | --classes-file F] [--clip-decision D]
+ *                   [--ctc-blank I] [--top-k N]
  *   maas-c versions NAME
  *   maas-c predict NAME[:VERSION] --tensor FILE.npy [--input-name NAME]
  *   maas-c predict NAME[:VERSION] --input NAME=FILE.npy [--input NAME=FILE.npy]...
@@ -25,6 +27,8 @@
 #include "audio.h"
 #include "npy.h"
 #include "output.h"
+#include "register_flags.h"
+#include "usage.h"
 
 #define DEFAULT_TIMEOUT_MS 60000
 #define MAX_LABELS 256
@@ -66,37 +70,6 @@ static int exit_status(maas_code code)
     }
 }
 
-static const char usage_text[] =
-    "usage: maas-c [--host H] [--port P] [--timeout SECONDS | --timeout-ms N] [--json] COMMAND ...\n"
-    "\n"
-    "commands:\n"
-    "  register NAME FILE [--description D] [--label k=v]... [--sha256 HEX] [--format onnx|maas-plan]\n"
-    "      upload a model file (streamed in 1 MiB chunks) as a new version of NAME; the file is not hashed\n"
-    "      here: pass --sha256 to have the server check it\n"
-    "  versions NAME\n"
-    "      list the versions of NAME, newest first\n"
-    "  predict NAME[:VERSION] --tensor FILE.npy [--input-name NAME]\n"
-    "  predict NAME[:VERSION] --input NAME=FILE.npy [--input NAME=FILE.npy]...\n"
-    "      run a model (default: the latest version) on .npy arrays: float32 '<f4' or int64 '<i8'\n"
-    "      ('<f8' and '<i4' are converted); --tensor feeds the model's only input unless --input-name\n"
-    "  predict NAME[:VERSION] CLIP [--top-k N] [--features OUT.npy] [--pcm-rate HZ [--pcm-channels N]]\n"
-    "      run a model registered with an audio front-end on an audio file (WAV, FLAC, OGG, AIFF, ...; at\n"
-    "      most 64 MiB): the server computes the features; with class labels the top N labels are shown;\n"
-    "      --features saves the [frames, coefficients] features the model was fed; --pcm-rate: CLIP holds\n"
-    "      raw little-endian float32 samples at that rate (interleaved when --pcm-channels > 1)\n"
-    "\n"
-    "options:\n"
-    "  --host H          server address (default 127.0.0.1)\n"
-    "  --port P          server port (default 7070)\n"
-    "  --timeout S       per-call timeout in seconds, also sent to the server (default 60; 0 = none)\n"
-    "  --timeout-ms N    the same in milliseconds\n"
-    "  --json            machine-readable output\n"
-    "  -h, --help        show this help\n"
-    "\n"
-    "exit status: 0 ok, 1 unexpected failure, 2 refused as invalid, 3 not found, 4 conflict,\n"
-    "5 resource exhausted, 6 deadline exceeded, 7 unavailable, 8 denied, 64 bad command line,\n"
-    "65 unreadable or malformed local file\n";
-
 typedef struct command_line {
     const char *host;
     uint16_t port;
@@ -118,6 +91,7 @@ typedef struct command_line {
     size_t n_inputs;
     int top_k;                  /* 0 = not given */
     const char *features;       /* --features OUT.npy */
+    register_flags reg;         /* register's audio flags */
     int pcm_rate;               /* --pcm-rate HZ: the clip is raw float32 samples; 0 = a file to decode */
     int pcm_channels;           /* 0 = not given (1) */
     char problem[512];
@@ -225,7 +199,10 @@ static int apply_option(command_line *cl, const char *name, const char *value)
             return problem(cl, "%s", "--features must name a file");
         cl->features = value;
     } else {
-        return problem(cl, "unknown option --%.100s", name);
+        int applied = register_flag(&cl->reg, name, value, cl->problem, sizeof cl->problem);
+        if (applied == 0)
+            return problem(cl, "unknown option --%.100s", name);
+        return applied < 0 ? -1 : 0;
     }
     return 0;
 }
@@ -281,8 +258,12 @@ static int validate(command_line *cl)
         return problem(cl, "--description, --label, --sha256 and --format are for register, not %s", c);
     if (!is_predict && (cl->tensor || cl->input_name || cl->n_inputs))
         return problem(cl, "--tensor, --input-name and --input are for predict, not %s", c);
-    if ((!is_predict || cl->tensor || cl->n_inputs) && (cl->top_k || cl->features || cl->pcm_rate || cl->pcm_channels))
-        return problem(cl, "%s", "--top-k, --features, --pcm-rate and --pcm-channels are for predict with an audio clip");
+    if ((!is_predict || cl->tensor || cl->n_inputs) && (cl->features || cl->pcm_rate || cl->pcm_channels))
+        return problem(cl, "%s", "--features, --pcm-rate and --pcm-channels are for predict with an audio clip");
+    if ((is_versions || (is_predict && (cl->tensor || cl->n_inputs))) && cl->top_k)
+        return problem(cl, "%s", "--top-k is for register, or predict with an audio clip");
+    if (!is_register && register_flags_given(&cl->reg))
+        return problem(cl, "--profile, --layout, --classes, --classes-file, --clip-decision and --ctc-blank are for register, not %s", c);
     if (cl->pcm_channels && !cl->pcm_rate)
         return problem(cl, "%s", "--pcm-channels needs --pcm-rate");
     if (is_register && cl->n_positionals != 2)
@@ -340,7 +321,8 @@ static void show_progress(uint64_t sent, uint64_t total, void *context)
         fputc('\n', stderr);
 }
 
-static maas_code run_register(maas_client *client, const command_line *cl, maas_error *err)
+static maas_code run_register(maas_client *client, const command_line *cl, const maas_register_options *audio,
+                               maas_error *err)
 {
     maas_register_options options = {
         .description = cl->description,
@@ -348,6 +330,8 @@ static maas_code run_register(maas_client *client, const command_line *cl, maas_
         .n_labels = cl->n_labels,
         .format = cl->format,
         .sha256 = cl->sha256,
+        .audio = audio->audio,
+        .classes = audio->classes,
     };
     /* A progress line only for a person watching a large upload. */
     if (!cl->json && isatty(STDERR_FILENO))
@@ -513,6 +497,9 @@ static int run(const command_line *cl)
     int status;
     int is_predict = strcmp(cl->command, "predict") == 0;
     command_line parsed = *cl;
+    parsed.reg.top_k = cl->top_k;
+    maas_register_options register_audio = {0};
+    int flags_status;
     if (is_predict && split_model(&parsed, cl->positionals[0], &model, &version) != 0)
         return usage_error(parsed.problem);
     if (is_predict && (a = calloc(1, sizeof *a)) == NULL) {
@@ -526,6 +513,15 @@ static int run(const command_line *cl)
         status = local_file_error(&err);
     } else if (is_predict && a->count == 0 && cl->pcm_rate && audio_read_pcm(cl->positionals[1], &a->pcm, &a->n_pcm, &err) != 0) {
         status = local_file_error(&err);
+    } else if (strcmp(cl->command, "register") == 0 &&
+               (flags_status = register_flags_resolve(&parsed.reg, &register_audio, parsed.problem, sizeof parsed.problem))) {
+        if (flags_status == EXIT_USAGE) {
+            status = usage_error(parsed.problem);
+        } else {
+            err.code = MAAS_ERR_INVALID_ARGUMENT;
+            snprintf(err.message, sizeof err.message, "%s", parsed.problem);
+            status = local_file_error(&err);
+        }
     } else if (strcmp(cl->command, "register") == 0 && access(cl->positionals[1], R_OK) != 0) {
         err.code = MAAS_ERR_INVALID_ARGUMENT;
         snprintf(err.message, sizeof err.message, "cannot read model file %.200s: %s", cl->positionals[1],
@@ -535,7 +531,7 @@ static int run(const command_line *cl)
         maas_code code = maas_connect(cl->host, cl->port, cl->timeout_ms, &client, &err);
         if (code == MAAS_OK) {
             if (strcmp(cl->command, "register") == 0)
-                code = run_register(client, cl, &err);
+                code = run_register(client, cl, &register_audio, &err);
             else if (strcmp(cl->command, "versions") == 0)
                 code = run_versions(client, cl, &err);
             else
@@ -552,12 +548,14 @@ static int run(const command_line *cl)
         free(a->pcm);
     free(a);
     free(model);
+    register_flags_free(&parsed.reg);
     return status;
 }
 
 int main(int argc, char **argv)
 {
-    command_line cl = {.host = "127.0.0.1", .port = MAAS_DEFAULT_PORT, .timeout_ms = DEFAULT_TIMEOUT_MS};
+    command_line cl = {.host = "127.0.0.1", .port = MAAS_DEFAULT_PORT, .timeout_ms = DEFAULT_TIMEOUT_MS,
+                       .reg = REGISTER_FLAGS_INIT};
     int status;
     if (parse_arguments(argc, argv, &cl) != 0)
         status = usage_error(cl.problem);

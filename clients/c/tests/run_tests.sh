@@ -107,6 +107,9 @@ add_case register-json register cli-model "$T/scratch/upload.bin" --json --label
 add_case not-found versions missing
 add_case control-chars versions control-chars
 add_case audio predict iris clip.wav
+printf 'yes\r\nno\r\n\r\n\n' >"$T/scratch/labels.txt"
+add_case classes-file --json register reg-file "$F/iris_x.npy" --profile librosa --classes-file "$T/scratch/labels.txt"
+add_case classes-file-missing register reg-file "$F/iris_x.npy" --classes-file /nonexistent/labels.txt
 add_case audio-features predict speech "$F/clip.wav" --top-k 2 --features "$T/scratch/features.npy"
 add_case audio-control predict audio-control "$F/clip.wav"
 add_case audio-odd-scores predict audio-odd-scores "$F/clip.wav"
@@ -131,7 +134,9 @@ add_case help --help
 add_case duplicate-label register a b --label k=1 --label k=2
 usage_errors=("" "versions" "register only-name" "versions a --tensor x.npy" "register a b --input-name x"
     "predict a" "predict a b.wav --input-name x" "predict a:0 --tensor x.npy" "predict a --tensor x.npy --input y=z.npy"
-    "predict a b.wav --top-k 0" "predict a x.npy" "predict a b.raw --pcm-channels 2" "predict a b.raw --pcm-rate 0" "predict a b.wav --top-k x" "predict a --tensor x.npy --top-k 3"
+    "register a b --layout frames" "register a b --top-k 2" "register a b --ctc-blank 0" "versions a --profile librosa"
+    "register a b --classes x --classes-file y" "register a b --profile htk" "register a b --clip-decision max"
+    "predict a --tensor x.npy --classes a,b" "predict a b.wav --top-k 0" "predict a x.npy" "predict a b.raw --pcm-channels 2" "predict a b.raw --pcm-rate 0" "predict a b.wav --top-k x" "predict a --tensor x.npy --top-k 3"
     "versions a --features f.npy" "predict a --input x=1.npy --features f.npy" "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey"
     "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy")
 for i in "${!usage_errors[@]}"; do
@@ -297,6 +302,13 @@ audio-odd-scores version 1: negative index (250.0%)
 TEXT
 check audio-odd-scores 0 "odd probabilities from the server (NaN, inf, negative, over 1) are printed, not trapped on" stdout \
     "$T/expected-odd.txt"
+if ran classes-file 0 "--classes-file: one label per line, CRLF and trailing empty lines dropped"; then
+    names=$(sed -n '/"names" : \[/,/\]/p' "$T/cli/classes-file.out" | sed -n 's/^ *"\(.*\)",*$/\1/p' | tr '\n' ' ')
+    [ "$names" = "yes no " ] && pass "--classes-file: one label per line, CRLF and trailing empty lines dropped" ||
+        fail "--classes-file: one label per line, CRLF and trailing empty lines dropped" "names: $names"
+fi
+check classes-file-missing 65 "an unreadable --classes-file is refused before connecting (exit 65)" stderr \
+    'error: INVALID_ARGUMENT: cannot read --classes-file /nonexistent/labels.txt: No such file or directory'
 check audio-no-front-end 2 "audio for a version without a front-end: the server's FAILED_PRECONDITION (exit 2)" stderr \
     'error: FAILED_PRECONDITION: model iris version 2 has no audio front-end: send tensors, or register it with an audio config'
 check audio-not-wav 2 "bytes the server cannot decode: its INVALID_ARGUMENT (exit 2)" stderr-starts \
