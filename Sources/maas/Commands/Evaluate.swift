@@ -11,8 +11,8 @@ struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure a model's accuracy on a folder of labelled audio clips.",
         discussion: """
-            DIR holds one subdirectory per label (`DIR/yes/…`, `DIR/no/…`); every file under it, at any depth, \
-            is a clip of that label (names starting with '.' are skipped). Each clip is sent as it is (WAV, \
+            DIR holds one subdirectory per label (`DIR/yes/…`, `DIR/no/…`); every file directly in it is a \
+            clip of that label, as for `maas train` (names starting with '.' are skipped). Each clip is sent as it is (WAV, \
             FLAC, OGG, AIFF…) to Predict on the server, and the top class is compared with the directory's \
             name. The version must have an audio front-end and class labels. A directory whose name is not \
             one of the version's labels stops the run before anything is sent, unless --ignore-unknown-labels \

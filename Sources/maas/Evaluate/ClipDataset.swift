@@ -1,9 +1,10 @@
 import Foundation
 
-/// A folder of labelled clips, `DIR/<label>/…`: each subdirectory of DIR is a class and every regular file
-/// under it (at any depth) a clip of that class. Names starting with `.` are skipped (editor and OS litter);
-/// files directly in DIR are ignored (a README or LICENSE beside the classes). Nothing is read here: which
-/// files are audio is for the server's decoder to say, clip by clip.
+/// A folder of labelled clips, `DIR/<label>/<clip>`, read as `maas train` reads it (`DatasetLoader`): each
+/// subdirectory of DIR is a class and every file directly in it a clip of that class. Names starting with
+/// `.` are skipped (editor and OS litter); files directly in DIR (a README beside the classes) and
+/// directories inside a class are ignored. Nothing is read here: which files are audio is for the server's
+/// decoder to say, clip by clip.
 struct ClipDataset {
     struct Clip {
         var path: String
@@ -12,11 +13,9 @@ struct ClipDataset {
     }
 
     var root: String
-    /// Class directories holding at least one clip, sorted.
+    /// Class directories holding at least one clip, sorted (empty ones are left out).
     var labels: [String]
-    /// Class directories with no clip in them, sorted.
-    var emptyLabels: [String]
-    /// Sorted by label, then path, so runs list failures in the same order.
+    /// In label order, then file-name order, so runs list failures in the same order.
     var clips: [Clip]
 
     static func scan(_ root: String) throws(CLIError) -> ClipDataset {
@@ -33,49 +32,35 @@ struct ClipDataset {
             entries = try FileManager.default.contentsOfDirectory(atPath: root)
         } catch {
             throw CLIError(
-                "cannot list the data directory '\(root)': \(Self.reason(error))",
+                "cannot list the data directory '\(root)': \(error.localizedDescription)",
                 hint: "--data names a directory with one subdirectory of clips per label", exit: .badInputFile)
         }
-        var dataset = ClipDataset(root: root, labels: [], emptyLabels: [], clips: [])
-        for label in entries.sorted() where !label.hasPrefix(".") {
+        var dataset = ClipDataset(root: root, labels: [], clips: [])
+        let labels = entries.filter { !$0.hasPrefix(".") }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        for label in labels {
             let directory = Self.join(root, label)
             guard isDirectory(directory) else { continue }
             let clips = try clipPaths(under: directory).map { Clip(path: $0, label: label) }
-            if clips.isEmpty {
-                dataset.emptyLabels.append(label)
-            } else {
-                dataset.labels.append(label)
-                dataset.clips += clips
-            }
+            guard !clips.isEmpty else { continue }
+            dataset.labels.append(label)
+            dataset.clips += clips
         }
         return dataset
     }
 
-    /// Every non-hidden regular file below `directory` (symbolic links followed), sorted by path.
+    /// The files directly in a class directory, as `maas train` takes them: not hidden, not directories,
+    /// sorted by their UTF-8 bytes.
     private static func clipPaths(under directory: String) throws(CLIError) -> [String] {
-        var paths: [String] = []
-        var pending = [directory]
-        // Bounded by what is on disk; a symbolic-link cycle would repeat directories, so each is visited once.
-        var visited = Set<String>()
-        while let current = pending.popLast() {
-            let resolved = (current as NSString).resolvingSymlinksInPath
-            guard visited.insert(resolved).inserted else { continue }
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: current)
-            } catch {
-                throw CLIError("cannot list '\(current)': \(Self.reason(error))", exit: .badInputFile)
-            }
-            for name in names where !name.hasPrefix(".") {
-                let path = join(current, name)
-                if isDirectory(path) {
-                    pending.append(path)
-                } else {
-                    paths.append(path)
-                }
-            }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw CLIError("cannot list '\(directory)': \(error.localizedDescription)", exit: .badInputFile)
         }
-        return paths.sorted()
+        return names.filter { !$0.hasPrefix(".") }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            .map { join(directory, $0) }
+            .filter { !isDirectory($0) }
     }
 
     private static func isDirectory(_ path: String) -> Bool {
@@ -86,6 +71,4 @@ struct ClipDataset {
     private static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
-
-    private static func reason(_ error: any Error) -> String { error.localizedDescription }
 }

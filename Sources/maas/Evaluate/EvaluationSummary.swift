@@ -33,9 +33,10 @@ struct EvaluationSummary {
         let labels = Set(result.failures.map(\.label)).union(report.classes.filter { $0.support > 0 }.map(\.label))
         var out = "\(model) version \(version) on \(data): \(result.clips) clips of \(labels.count) labels, "
             + "\(Units.oneDecimal(ClipProgress.seconds(result.elapsed))) s\n\n"
-        out += report.metricsTable() + "\n"
+        let shown = Self.printable(report)
+        out += shown.metricsTable() + "\n"
         out += "confusion matrix (rows: true label, columns: predicted label)\n"
-        out += report.confusionTable()
+        out += shown.confusionTable()
         if !result.failures.isEmpty {
             out += "\n\(result.failures.count) clip\(result.failures.count == 1 ? "" : "s") failed (not in the tables above):\n"
             for failure in result.failures.prefix(maxListed) {
@@ -49,6 +50,17 @@ struct EvaluationSummary {
         }
         out += "; macro-F1 \(ClassificationReport.fixed(report.macro.f1, 3))\n"
         return out
+    }
+
+    /// The report with its labels (registered by whoever uploaded the model) made printable.
+    private static func printable(_ report: ClassificationReport) -> ClassificationReport {
+        let labels = report.labels.map(printable)
+        guard labels != report.labels else { return report }
+        var confusion = ConfusionMatrix(labels: labels)
+        for t in labels.indices {
+            for p in labels.indices { try! confusion.record(truth: t, predicted: p, count: report.confusion[t, p]) }
+        }
+        return ClassificationReport(confusion: confusion)
     }
 
     /// Server messages are shown as they came, except control characters: a hostile server must not be able
