@@ -48,6 +48,11 @@ public final class ModelServer: Sendable {
         let service = ModelService(
             registry: registry, blockingPool: blockingPool, inference: inferencePool,
             models: ModelCache { path in try await blockingPool.runIfActive { try LoadedModel.load(path: path) } },
+            batches: BatchQueues(
+                settings: BatchQueue.Settings(
+                    maxBatchSize: configuration.maxBatchSize, maxQueueDelay: configuration.maxQueueDelay,
+                    maxInFlight: configuration.inferenceWorkers, maxWaiting: configuration.inferenceQueueDepth),
+                pool: inferencePool),
             audioLimits: AudioLimits(maxDuration: configuration.maxAudioSeconds, maxBytes: configuration.maxFrameSize))
         do {
             try await serve(service, onListening: onListening)

@@ -47,15 +47,23 @@ extension ModelService {
         let model = try await models.model(for: stored)
         let limits = audioLimits
         // Decoding, features and the model all run on the inference pool: the queue bounds every CPU-heavy step.
-        let (outputs, features) = try await inference.run { () throws -> ([String: HostTensor], HostTensor?) in
-            var inputs = tensorInputs
-            var features: HostTensor? = nil
-            if let audioInput {
-                let computed = try audioInput.features(limits: limits, model: described)
-                inputs[audioInput.binding.input] = computed.modelInput
-                features = computed.features
-            }
-            return (try model.run(inputs), features)
+        var inputs = tensorInputs
+        var features: HostTensor? = nil
+        if let audioInput {
+            let computed = try await inference.run { try audioInput.features(limits: limits, model: described) }
+            inputs[audioInput.binding.input] = computed.modelInput
+            features = computed.features
+        }
+        let blockingPool = self.blockingPool
+        let batch = await batches.queue(for: info, model: model, audio: plan.audio) { probe in
+            (try? await blockingPool.runIfActive(probe)) ?? nil
+        }
+        let outputs: [String: HostTensor]
+        if let batch, batch.layout.accepts(inputs) {
+            outputs = try await batch.run(inputs)
+        } else {
+            let ready = inputs
+            outputs = try await inference.run { try model.run(ready) }
         }
 
         var response = PredictResponse(name: info.name, version: info.version, outputs: [])

@@ -15,6 +15,7 @@ struct ModelService: Sendable {
     let inference: InferencePool
     let models: ModelCache
     let plans = ServingPlans()
+    let batches: BatchQueues
     /// Limits on Predict's audio input.
     let audioLimits: AudioLimits
 

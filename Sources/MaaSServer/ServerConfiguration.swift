@@ -33,6 +33,13 @@ public struct ServerConfiguration: Sendable {
     /// Longest audio clip Predict accepts, in seconds. Default 60. Longer clips get INVALID_ARGUMENT, known
     /// from the file's header before anything is decoded.
     public var maxAudioSeconds: Double = 60
+    /// Most rows one batch of a version holds. Default 32; 1 turns dynamic batching off.
+    /// Concurrent Predicts of a version whose inputs differ only along the batch axis (audio clips of the same
+    /// length, for a model whose input has a dynamic batch axis) are run as one batch and split back.
+    public var maxBatchSize: Int = 32
+    /// How long the oldest waiting request may wait for more to join its batch. Default 0: a batch takes what
+    /// queued up while the workers were busy, so an idle server adds no latency.
+    public var maxQueueDelay: Duration = .zero
 
     public init() {}
 
@@ -63,6 +70,8 @@ public struct ServerConfiguration: Sendable {
             try check(defaultTimeout > .zero, "default timeout must be positive, not \(defaultTimeout)")
         }
         try check(shutdownGracePeriod >= .zero, "shutdown grace period must not be negative")
+        try check((1...4096).contains(maxBatchSize), "max batch size must be between 1 and 4096, not \(maxBatchSize)")
+        try check(maxQueueDelay >= .zero && maxQueueDelay <= .seconds(1), "max queue delay must be between 0 and 1 s")
         try check(
             maxAudioSeconds.isFinite && maxAudioSeconds > 0 && maxAudioSeconds <= 3600,
             "max audio seconds must be between 0 and 3600, not \(maxAudioSeconds)")

@@ -35,6 +35,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-audio-seconds"), help: ArgumentHelp("Longest audio clip Predict accepts.", valueName: "seconds"))
     var maxAudioSeconds = ServerConfiguration().maxAudioSeconds
 
+    @Option(name: .customLong("max-batch-size"), help: ArgumentHelp("Most requests of one version run as one batch (1 turns batching off).", valueName: "rows"))
+    var maxBatchSize = ServerConfiguration().maxBatchSize
+
+    @Option(name: .customLong("max-queue-delay-us"), help: ArgumentHelp("How long a request may wait for others to join its batch (0: only those already waiting).", valueName: "µs"))
+    var maxQueueDelayMicroseconds = 0
+
     @Option(name: .customLong("log-level"), help: "How much the server logs to stderr.")
     var logLevel: Logger.Level = .info
 
@@ -43,6 +49,12 @@ struct Serve: AsyncParsableCommand {
         guard queueDepth >= 0 else { throw ValidationError("--queue-depth must not be negative, not \(queueDepth)") }
         guard (64...Int(UInt32.max)).contains(maxFrameSize) else {
             throw ValidationError("--max-frame-size must be between 64 and \(UInt32.max) bytes, not \(maxFrameSize)")
+        }
+        guard (1...4096).contains(maxBatchSize) else {
+            throw ValidationError("--max-batch-size must be between 1 and 4096, not \(maxBatchSize)")
+        }
+        guard (0...1_000_000).contains(maxQueueDelayMicroseconds) else {
+            throw ValidationError("--max-queue-delay-us must be between 0 and 1000000, not \(maxQueueDelayMicroseconds)")
         }
         guard maxAudioSeconds.isFinite, maxAudioSeconds > 0, maxAudioSeconds <= 3600 else {
             throw ValidationError("--max-audio-seconds must be above 0 and at most 3600, not \(maxAudioSeconds)")
@@ -66,6 +78,8 @@ struct Serve: AsyncParsableCommand {
             configuration.inferenceQueueDepth = queueDepth
             configuration.maxFrameSize = maxFrameSize
             configuration.maxAudioSeconds = maxAudioSeconds
+            configuration.maxBatchSize = maxBatchSize
+            configuration.maxQueueDelay = .microseconds(maxQueueDelayMicroseconds)
 
             let server: ModelServer
             do {

@@ -1,0 +1,49 @@
+import MaaSEngine
+import MaaSModelConfig
+import MaaSProtocol
+import Synchronization
+
+/// The batch queue of each version that can be batched, made on first use (its layout probe runs the model
+/// twice) and kept; versions that cannot be batched are remembered as such.
+final class BatchQueues: Sendable {
+    private struct Key: Hashable {
+        let name: String
+        let version: Int64
+    }
+
+    private let queues = Mutex<[Key: Task<BatchQueue?, Never>]>([:])
+    private let settings: BatchQueue.Settings?
+    private let pool: InferencePool
+
+    /// - Parameter settings: nil turns batching off.
+    init(settings: BatchQueue.Settings?, pool: InferencePool) {
+        self.settings = settings
+        self.pool = pool
+    }
+
+    /// The queue for `version`, or nil when it is not batched.
+    func queue(
+        for version: ModelVersion, model: LoadedModel, audio: AudioBinding?,
+        probe: @escaping @Sendable (@escaping @Sendable () -> BatchLayout?) async -> BatchLayout?
+    ) async -> BatchQueue? {
+        guard let settings, settings.maxBatchSize > 1, let audio else { return nil }
+        let axis: Int
+        switch audio.layout {
+        case .timeMajor: axis = 1
+        case .batchMajor: axis = 0
+        default: return nil
+        }
+        let key = Key(name: version.name, version: version.version)
+        let pool = self.pool
+        let task = queues.withLock { queues in
+            if let task = queues[key] { return task }
+            let task = Task<BatchQueue?, Never> {
+                guard let layout = await probe({ BatchLayout.probe(model, inputAxes: [audio.input: axis]) }) else { return nil }
+                return BatchQueue(model: model, layout: layout, settings: settings, pool: pool)
+            }
+            queues[key] = task
+            return task
+        }
+        return await task.value
+    }
+}

@@ -1,0 +1,141 @@
+import Dispatch
+import MaaSEngine
+import MaaSProtocol
+import Testing
+
+@testable import MaaSServer
+
+@Suite("BatchQueue", .timeLimit(.minutes(1)))
+struct BatchQueueTests {
+    private func loadMLP() throws -> LoadedModel {
+        let compiled = try ModelCompiler.compile(onnx: try MLPFixture.modelBytes())
+        return try LoadedModel.load(bytes: compiled.serialized())
+    }
+
+    private func settings(batch: Int = 8, delay: Duration = .zero, inFlight: Int = 1, waiting: Int = 64) -> BatchQueue.Settings {
+        BatchQueue.Settings(maxBatchSize: batch, maxQueueDelay: delay, maxInFlight: inFlight, maxWaiting: waiting)
+    }
+
+    @Test("finds the batch axis of every output by running the model with 2 and 3 rows")
+    func probe() throws {
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        #expect(layout.outputAxes == ["y": 0])
+        // An input axis that is not dynamic cannot be the batch axis.
+        #expect(BatchLayout.probe(model, inputAxes: ["x": 1]) == nil)
+        #expect(BatchLayout.probe(model, inputAxes: ["other": 0]) == nil)
+    }
+
+    @Test("batches requests that queue up while the worker is busy, and answers each with its own rows")
+    func gathersWhileBusy() async throws {
+        let expected = try MLPFixture.expected()
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 1, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 16), pool: pool)
+
+        // Hold the only worker so the requests below gather in the queue.
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        let first = Task {
+            try await queue.run(["x": HostTensor(shape: expected.runs[0].x.shape, floats: expected.runs[0].x.values)])
+        }
+        try await eventually { queue.statistics.batches == 1 }  // started at once, waits behind the blocker
+        let requests = (0..<9).map { expected.runs[$0 % expected.runs.count] }
+        let tasks = requests.map { run in
+            Task { try await queue.run(["x": HostTensor(shape: run.x.shape, floats: run.x.values)]) }
+        }
+        gate.signal()
+        try await blocker.value
+        _ = try await first.value
+        for (task, run) in zip(tasks, requests) {
+            let output = try #require(try await task.value["y"])
+            #expect(output.shape == run.y.shape)
+            let values = try #require(output.floats)
+            #expect(zip(values, run.y.values).allSatisfy { abs($0 - $1) <= 1e-5 })
+        }
+        let statistics = queue.statistics
+        #expect(statistics.rows == 1 + requests.reduce(0) { $0 + $1.x.shape[0] })
+        #expect(statistics.batches < 1 + requests.count, "requests that waited together ran together")
+        #expect(statistics.sizes.keys.contains { $0 > 5 })
+        await pool.shutdown()
+    }
+
+    @Test("never puts more than maxBatchSize rows in a batch, unless one request alone has more")
+    func respectsMaxBatchSize() async throws {
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 1, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 3), pool: pool)
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        let rows = [1, 2, 2, 5, 1, 1]
+        let tasks = rows.map { count in
+            Task { try await queue.run(["x": HostTensor(shape: [count, 4], floats: [Float](repeating: 0.5, count: count * 4))]) }
+        }
+        try await eventually { queue.statistics.batches >= 1 }
+        gate.signal()
+        try await blocker.value
+        for (task, count) in zip(tasks, rows) { #expect(try await task.value["y"]?.shape == [count, 3]) }
+        #expect(queue.statistics.sizes.keys.allSatisfy { $0 <= 3 || $0 == 5 })
+        await pool.shutdown()
+    }
+
+    @Test("keeps requests of different shapes apart")
+    func groupsByShape() {
+        let layout = BatchLayout(inputAxes: ["mfcc": 1], outputAxes: ["probs": 1])
+        let short = ["mfcc": HostTensor(shape: [44, 1, 20], floats: [])]
+        let long = ["mfcc": HostTensor(shape: [87, 1, 20], floats: [])]
+        #expect(layout.group(of: short) != layout.group(of: long))
+        #expect(layout.group(of: short) == layout.group(of: ["mfcc": HostTensor(shape: [44, 3, 20], floats: [])]))
+        #expect(layout.rows(of: ["mfcc": HostTensor(shape: [44, 3, 20], floats: [])]) == 3)
+        #expect(!layout.accepts(["mfcc": HostTensor(shape: [44, 0, 20], floats: [])]))
+        #expect(!layout.accepts(["other": HostTensor(shape: [44, 1, 20], floats: [])]))
+    }
+
+    @Test("waits up to maxQueueDelay for company, then runs what it has")
+    func delay() async throws {
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 1, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 64, delay: .milliseconds(300)), pool: pool)
+        let first = Task { try await queue.run(["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]) }
+        try await Task.sleep(for: .milliseconds(50))
+        let second = Task { try await queue.run(["x": HostTensor(shape: [1, 4], floats: [4, 3, 2, 1])]) }
+        _ = try await first.value
+        _ = try await second.value
+        #expect(queue.statistics.sizes == [2: 1], "the second request arrived within the delay and joined the first")
+        await pool.shutdown()
+    }
+
+    @Test("refuses requests past maxWaiting with RESOURCE_EXHAUSTED, and drops a cancelled waiting request")
+    func boundedAndCancellable() async throws {
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 1, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 1, waiting: 2), pool: pool)
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        let input = ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
+        let running = Task { try await queue.run(input) }  // takes the one in-flight slot
+        try await eventually { queue.statistics.batches == 1 }
+        let waiting = [Task { try await queue.run(input) }, Task { try await queue.run(input) }]
+        try await Task.sleep(for: .milliseconds(50))
+        await #expect(throws: RPCError.self) { try await queue.run(input) }
+        waiting[0].cancel()
+        await #expect(throws: CancellationError.self) { try await waiting[0].value }
+        gate.signal()
+        try await blocker.value
+        _ = try await running.value
+        _ = try await waiting[1].value
+        #expect(queue.statistics.batches == 2)
+        await pool.shutdown()
+    }
+}
