@@ -10,17 +10,24 @@
 #include <math.h>
 #include <string.h>
 
+// Framing goes through a transposed copy of the signal, made a chunk of frames at a time: with
+// columns[c · rowStride + r] = signal[start + r·hop + c], sample n of frame f is columns[(n % hop) · rowStride
+// + f + n / hop], so the value n of a whole batch is one contiguous load. Each sample is transposed once,
+// not once per frame it belongs to (nFFT / hop = 4 times with librosa's defaults).
+
 #if defined(MAAS_TRANSPOSE_AVX512)
 #include <immintrin.h>
+#define TRANSPOSE_BLOCK 16
 
-// Columns 0..15 of the 16 × 16 block whose row f is rows[f]: column c is (rows[0][c], ..., rows[15][c]).
-INLINE void FN(transpose16)(__m512 r[16], __m512 col[16]) {
-    __m512 t[16], u[16];
+// out[j · outStride] = column j of the 16 × 16 block whose row i starts at in + i · inStride.
+INLINE void FN(transposeBlock)(const float *in, ptrdiff_t inStride, float *out, ptrdiff_t outStride) {
+    __m512 r[16], t[16], u[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(in + i * inStride);
     for (int i = 0; i < 8; i++) {
         t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
         t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
     }
-    // u[4g + c] holds rows 4g..4g+3 of column c (c in 0..3) in each 128-bit quarter q, for columns 4q + c.
+    // u[4g + c] holds rows 4g..4g+3 of column 4q + c in each 128-bit quarter q.
     for (int g = 0; g < 4; g++) {
         __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 2]);
         __m512d c = _mm512_castps_pd(t[4 * g + 1]), d = _mm512_castps_pd(t[4 * g + 3]);
@@ -32,80 +39,80 @@ INLINE void FN(transpose16)(__m512 r[16], __m512 col[16]) {
     for (int c = 0; c < 4; c++) {
         __m512 a88 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x88), aDD = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xDD);
         __m512 b88 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x88), bDD = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xDD);
-        col[c] = _mm512_shuffle_f32x4(a88, b88, 0x88);
-        col[8 + c] = _mm512_shuffle_f32x4(a88, b88, 0xDD);
-        col[4 + c] = _mm512_shuffle_f32x4(aDD, bDD, 0x88);
-        col[12 + c] = _mm512_shuffle_f32x4(aDD, bDD, 0xDD);
+        _mm512_storeu_ps(out + c * outStride, _mm512_shuffle_f32x4(a88, b88, 0x88));
+        _mm512_storeu_ps(out + (8 + c) * outStride, _mm512_shuffle_f32x4(a88, b88, 0xDD));
+        _mm512_storeu_ps(out + (4 + c) * outStride, _mm512_shuffle_f32x4(aDD, bDD, 0x88));
+        _mm512_storeu_ps(out + (12 + c) * outStride, _mm512_shuffle_f32x4(aDD, bDD, 0xDD));
     }
-}
-
-// 32 samples of each frame at a time would need 32 registers of rows; 16 samples (8 complex points) per
-// transpose keeps the block in registers.
-static ptrdiff_t FN(loadBlocks)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im) {
-    ptrdiff_t s = 0;
-    for (; s + 16 <= nFFT; s += 16) {
-        __m512 w = _mm512_loadu_ps(window + s), rows[16], col[16];
-        for (int f = 0; f < 16; f++) rows[f] = _mm512_mul_ps(_mm512_loadu_ps(frames[f] + s), w);
-        FN(transpose16)(rows, col);
-        for (int j = 0; j < 8; j++) {
-            _mm512_storeu_ps(re + (s / 2 + j) * 16, col[2 * j]);
-            _mm512_storeu_ps(im + (s / 2 + j) * 16, col[2 * j + 1]);
-        }
-    }
-    return s;
 }
 #elif defined(MAAS_TRANSPOSE_AVX2)
 #include <immintrin.h>
+#define TRANSPOSE_BLOCK 8
 
-// 8 samples (4 complex points) of 8 frames: an 8 × 8 transpose.
-static ptrdiff_t FN(loadBlocks)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im) {
-    ptrdiff_t s = 0;
-    for (; s + 8 <= nFFT; s += 8) {
-        __m256 w = _mm256_loadu_ps(window + s), r[8], t[8], u[8];
-        for (int f = 0; f < 8; f++) r[f] = _mm256_mul_ps(_mm256_loadu_ps(frames[f] + s), w);
-        for (int i = 0; i < 4; i++) {
-            t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-            t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-        }
-        // u[4g + c]: rows 4g..4g+3 of columns c (low half) and c + 4 (high half).
-        for (int g = 0; g < 2; g++) {
-            u[4 * g] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
-            u[4 * g + 1] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
-            u[4 * g + 2] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
-            u[4 * g + 3] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
-        }
-        for (int c = 0; c < 4; c++) {
-            __m256 low = _mm256_permute2f128_ps(u[c], u[4 + c], 0x20);   // column c
-            __m256 high = _mm256_permute2f128_ps(u[c], u[4 + c], 0x31);  // column c + 4
-            float *lowOut = (c % 2 == 0 ? re : im) + (s / 2 + c / 2) * 8;
-            float *highOut = (c % 2 == 0 ? re : im) + (s / 2 + 2 + c / 2) * 8;
-            _mm256_storeu_ps(lowOut, low);
-            _mm256_storeu_ps(highOut, high);
-        }
+INLINE void FN(transposeBlock)(const float *in, ptrdiff_t inStride, float *out, ptrdiff_t outStride) {
+    __m256 r[8], t[8], u[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(in + i * inStride);
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
     }
-    return s;
+    // u[4g + c]: rows 4g..4g+3 of columns c (low half) and c + 4 (high half).
+    for (int g = 0; g < 2; g++) {
+        u[4 * g] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
+        u[4 * g + 1] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
+        u[4 * g + 2] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
+        u[4 * g + 3] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
+    }
+    for (int c = 0; c < 4; c++) {
+        _mm256_storeu_ps(out + c * outStride, _mm256_permute2f128_ps(u[c], u[4 + c], 0x20));
+        _mm256_storeu_ps(out + (c + 4) * outStride, _mm256_permute2f128_ps(u[c], u[4 + c], 0x31));
+    }
 }
 #else
-static ptrdiff_t FN(loadBlocks)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im) {
-    (void)frames, (void)window, (void)nFFT, (void)re, (void)im;
-    return 0;
+#define TRANSPOSE_BLOCK 4
+
+INLINE void FN(transposeBlock)(const float *in, ptrdiff_t inStride, float *out, ptrdiff_t outStride) {
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) out[j * outStride + i] = in[i * inStride + j];
 }
 #endif
 
-static void FN(loadFrames)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im) {
-    if (nFFT % 2 == 0) {
-        // Whatever the register blocks leave (all of it in the portable variant), one sample at a time.
-        for (ptrdiff_t n = FN(loadBlocks)(frames, window, nFFT, re, im) / 2; n < nFFT / 2; n++)
-            for (int f = 0; f < LANES; f++) {
-                re[n * LANES + f] = frames[f][2 * n] * window[2 * n];
-                im[n * LANES + f] = frames[f][2 * n + 1] * window[2 * n + 1];
+static void FN(transposeSignal)(const float *signal, ptrdiff_t count, ptrdiff_t start, ptrdiff_t hop, ptrdiff_t width,
+                                ptrdiff_t rows, float *restrict out, ptrdiff_t rowStride) {
+    const ptrdiff_t B = TRANSPOSE_BLOCK;
+    for (ptrdiff_t r0 = 0; r0 < rows; r0 += B)
+        for (ptrdiff_t c0 = 0; c0 < width; c0 += B) {
+            const ptrdiff_t first = start + r0 * hop + c0, last = start + (r0 + B - 1) * hop + c0 + B;
+            if (r0 + B <= rows && c0 + B <= width && first >= 0 && last <= count) {
+                FN(transposeBlock)(signal + first, hop, out + c0 * rowStride + r0, rowStride);
+                continue;
             }
-    } else {
-        for (ptrdiff_t n = 0; n < nFFT; n++)
-            for (int f = 0; f < LANES; f++) {
-                re[n * LANES + f] = frames[f][n] * window[n];
-                im[n * LANES + f] = 0;
+            // Blocks at the signal's ends (librosa's zero padding) and the ragged edges of the chunk.
+            for (ptrdiff_t r = r0; r < r0 + B && r < rows; r++)
+                for (ptrdiff_t c = c0; c < c0 + B && c < width; c++) {
+                    const ptrdiff_t at = start + r * hop + c;
+                    out[c * rowStride + r] = at >= 0 && at < count ? signal[at] : 0.0f;
+                }
+        }
+}
+
+static void FN(loadFrames)(const float *columns, ptrdiff_t rowStride, ptrdiff_t hop, const float *window, ptrdiff_t nFFT,
+                           float *restrict re, float *restrict im) {
+    // Row by row: sample c + q·hop of every frame of the batch is row c from column q, so the reach of one
+    // row (nFFT / hop loads) comes from one or two cache lines, loaded once.
+    const ptrdiff_t width = hop < nFFT ? hop : nFFT;
+    const FN(vec) zero = {0};
+    for (ptrdiff_t c = 0; c < width; c++) {
+        const float *row = columns + c * rowStride;
+        for (ptrdiff_t q = 0, n = c; n < nFFT; q++, n += hop) {
+            FN(vec) x = FN(load)(row + q) * window[n];
+            if (nFFT % 2 == 0) {
+                FN(store)((n % 2 == 0 ? re : im) + (n / 2) * LANES, x);
+            } else {
+                FN(store)(re + n * LANES, x);
+                FN(store)(im + n * LANES, zero);
             }
+        }
     }
 }
 
@@ -284,36 +291,25 @@ static float FN(decibels)(float *restrict x, ptrdiff_t values, float amin, float
     return result;
 }
 
-// Eight coefficients at a time: each clamped band value is loaded once for eight independent chains.
-#define CEPSTRUM_BLOCK 8
-
+// Four coefficients at a time: each clamped band value is loaded once for four independent chains.
 static void FN(cepstrum)(const float *restrict x, ptrdiff_t bands, const float *restrict matrix,
                          ptrdiff_t coefficients, float floor, ptrdiff_t frames, float *restrict out) {
-    for (ptrdiff_t k0 = 0; k0 < coefficients; k0 += CEPSTRUM_BLOCK) {
-        const ptrdiff_t kn = coefficients - k0 < CEPSTRUM_BLOCK ? coefficients - k0 : CEPSTRUM_BLOCK;
-        float acc[CEPSTRUM_BLOCK][LANES];
-        memset(acc, 0, sizeof acc);
-        if (kn == CEPSTRUM_BLOCK) {
-            for (ptrdiff_t b = 0; b < bands; b++) {
-                float v[LANES];
-                for (int f = 0; f < LANES; f++) v[f] = x[b * LANES + f] > floor ? x[b * LANES + f] : floor;
-                for (int k = 0; k < CEPSTRUM_BLOCK; k++) {
-                    const float weight = matrix[(k0 + k) * bands + b];
-                    for (int f = 0; f < LANES; f++) acc[k][f] += weight * v[f];
-                }
-            }
-        } else {
-            for (ptrdiff_t b = 0; b < bands; b++) {
-                float v[LANES];
-                for (int f = 0; f < LANES; f++) v[f] = x[b * LANES + f] > floor ? x[b * LANES + f] : floor;
-                for (ptrdiff_t k = 0; k < kn; k++) {
-                    const float weight = matrix[(k0 + k) * bands + b];
-                    for (int f = 0; f < LANES; f++) acc[k][f] += weight * v[f];
-                }
-            }
+    const FN(vec) lowest = (FN(vec)){0} + floor;
+    for (ptrdiff_t k0 = 0; k0 < coefficients; k0 += 4) {
+        // Rows past the last coefficient repeat it; their sums are not stored.
+        const float *m[4];
+        for (int i = 0; i < 4; i++) m[i] = matrix + (k0 + i < coefficients ? k0 + i : coefficients - 1) * bands;
+        FN(vec) acc[4] = {{0}, {0}, {0}, {0}};
+        for (ptrdiff_t b = 0; b < bands; b++) {
+            FN(vec) v = __builtin_elementwise_max(FN(load)(x + b * LANES), lowest);
+            acc[0] += v * m[0][b];
+            acc[1] += v * m[1][b];
+            acc[2] += v * m[2][b];
+            acc[3] += v * m[3][b];
         }
+        const ptrdiff_t kn = coefficients - k0 < 4 ? coefficients - k0 : 4;
         for (ptrdiff_t t = 0; t < frames && t < LANES; t++)
-            for (ptrdiff_t k = 0; k < kn; k++) out[t * coefficients + k0 + k] = acc[k][t];
+            for (ptrdiff_t i = 0; i < kn; i++) out[t * coefficients + k0 + i] = acc[i][t];
     }
 }
 
@@ -332,6 +328,7 @@ const MaaSFFTKernels CONCAT(maas_fft_kernels, SUFFIX) = {
     .radix8 = FN(radix8),
     .radix16 = FN(radix16),
     .scan = FN(scan),
+    .transposeSignal = FN(transposeSignal),
     .loadFrames = FN(loadFrames),
     .untanglePower = FN(untanglePower),
     .finalStagePower = FN(finalStagePower),

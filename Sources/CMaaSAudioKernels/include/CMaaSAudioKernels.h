@@ -46,10 +46,19 @@ typedef struct MaaSFFTKernels {
     /// whether any sample is NaN or infinite, whether any is subnormal. `samples` may be NULL when count is 0.
     void (*scan)(const float *samples, ptrdiff_t count, unsigned *peakBits, int *nonFinite, int *subnormal);
 
-    /// Windows `lanes` frames of nFFT samples (frames[lane] points at the first) into the batch layout. Even
-    /// nFFT: point n of the half-length complex transform is samples 2n (re) and 2n + 1 (im), nFFT / 2 points.
-    /// Odd nFFT: point n is sample n (re) and 0 (im), nFFT points.
-    void (*loadFrames)(const float *const *frames, const float *window, ptrdiff_t nFFT, float *re, float *im);
+    /// A chunk of the signal transposed for framing: out[c · rowStride + r] = signal[start + r·hop + c] for
+    /// c in 0..<width, r in 0..<rows, and 0 where that index is outside 0..<count (librosa's zero padding).
+    /// Column r then starts frame r of the chunk (start is its first sample, negative when centred). width is
+    /// min(hop, nFFT): a frame never reaches further into a hop. r·hop must not overflow.
+    void (*transposeSignal)(const float *signal, ptrdiff_t count, ptrdiff_t start, ptrdiff_t hop, ptrdiff_t width,
+                            ptrdiff_t rows, float *out, ptrdiff_t rowStride);
+
+    /// Windows `lanes` frames into the batch layout, frame `lane` sample n being columns[(n % hop) · rowStride
+    /// + n / hop + lane] (transposeSignal's layout, from the batch's first frame). Even nFFT: point n of the
+    /// half-length complex transform is samples 2n (re) and 2n + 1 (im), nFFT / 2 points. Odd nFFT: point n
+    /// is sample n (re) and 0 (im), nFFT points.
+    void (*loadFrames)(const float *columns, ptrdiff_t rowStride, ptrdiff_t hop, const float *window, ptrdiff_t nFFT,
+                       float *re, float *im);
 
     /// |X[k]|² for k in 0...half of the real 2·half-point transform whose half-length complex transform is
     /// z (half points), untangled with twiddle[k] = e^{-2πik/(2·half)}, k in 0...half; power gets half + 1 points.

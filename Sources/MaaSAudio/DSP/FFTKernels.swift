@@ -59,10 +59,18 @@ struct FFTKernels: @unchecked Sendable {
         return (Float(bitPattern: peak), nonFinite != 0, subnormal != 0)
     }
 
-    /// `lanes` frames (`frames` holds that many pointers to nFFT samples) windowed into the batch layout.
-    func loadFrames(_ frames: UnsafePointer<UnsafePointer<Float>?>, window: UnsafePointer<Float>, nFFT: Int,
+    /// out[c · rowStride + r] = signal[start + r·hop + c] for c in 0..<width, r in 0..<rows (zero outside the
+    /// signal): column r starts frame r of a chunk.
+    func transposeSignal(_ signal: UnsafeBufferPointer<Float>, start: Int, hop: Int, width: Int, rows: Int,
+                         into out: UnsafeMutablePointer<Float>, rowStride: Int) {
+        table.pointee.transposeSignal(signal.baseAddress, signal.count, start, hop, width, rows, out, rowStride)
+    }
+
+    /// `lanes` frames windowed into the batch layout, from `columns` laid out by `transposeSignal` (its
+    /// first column is the batch's first frame).
+    func loadFrames(columns: UnsafePointer<Float>, rowStride: Int, hop: Int, window: UnsafePointer<Float>, nFFT: Int,
                     re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>) {
-        table.pointee.loadFrames(frames, window, nFFT, re, im)
+        table.pointee.loadFrames(columns, rowStride, hop, window, nFFT, re, im)
     }
 
     /// |X|² of the real transform from its half-length complex transform z: half + 1 bins.

@@ -77,12 +77,14 @@ struct PowerSpectrum: Sendable {
         Scratch(size: fft.size, bins: bins, lanes: lanes)
     }
 
-    /// Spectra of one batch: `frames` holds `lanes` pointers, each to `nFFT` samples. On return
+    /// Spectra of one batch, whose frames are read from `columns` as `FFTKernels.transposeSignal` lays a
+    /// signal out (frame `lane` sample n at [(n % hop) · rowStride + n / hop + lane]). On return
     /// `scratch.power` holds bin k of frame `lane` at [k · lanes + lane], for k in 0..<bins.
-    func compute(frames: UnsafePointer<UnsafePointer<Float>?>, scratch: Scratch) {
+    func compute(columns: UnsafePointer<Float>, rowStride: Int, hop: Int, scratch: Scratch) {
         let power = scratch.power
         window.withUnsafeBufferPointer { w in
-            kernels.loadFrames(frames, window: w.baseAddress!, nFFT: nFFT, re: scratch.re, im: scratch.im)
+            kernels.loadFrames(columns: columns, rowStride: rowStride, hop: hop, window: w.baseAddress!, nFFT: nFFT,
+                               re: scratch.re, im: scratch.im)
         }
         if nFFT % 2 == 1 {
             let inWork = fft.transform(re: scratch.re, im: scratch.im, workRe: scratch.workRe, workIm: scratch.workIm)

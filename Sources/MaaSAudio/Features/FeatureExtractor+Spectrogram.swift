@@ -8,7 +8,7 @@ extension FeatureExtractor {
         return 1 + (padded - configuration.nFFT) / configuration.hopLength
     }
 
-    private var leftPadding: Int {
+    var leftPadding: Int {
         configuration.center ? configuration.nFFT / 2 : 0
     }
 
@@ -25,37 +25,38 @@ extension FeatureExtractor {
             throw AudioError(.tooLarge(what: "feature frames", value: frames, limit: limit))
         }
         let nFFT = configuration.nFFT
-        let hop = configuration.hopLength
-        let padding = leftPadding
+        // A hop past the end of the padded signal leaves every frame but the first all zeros, whatever its
+        // size: capped, so r · hop stays far from overflow.
+        let hop = min(configuration.hopLength, signal.count + nFFT + 1)
+        // Rows of the transposed chunk: a frame reads no further than nFFT into a hop.
+        let width = min(hop, nFFT)
         let batchCount = (frames + lanes - 1) / lanes
         let scratch = spectrum.makeScratch()
-        let pointers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: lanes)
-        defer { pointers.deallocate() }
-        // Frames that overhang either end of the signal (and the unused lanes of the last batch) are copied
-        // here with zeros around them: librosa's constant padding.
-        let edges = UnsafeMutablePointer<Float>.allocate(capacity: nFFT * lanes)
-        defer { edges.deallocate() }
+        // The signal is transposed for framing a chunk of batches at a time (FFTKernels.transposeSignal), so
+        // the copy stays in cache (about 2^18 floats): the chunk's frames, plus the columns its last frame
+        // reaches into.
+        let chunkBatches = max(1, min(8, (1 << 18) / (width * lanes)))
+        let reach = (nFFT - 1) / hop + 1
+        let rowStride = (chunkBatches * lanes + reach + 15) / 16 * 16
+        // Cache-line aligned, as rowStride is a multiple of 16 floats: the transposed blocks are stored as whole lines.
+        let columnStorage = UnsafeMutableRawPointer.allocate(byteCount: width * rowStride * MemoryLayout<Float>.stride, alignment: 64)
+        defer { columnStorage.deallocate() }
+        let columns = columnStorage.bindMemory(to: Float.self, capacity: width * rowStride)
         let batches = [Float](unsafeUninitializedCapacity: batchCount * bands * lanes) { values, initialized in
             signal.withUnsafeBufferPointer { samples in
-                for batch in 0..<batchCount {
-                    for lane in 0..<lanes {
-                        let frame = batch * lanes + lane
-                        let begin = frame * hop - padding
-                        if frame < frames, begin >= 0, begin + nFFT <= samples.count {
-                            pointers[lane] = UnsafePointer(samples.baseAddress! + begin)
-                        } else {
-                            let slot = edges + lane * nFFT
-                            slot.initialize(repeating: 0, count: nFFT)
-                            let from = max(begin, 0), to = min(begin + nFFT, samples.count)
-                            if frame < frames, from < to {
-                                (slot + (from - begin)).update(from: samples.baseAddress! + from, count: to - from)
-                            }
-                            pointers[lane] = UnsafePointer(slot)
-                        }
+                for firstBatch in stride(from: 0, to: batchCount, by: chunkBatches) {
+                    let start = firstBatch * lanes * hop - leftPadding
+                    let chunk = min(chunkBatches, batchCount - firstBatch)
+                    // Whole 16-row blocks (the spare rows are zeros or samples no frame reads): a ragged
+                    // edge would be transposed one float at a time.
+                    let rows = min(rowStride, (chunk * lanes + reach + 15) / 16 * 16)
+                    spectrum.kernels.transposeSignal(samples, start: start, hop: hop, width: width, rows: rows,
+                                                     into: columns, rowStride: rowStride)
+                    for batch in firstBatch..<(firstBatch + chunk) {
+                        spectrum.compute(columns: columns + (batch - firstBatch) * lanes, rowStride: rowStride, hop: hop, scratch: scratch)
+                        filterbank.apply(power: scratch.power, scale: scale, into: values.baseAddress! + batch * bands * lanes,
+                                         kernels: spectrum.kernels)
                     }
-                    spectrum.compute(frames: pointers, scratch: scratch)
-                    filterbank.apply(power: scratch.power, scale: scale, into: values.baseAddress! + batch * bands * lanes,
-                                     kernels: spectrum.kernels)
                 }
             }
             initialized = batchCount * bands * lanes

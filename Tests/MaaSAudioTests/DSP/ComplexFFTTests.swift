@@ -56,15 +56,14 @@ struct ComplexFFTTests {
     static func spectra(_ spectrum: PowerSpectrum, frames: [[Float]]) -> [[Float]] {
         let lanes = spectrum.lanes
         precondition(frames.count == lanes)
-        let storage = frames.map { frame in
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: frame.count)
-            p.initialize(from: frame, count: frame.count)
-            return p
+        // transposeSignal's layout with hop = nFFT: row n holds sample n of every frame.
+        let nFFT = spectrum.nFFT
+        var columns = [Float](repeating: 0, count: nFFT * lanes)
+        for n in 0..<nFFT {
+            for lane in 0..<lanes { columns[n * lanes + lane] = frames[lane][n] }
         }
-        defer { storage.forEach { $0.deallocate() } }
-        let pointers = storage.map { Optional(UnsafePointer($0)) }
         let scratch = spectrum.makeScratch()
-        pointers.withUnsafeBufferPointer { spectrum.compute(frames: $0.baseAddress!, scratch: scratch) }
+        columns.withUnsafeBufferPointer { spectrum.compute(columns: $0.baseAddress!, rowStride: lanes, hop: nFFT, scratch: scratch) }
         return (0..<lanes).map { lane in (0..<spectrum.bins).map { scratch.power[$0 * lanes + lane] } }
     }
 

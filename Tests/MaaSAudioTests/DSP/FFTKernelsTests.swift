@@ -30,4 +30,34 @@ struct FFTKernelsTests {
             #expect(worst <= 1e-5 * max(peak, 1), "\(kernels.name), size \(size): max difference \(worst), peak \(peak)")
         }
     }
+
+    // (signal length, first sample, hop, width, rows): centred starts before the signal, ends past it, hops
+    // that are and are not multiples of the 16 × 16 blocks, a hop longer than the frame.
+    @Test("transposeSignal lays out frames by column with zeros outside the signal, every variant",
+          arguments: [(5000, -1024, 512, 512, 37), (3000, -256, 160, 160, 40), (100, -8, 7, 7, 21), (4000, 96, 64, 64, 32),
+                      (300, -10, 1000, 20, 3), (0, -16, 16, 16, 16)])
+    func transposeSignal(count: Int, start: Int, hop: Int, width: Int, rows: Int) {
+        let signal = (0..<count).map { Float($0 % 1000) + 0.5 }
+        let rowStride = rows + 3
+        for kernels in FFTKernels.available {
+            var out = [Float](repeating: .nan, count: width * rowStride)
+            signal.withUnsafeBufferPointer { s in
+                out.withUnsafeMutableBufferPointer { o in
+                    kernels.transposeSignal(s, start: start, hop: hop, width: width, rows: rows, into: o.baseAddress!, rowStride: rowStride)
+                }
+            }
+            var mismatches = 0
+            for c in 0..<width {
+                for r in 0..<rows {
+                    let at = start + r * hop + c
+                    let expected: Float = at >= 0 && at < count ? signal[at] : 0
+                    if out[c * rowStride + r] != expected { mismatches += 1 }
+                }
+                // Past `rows` in each row of the output: untouched.
+                if !out[(c * rowStride + rows)..<(c * rowStride + rowStride)].allSatisfy({ $0.isNaN }) { mismatches += 1 }
+            }
+            let name = kernels.name
+            #expect(mismatches == 0, "\(name): \(mismatches) wrong values")
+        }
+    }
 }
