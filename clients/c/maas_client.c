@@ -182,10 +182,11 @@ maas_code maas_list_versions(maas_client *client, const char *name, maas_version
                            &budget, &message, err);
     if (code != MAAS_OK)
         return code;
-    *out = maas_results_version_list((const Maas__V1__ListVersionsResponse *)message);
+    char why[256];
+    *out = maas_results_version_list((const Maas__V1__ListVersionsResponse *)message, &code, why, sizeof why);
     protobuf_c_message_free_unpacked(message, &budget.allocator);
     if (*out == NULL)
-        return maas__fail(err, MAAS_ERR_RESOURCE_EXHAUSTED, "out of memory copying the version list");
+        return maas__fail(err, code, "bad ListVersions response from %s: %s", client->peer, why);
     return MAAS_OK;
 }
 

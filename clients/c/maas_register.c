@@ -131,10 +131,11 @@ static maas_code run_upload(upload *u, const Maas__V1__ModelHeader *header, maas
     if (code != MAAS_OK)
         return code;
     const Maas__V1__RegisterModelResponse *response = (const Maas__V1__RegisterModelResponse *)message;
+    char why[256];
     if (response->version == NULL)
         code = maas__fail(err, MAAS_ERR_INTERNAL, "the RegisterModel response from %s has no version", c->peer);
-    else if ((*out = maas_results_version(response->version)) == NULL)
-        code = maas__fail(err, MAAS_ERR_RESOURCE_EXHAUSTED, "out of memory copying the registered version");
+    else if ((*out = maas_results_version(response->version, &code, why, sizeof why)) == NULL)
+        maas__fail(err, code, "bad RegisterModel response from %s: %s", c->peer, why);
     protobuf_c_message_free_unpacked(message, &budget.allocator);
     return code;
 }

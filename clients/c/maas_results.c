@@ -157,6 +157,34 @@ static int copy_specs(Maas__V1__TensorSpec *const *in, size_t n, const maas_tens
     return 0;
 }
 
+/* The first string of a copied version that is not UTF-8, named for the error; NULL when all are. */
+static const char *bad_utf8_in_version(const maas_version *v)
+{
+    if (!maas_results_utf8_ok(v->name) || !maas_results_utf8_ok(v->sha256))
+        return "its name or sha256";
+    if (!maas_results_utf8_ok(v->description))
+        return "its description";
+    for (size_t i = 0; i < v->n_labels; i++)
+        if (!maas_results_utf8_ok(v->labels[i].key) || !maas_results_utf8_ok(v->labels[i].value))
+            return "a label";
+    for (size_t i = 0; i < v->n_inputs; i++)
+        if (!maas_results_utf8_ok(v->inputs[i].name))
+            return "an input name";
+    for (size_t i = 0; i < v->n_outputs; i++)
+        if (!maas_results_utf8_ok(v->outputs[i].name))
+            return "an output name";
+    if (v->audio != NULL && !maas_results_utf8_ok(v->audio->input))
+        return "the audio front-end's input";
+    if (v->classes != NULL) {
+        if (!maas_results_utf8_ok(v->classes->output))
+            return "the classes' output";
+        for (size_t i = 0; i < v->classes->n_names; i++)
+            if (!maas_results_utf8_ok(v->classes->names[i]))
+                return "a class name";
+    }
+    return NULL;
+}
+
 /* Fills *out (zeroed by the caller); -1 when out of memory, leaving what was built for the free. */
 static int copy_version(const Maas__V1__ModelVersion *in, maas_version *out)
 {
@@ -196,28 +224,49 @@ static int copy_version(const Maas__V1__ModelVersion *in, maas_version *out)
     return 0;
 }
 
-maas_version *maas_results_version(const Maas__V1__ModelVersion *in)
+/* copy_version, then the UTF-8 check: MAAS_OK, RESOURCE_EXHAUSTED or INTERNAL with why[] filled. */
+static maas_code copy_checked_version(const Maas__V1__ModelVersion *in, maas_version *out, size_t index, char *why,
+                                      size_t why_size)
+{
+    if (copy_version(in, out) != 0) {
+        snprintf(why, why_size, "out of memory copying a version");
+        return MAAS_ERR_RESOURCE_EXHAUSTED;
+    }
+    const char *bad = bad_utf8_in_version(out);
+    if (bad != NULL) {
+        snprintf(why, why_size, "version %zu: %s is not valid UTF-8", index, bad);
+        return MAAS_ERR_INTERNAL;
+    }
+    return MAAS_OK;
+}
+
+maas_version *maas_results_version(const Maas__V1__ModelVersion *in, maas_code *code, char *why, size_t why_size)
 {
     maas_version *v = calloc(1, sizeof *v);
-    if (v == NULL)
-        return NULL;
-    if (copy_version(in, v) != 0) {
+    *code = MAAS_ERR_RESOURCE_EXHAUSTED;
+    snprintf(why, why_size, "out of memory copying a version");
+    if (v == NULL || (*code = copy_checked_version(in, v, 0, why, why_size)) != MAAS_OK) {
         maas_version_free(v);
         return NULL;
     }
     return v;
 }
 
-maas_version_list *maas_results_version_list(const Maas__V1__ListVersionsResponse *in)
+maas_version_list *maas_results_version_list(const Maas__V1__ListVersionsResponse *in, maas_code *code, char *why,
+                                             size_t why_size)
 {
+    *code = MAAS_ERR_RESOURCE_EXHAUSTED;
+    snprintf(why, why_size, "out of memory copying the version list");
     maas_version_list *list = calloc(1, sizeof *list);
     if (list == NULL)
         return NULL;
+    *code = MAAS_OK;
     if (in->n_versions == 0)
         return list;
     maas_version *versions = calloc(in->n_versions, sizeof *versions);
     if (versions == NULL) {
         free(list);
+        *code = MAAS_ERR_RESOURCE_EXHAUSTED;
         return NULL;
     }
     list->versions = versions;
@@ -225,7 +274,7 @@ maas_version_list *maas_results_version_list(const Maas__V1__ListVersionsRespons
     for (size_t i = 0; i < in->n_versions; i++) {
         static const Maas__V1__ModelVersion empty = MAAS__V1__MODEL_VERSION__INIT;
         const Maas__V1__ModelVersion *source = in->versions[i] != NULL ? in->versions[i] : &empty;
-        if (copy_version(source, &versions[i]) != 0) {
+        if ((*code = copy_checked_version(source, &versions[i], i, why, why_size)) != MAAS_OK) {
             maas_version_list_free(list);
             return NULL;
         }
@@ -378,6 +427,15 @@ maas_prediction *maas_results_prediction(const Maas__V1__PredictResponse *in, ma
     maas_code c = copy_top_classes(in, p, why, why_size);
     if (c == MAAS_OK && !maas_results_utf8_ok(p->transcript)) {
         snprintf(why, why_size, "the transcript is not valid UTF-8");
+        c = MAAS_ERR_INTERNAL;
+    }
+    for (size_t i = 0; c == MAAS_OK && i < p->n_outputs; i++)
+        if (!maas_results_utf8_ok(p->outputs[i].name)) {
+            snprintf(why, why_size, "the name of output %zu is not valid UTF-8", i);
+            c = MAAS_ERR_INTERNAL;
+        }
+    if (c == MAAS_OK && !maas_results_utf8_ok(p->model)) {
+        snprintf(why, why_size, "the model name is not valid UTF-8");
         c = MAAS_ERR_INTERNAL;
     }
     if (c == MAAS_OK && in->features != NULL) {

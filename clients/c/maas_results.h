@@ -8,9 +8,12 @@
 #include "maas_client.h"
 #include "maas/v1/maas.pb-c.h"
 
-/* Deep copies; NULL when out of memory. The protobuf-c message stays owned by the caller. */
-maas_version *maas_results_version(const Maas__V1__ModelVersion *in);
-maas_version_list *maas_results_version_list(const Maas__V1__ListVersionsResponse *in);
+/* Deep copies; the protobuf-c message stays owned by the caller. NULL with *code RESOURCE_EXHAUSTED when
+ * out of memory, or INTERNAL when a string is not UTF-8 (protobuf-c does not check proto3 strings), with
+ * a reason in why[]. */
+maas_version *maas_results_version(const Maas__V1__ModelVersion *in, maas_code *code, char *why, size_t why_size);
+maas_version_list *maas_results_version_list(const Maas__V1__ListVersionsResponse *in, maas_code *code, char *why,
+                                             size_t why_size);
 
 /*
  * A deep copy of a PredictResponse with tensor data in host byte order. Every output is checked: shape

@@ -235,6 +235,12 @@ void versions_carry_the_audio_front_end_and_class_labels(void)
     if (code == MAAS_OK)
         CHECK(list->versions[0].audio == NULL && list->versions[0].classes == NULL, "iris takes no audio");
     maas_version_list_free(list);
+    /* A class name that is not UTF-8 (protobuf-c does not check): a bad answer, and only this call fails. */
+    code = maas_list_versions(c, "bad-utf8-version", &list, &err);
+    CHECK(code == MAAS_ERR_INTERNAL && list == NULL && !err.from_server &&
+              strstr(err.message, "version 0: a class name is not valid UTF-8") != NULL,
+          "%s (%s)", maas_code_name(code), err.message);
+    check_usable(c);
     maas_close(c);
 }
 

@@ -69,6 +69,13 @@ void damaged_answers_never_crash_and_results_stay_consistent(void)
                 CHECK(v->name != NULL && v->sha256 != NULL && v->description != NULL, "%s: strings", name);
                 for (size_t s = 0; s < v->n_inputs; s++)
                     CHECK(v->inputs[s].rank == 0 || v->inputs[s].shape != NULL, "%s: spec shape", name);
+                CHECK(v->audio == NULL || v->audio->input != NULL, "%s: audio input", name);
+                if (v->classes != NULL) {
+                    CHECK(v->classes->output != NULL && (v->classes->n_names == 0 || v->classes->names != NULL),
+                          "%s: classes", name);
+                    for (size_t k = 0; k < v->classes->n_names; k++)
+                        CHECK(v->classes->names[k] != NULL, "%s: class name %zu", name, k);
+                }
             }
             maas_version_list_free(list);
         } else {

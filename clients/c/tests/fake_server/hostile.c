@@ -78,7 +78,7 @@ static next damaged(connection *c, const char *name, const Maas__V1__Envelope *e
         response.outputs = outputs;
         outcome = send_damaged(c, envelope->call_id, &response.base, seed);
     } else {
-        Maas__V1__ModelVersion *versions[2] = {iris_version(&a, 2), iris_version(&a, 1)};
+        Maas__V1__ModelVersion *versions[2] = {iris_version(&a, 2), speech_version(&a, "speech-ctc")};
         Maas__V1__ListVersionsResponse response = MAAS__V1__LIST_VERSIONS_RESPONSE__INIT;
         response.n_versions = 2;
         response.versions = versions;

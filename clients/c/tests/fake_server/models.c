@@ -114,6 +114,14 @@ next list_versions(connection *c, const Maas__V1__Envelope *envelope)
     } else if (strcmp(name, "speech") == 0 || strcmp(name, "speech-ctc") == 0) {
         versions[0] = speech_version(&a, name);
         response.n_versions = 1;
+    } else if (strcmp(name, "bad-utf8-version") == 0) { /* protobuf-c lets this through; the client must not */
+        versions[0] = speech_version(&a, "speech");
+        char **names = arena_new(&a, 2 * sizeof *names);
+        names[0] = "yes";
+        names[1] = "n\xc3o";
+        versions[0]->classes->names = names;
+        versions[0]->classes->n_names = 2;
+        response.n_versions = 1;
     }
     if (response.n_versions > 0 || strcmp(name, "empty") == 0)
         answer(c, envelope->call_id, &response.base, CODE_OK, "");
