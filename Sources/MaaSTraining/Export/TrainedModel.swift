@@ -49,4 +49,15 @@ public struct TrainedModel: Sendable {
             throw TrainingError(.export, "the exported model does not compile: \(error)")
         }
     }
+
+    /// Compiles and writes the native `.maas` file (replaced if present, fsynced).
+    public func write(toFileAt path: String) throws(TrainingError) {
+        do {
+            try compiled().write(toFileAt: path)
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw TrainingError(.io, "cannot write \(path): \(error)")
+        }
+    }
 }

@@ -79,6 +79,11 @@ public final class Trainer {
 
     public var isFinished: Bool { state.isFinished }
 
+    /// Minibatches in one epoch.
+    public var batchesPerEpoch: Int {
+        (train.count + state.configuration.batchSize - 1) / state.configuration.batchSize
+    }
+
     /// Trains one epoch (shuffle, every minibatch, validation, early-stopping bookkeeping) and records it.
     @discardableResult
     public func runEpoch(progress: ((EpochProgress) -> Void)? = nil) -> EpochRecord {
@@ -158,6 +163,16 @@ public final class Trainer {
         let parts = min(slices.count, indices.count)
         let size = (indices.count + parts - 1) / parts
         return stride(from: 0, to: indices.count, by: size).map { Array(indices[$0..<min($0 + size, indices.count)]) }
+    }
+
+    /// The most probable class of each of `clips` (raw features, as loaded) under the run's final weights.
+    public func predictions(_ clips: LabelledClips) -> [Int] {
+        let standardized = state.standardization.apply(to: clips)
+        let parameters = state.finalParameters
+        return stride(from: 0, to: clips.count, by: 256).flatMap { first -> [Int] in
+            let batch = Batch(clips: Array(standardized.clips[first..<min(first + 256, clips.count)]), features: clips.features)
+            return network.clipProbabilities(batch, parameters: parameters).map(ClipLoss.argmax)
+        }
     }
 
     /// Mean loss and accuracy of `parameters` on standardised `clips`.

@@ -40,7 +40,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
     }
 
     /// Whether a checkpoint written under `other` can continue as this run (everything equal but `epochs`).
-    func canResume(from other: TrainingConfiguration) -> Bool {
+    public func canResume(from other: TrainingConfiguration) -> Bool {
         var a = self, b = other
         a.epochs = 0
         b.epochs = 0
