@@ -141,6 +141,16 @@ refused "6 s of audio over --max-audio-seconds 5" "$S/long.wav" 2 INVALID_ARGUME
 refused "audio for a version without an audio front-end" "$S/clip.wav" 2 FAILED_PRECONDITION \
     "model 'plain' version 1 has no audio front-end" plain
 
+# 9 MiB of WAV: over the server's 8 MiB frame limit (the Swift client refuses it itself, maas-c's frame goes
+# out and the server refuses it from its length prefix).
+{ wav_header 1 1 22050 16 9437184 | _hex_bytes; head -c 9437184 /dev/zero; } >"$S/big.wav"
+run_cli big-swift "$MAAS" predict speech "$S/big.wav" --port "$PORT"
+swift_rc=$CLI_RC
+head -n 1 "$ERR" >"$S/big.swift.err1"
+run_cli big-c "$MAAS_C" --port "$PORT" predict speech "$S/big.wav"
+check_eq "a 9 MiB clip is over the 8 MiB frame limit: RESOURCE_EXHAUSTED (exit 5) in both CLIs" "5 5" "$swift_rc $CLI_RC"
+check_file_contains "maas-c says the server refused the frame" "$ERR" "error: RESOURCE_EXHAUSTED: frame of"
+
 run_cli missing-swift "$MAAS" predict speech "$S/nope.wav" --port "$PORT"
 swift_rc=$CLI_RC
 run_cli missing-c "$MAAS_C" --port "$PORT" predict speech "$S/nope.wav"
