@@ -1,3 +1,4 @@
+import MaaSProtocol
 import MaaSTraining
 
 /// A finished evaluation as it is shown: the report over the classes the run touched, and the outcome of
@@ -38,11 +39,18 @@ struct EvaluationSummary {
         out += "confusion matrix (rows: true label, columns: predicted label)\n"
         out += shown.confusionTable()
         if !result.failures.isEmpty {
-            out += "\n\(result.failures.count) clip\(result.failures.count == 1 ? "" : "s") failed (not in the tables above):\n"
+            var kinds: [String: Int] = [:]
+            for failure in result.failures { kinds[failure.kind, default: 0] += 1 }
+            let counts = kinds.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.value) \($0.key)" }
+            out += "\n\(result.failures.count) clip\(result.failures.count == 1 ? "" : "s") failed (not in the tables above): "
+                + counts.joined(separator: ", ") + "\n"
             for failure in result.failures.prefix(maxListed) {
                 out += "  \(failure.path): \(failure.kind): \(Self.printable(failure.message))\n"
             }
             if result.failures.count > maxListed { out += "  … \(result.failures.count - maxListed) more (--json lists them all)\n" }
+            if kinds[StatusCode.resourceExhausted.name] != nil {
+                out += "hint: the server refused calls over its queue; lower --concurrency (or raise its --queue-depth)\n"
+            }
         }
         out += "\naccuracy \(ClassificationReport.fixed(report.accuracy, 3)) (\(report.correct) of \(result.answered) clips)"
         if !result.failures.isEmpty {
