@@ -96,23 +96,59 @@ static void FN(transposeSignal)(const float *signal, ptrdiff_t count, ptrdiff_t 
         }
 }
 
-static void FN(loadFrames)(const float *columns, ptrdiff_t rowStride, ptrdiff_t hop, const float *window, ptrdiff_t nFFT,
+static void FN(loadFrames)(const float *columns, const ptrdiff_t *offsets, const float *window, ptrdiff_t nFFT,
                            float *restrict re, float *restrict im) {
-    // Row by row: sample c + q·hop of every frame of the batch is row c from column q, so the reach of one
-    // row (nFFT / hop loads) comes from one or two cache lines, loaded once.
-    const ptrdiff_t width = hop < nFFT ? hop : nFFT;
     const FN(vec) zero = {0};
-    for (ptrdiff_t c = 0; c < width; c++) {
-        const float *row = columns + c * rowStride;
-        for (ptrdiff_t q = 0, n = c; n < nFFT; q++, n += hop) {
-            FN(vec) x = FN(load)(row + q) * window[n];
-            if (nFFT % 2 == 0) {
-                FN(store)((n % 2 == 0 ? re : im) + (n / 2) * LANES, x);
-            } else {
-                FN(store)(re + n * LANES, x);
-                FN(store)(im + n * LANES, zero);
-            }
+    for (ptrdiff_t n = 0; n < nFFT; n++) {
+        FN(vec) x = FN(load)(columns + offsets[n]) * window[n];
+        if (nFFT % 2 == 0) {
+            FN(store)((n % 2 == 0 ? re : im) + (n / 2) * LANES, x);
+        } else {
+            FN(store)(re + n * LANES, x);
+            FN(store)(im + n * LANES, zero);
         }
+    }
+}
+
+// loadFrames fused with the transform's first stage (radix R, length half = nFFT / 2, stride 1): point
+// p + j·m of the half-length transform is read straight from the transposed signal into registers, so the
+// windowed batch is never stored and read back.
+#define DEFINE_FIRST_STAGE(R)                                                                                 \
+    static void FN(firstStage##R)(const float *columns, const ptrdiff_t *offsets, const float *window,        \
+                                  ptrdiff_t half, const float *twr, const float *twi, float *restrict yr,     \
+                                  float *restrict yi) {                                                       \
+        const ptrdiff_t m = half / R;                                                                         \
+        for (ptrdiff_t p = 0; p < m; p++) {                                                                   \
+            FN(vec) ar[R], ai[R], br[R], bi[R];                                                               \
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < R; j++) {                                  \
+                const ptrdiff_t s = 2 * (p + j * m);                                                          \
+                ar[j] = FN(load)(columns + offsets[s]) * window[s];                                           \
+                ai[j] = FN(load)(columns + offsets[s + 1]) * window[s + 1];                                   \
+            }                                                                                                 \
+            FN(dftVec)(R, ar, ai, br, bi);                                                                    \
+            _Pragma("clang loop unroll(full)") for (int k = 0; k < R; k++) {                                  \
+                if (p && k) FN(rotate)(br + k, bi + k, twr[p * (R - 1) + k - 1], twi[p * (R - 1) + k - 1]);   \
+                FN(store)(yr + (R * p + k) * LANES, br[k]);                                                   \
+                FN(store)(yi + (R * p + k) * LANES, bi[k]);                                                   \
+            }                                                                                                 \
+        }                                                                                                     \
+    }
+
+DEFINE_FIRST_STAGE(2)
+DEFINE_FIRST_STAGE(4)
+DEFINE_FIRST_STAGE(8)
+DEFINE_FIRST_STAGE(16)
+
+static int FN(firstStageFrames)(const float *columns, const ptrdiff_t *offsets, const float *window, ptrdiff_t nFFT,
+                                ptrdiff_t radix, const float *twr, const float *twi, float *yr, float *yi) {
+    const ptrdiff_t half = nFFT / 2;
+    if (nFFT % 2 != 0 || half % radix != 0) return 0;
+    switch (radix) {
+    case 2: FN(firstStage2)(columns, offsets, window, half, twr, twi, yr, yi); return 1;
+    case 4: FN(firstStage4)(columns, offsets, window, half, twr, twi, yr, yi); return 1;
+    case 8: FN(firstStage8)(columns, offsets, window, half, twr, twi, yr, yi); return 1;
+    case 16: FN(firstStage16)(columns, offsets, window, half, twr, twi, yr, yi); return 1;
+    default: return 0;
     }
 }
 
@@ -291,7 +327,7 @@ static float FN(decibels)(float *restrict x, ptrdiff_t values, float amin, float
     return result;
 }
 
-// Four coefficients at a time: each clamped band value is loaded once for four independent chains.
+// Four coefficients at a time: each clamped band value is loaded once for all four.
 static void FN(cepstrum)(const float *restrict x, ptrdiff_t bands, const float *restrict matrix,
                          ptrdiff_t coefficients, float floor, ptrdiff_t frames, float *restrict out) {
     const FN(vec) lowest = (FN(vec)){0} + floor;
@@ -299,14 +335,19 @@ static void FN(cepstrum)(const float *restrict x, ptrdiff_t bands, const float *
         // Rows past the last coefficient repeat it; their sums are not stored.
         const float *m[4];
         for (int i = 0; i < 4; i++) m[i] = matrix + (k0 + i < coefficients ? k0 + i : coefficients - 1) * bands;
-        FN(vec) acc[4] = {{0}, {0}, {0}, {0}};
-        for (ptrdiff_t b = 0; b < bands; b++) {
+        // Even and odd bands in separate sums: eight chains keep both FMA units busy.
+        FN(vec) acc[4] = {{0}, {0}, {0}, {0}}, odd[4] = {{0}, {0}, {0}, {0}};
+        ptrdiff_t b = 0;
+        for (; b + 2 <= bands; b += 2) {
             FN(vec) v = __builtin_elementwise_max(FN(load)(x + b * LANES), lowest);
-            acc[0] += v * m[0][b];
-            acc[1] += v * m[1][b];
-            acc[2] += v * m[2][b];
-            acc[3] += v * m[3][b];
+            FN(vec) w = __builtin_elementwise_max(FN(load)(x + (b + 1) * LANES), lowest);
+            for (int i = 0; i < 4; i++) acc[i] += v * m[i][b], odd[i] += w * m[i][b + 1];
         }
+        if (b < bands) {
+            FN(vec) v = __builtin_elementwise_max(FN(load)(x + b * LANES), lowest);
+            for (int i = 0; i < 4; i++) acc[i] += v * m[i][b];
+        }
+        for (int i = 0; i < 4; i++) acc[i] += odd[i];
         const ptrdiff_t kn = coefficients - k0 < 4 ? coefficients - k0 : 4;
         for (ptrdiff_t t = 0; t < frames && t < LANES; t++)
             for (ptrdiff_t i = 0; i < kn; i++) out[t * coefficients + k0 + i] = acc[i][t];
@@ -330,6 +371,7 @@ const MaaSFFTKernels CONCAT(maas_fft_kernels, SUFFIX) = {
     .scan = FN(scan),
     .transposeSignal = FN(transposeSignal),
     .loadFrames = FN(loadFrames),
+    .firstStageFrames = FN(firstStageFrames),
     .untanglePower = FN(untanglePower),
     .finalStagePower = FN(finalStagePower),
     .magnitudePower = FN(magnitudePower),

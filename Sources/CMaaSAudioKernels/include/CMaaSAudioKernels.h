@@ -53,12 +53,17 @@ typedef struct MaaSFFTKernels {
     void (*transposeSignal)(const float *signal, ptrdiff_t count, ptrdiff_t start, ptrdiff_t hop, ptrdiff_t width,
                             ptrdiff_t rows, float *out, ptrdiff_t rowStride);
 
-    /// Windows `lanes` frames into the batch layout, frame `lane` sample n being columns[(n % hop) · rowStride
-    /// + n / hop + lane] (transposeSignal's layout, from the batch's first frame). Even nFFT: point n of the
-    /// half-length complex transform is samples 2n (re) and 2n + 1 (im), nFFT / 2 points. Odd nFFT: point n
-    /// is sample n (re) and 0 (im), nFFT points.
-    void (*loadFrames)(const float *columns, ptrdiff_t rowStride, ptrdiff_t hop, const float *window, ptrdiff_t nFFT,
+    /// Windows `lanes` frames into the batch layout, sample n of frame `lane` being columns[offsets[n] + lane]
+    /// (offsets[n] = (n % hop) · rowStride + n / hop in transposeSignal's layout, from the batch's first
+    /// frame). Even nFFT: point n of the half-length complex transform is samples 2n (re) and 2n + 1 (im),
+    /// nFFT / 2 points. Odd nFFT: point n is sample n (re) and 0 (im), nFFT points.
+    void (*loadFrames)(const float *columns, const ptrdiff_t *offsets, const float *window, ptrdiff_t nFFT,
                        float *re, float *im);
+
+    /// loadFrames (even nFFT) fused with the transform's first stage, radix `radix` (2, 4, 8 or 16), length
+    /// nFFT / 2, stride 1, into y. Returns 0, having done nothing, for odd nFFT or another radix.
+    int (*firstStageFrames)(const float *columns, const ptrdiff_t *offsets, const float *window, ptrdiff_t nFFT,
+                            ptrdiff_t radix, const float *twiddleRe, const float *twiddleIm, float *yr, float *yi);
 
     /// |X[k]|² for k in 0...half of the real 2·half-point transform whose half-length complex transform is
     /// z (half points), untangled with twiddle[k] = e^{-2πik/(2·half)}, k in 0...half; power gets half + 1 points.

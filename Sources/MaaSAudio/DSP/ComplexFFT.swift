@@ -70,12 +70,12 @@ struct ComplexFFT: Sendable {
 
     /// Transforms `re`/`im` (each `size · lanes` floats) using `workRe`/`workIm` as the other Stockham buffer.
     /// Returns true when the result ended in the work buffers, false when it is back in `re`/`im`.
-    /// `stageCount` below `stages.count` stops early (the caller fuses the rest with what follows).
+    /// `range` runs only those stages (the caller fuses the others with what precedes or follows them).
     func transform(re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>,
-                   workRe: UnsafeMutablePointer<Float>, workIm: UnsafeMutablePointer<Float>, stageCount: Int? = nil) -> Bool {
-        let count = stageCount ?? stages.count
+                   workRe: UnsafeMutablePointer<Float>, workIm: UnsafeMutablePointer<Float>, stages range: Range<Int>? = nil) -> Bool {
+        let range = range ?? stages.indices
         var xr = re, xi = im, yr = workRe, yi = workIm
-        for stage in stages.prefix(count) {
+        for stage in stages[range] {
             let done = stage.twiddleRe.withUnsafeBufferPointer { twr in
                 stage.twiddleIm.withUnsafeBufferPointer { twi in
                     // Never empty: every stage stores m·(radix − 1) ≥ 1 twiddles.
@@ -88,6 +88,6 @@ struct ComplexFFT: Sendable {
             swap(&xr, &yr)
             swap(&xi, &yi)
         }
-        return count % 2 == 1
+        return range.count % 2 == 1
     }
 }

@@ -66,11 +66,18 @@ struct FFTKernels: @unchecked Sendable {
         table.pointee.transposeSignal(signal.baseAddress, signal.count, start, hop, width, rows, out, rowStride)
     }
 
-    /// `lanes` frames windowed into the batch layout, from `columns` laid out by `transposeSignal` (its
-    /// first column is the batch's first frame).
-    func loadFrames(columns: UnsafePointer<Float>, rowStride: Int, hop: Int, window: UnsafePointer<Float>, nFFT: Int,
+    /// `lanes` frames windowed into the batch layout, sample n of frame `lane` at columns[offsets[n] + lane].
+    func loadFrames(columns: UnsafePointer<Float>, offsets: UnsafePointer<Int>, window: UnsafePointer<Float>, nFFT: Int,
                     re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>) {
-        table.pointee.loadFrames(columns, rowStride, hop, window, nFFT, re, im)
+        table.pointee.loadFrames(columns, offsets, window, nFFT, re, im)
+    }
+
+    /// `loadFrames` fused with the first stage (radix 2, 4, 8 or 16, stride 1) of the half-length transform
+    /// of an even nFFT, into y. Returns false for anything else, having done nothing.
+    func firstStageFrames(columns: UnsafePointer<Float>, offsets: UnsafePointer<Int>, window: UnsafePointer<Float>, nFFT: Int,
+                          radix: Int, twiddleRe: UnsafePointer<Float>, twiddleIm: UnsafePointer<Float>,
+                          _ yr: UnsafeMutablePointer<Float>, _ yi: UnsafeMutablePointer<Float>) -> Bool {
+        table.pointee.firstStageFrames(columns, offsets, window, nFFT, radix, twiddleRe, twiddleIm, yr, yi) != 0
     }
 
     /// |X|² of the real transform from its half-length complex transform z: half + 1 bins.

@@ -16,8 +16,10 @@ struct PowerSpectrum: Sendable {
     private let untangleRe: [Float]
     private let untangleIm: [Float]
 
-    /// Whether the transform's last stage runs fused with the untangle (`FFTKernels.finalStagePower`).
+    /// Whether the transform's last stage runs fused with the untangle (`FFTKernels.finalStagePower`), and
+    /// its first with the framing (`FFTKernels.firstStageFrames`; not when that is also the last).
     let fusesLastStage: Bool
+    let fusesFirstStage: Bool
 
     var kernels: FFTKernels { fft.kernels }
     /// Frames per batch.
@@ -38,7 +40,9 @@ struct PowerSpectrum: Sendable {
         let count = half ? nFFT / 2 + 1 : 0
         untangleRe = (0..<count).map { Float(cos(-2 * Double.pi * Double($0) / Double(nFFT))) }
         untangleIm = (0..<count).map { Float(sin(-2 * Double.pi * Double($0) / Double(nFFT))) }
-        fusesLastStage = half && [2, 4, 8, 16].contains(fft.stages.last?.radix ?? 0)
+        let fusable = [2, 4, 8, 16]
+        fusesLastStage = half && fusable.contains(fft.stages.last?.radix ?? 0)
+        fusesFirstStage = half && fft.stages.count >= 2 && fusable.contains(fft.stages[0].radix)
     }
 
     /// Work space for one thread: two Stockham buffer pairs of the complex transform's size, and the spectra.
@@ -77,29 +81,49 @@ struct PowerSpectrum: Sendable {
         Scratch(size: fft.size, bins: bins, lanes: lanes)
     }
 
-    /// Spectra of one batch, whose frames are read from `columns` as `FFTKernels.transposeSignal` lays a
-    /// signal out (frame `lane` sample n at [(n % hop) · rowStride + n / hop + lane]). On return
-    /// `scratch.power` holds bin k of frame `lane` at [k · lanes + lane], for k in 0..<bins.
-    func compute(columns: UnsafePointer<Float>, rowStride: Int, hop: Int, scratch: Scratch) {
+    /// Where sample n of a batch's first frame lies in `FFTKernels.transposeSignal`'s layout:
+    /// (n % hop) · rowStride + n / hop, for n in 0..<nFFT.
+    func sampleOffsets(hop: Int, rowStride: Int) -> [Int] {
+        (0..<nFFT).map { ($0 % hop) * rowStride + $0 / hop }
+    }
+
+    /// Spectra of one batch, sample n of frame `lane` being columns[offsets[n] + lane] (`sampleOffsets`).
+    /// On return `scratch.power` holds bin k of frame `lane` at [k · lanes + lane], for k in 0..<bins.
+    func compute(columns: UnsafePointer<Float>, offsets: UnsafePointer<Int>, scratch: Scratch) {
         let power = scratch.power
+        // Fused with the framing and with the untangle (for the usual even, power-of-two sizes), the first
+        // and last stages spare two passes over the batch.
+        let stageCount = fft.stages.count
+        let first = fusesFirstStage ? 1 : 0
+        let last = stageCount - (fusesLastStage ? 1 : 0)
         window.withUnsafeBufferPointer { w in
-            kernels.loadFrames(columns: columns, rowStride: rowStride, hop: hop, window: w.baseAddress!, nFFT: nFFT,
-                               re: scratch.re, im: scratch.im)
+            if fusesFirstStage {
+                let stage = fft.stages[0]
+                stage.twiddleRe.withUnsafeBufferPointer { twr in
+                    stage.twiddleIm.withUnsafeBufferPointer { twi in
+                        let done = kernels.firstStageFrames(columns: columns, offsets: offsets, window: w.baseAddress!, nFFT: nFFT,
+                                                            radix: stage.radix, twiddleRe: twr.baseAddress!, twiddleIm: twi.baseAddress!,
+                                                            scratch.workRe, scratch.workIm)
+                        precondition(done, "radix \(stage.radix) has no fused first stage")
+                    }
+                }
+            } else {
+                kernels.loadFrames(columns: columns, offsets: offsets, window: w.baseAddress!, nFFT: nFFT, re: scratch.re, im: scratch.im)
+            }
         }
+        // Where stage `first` finds its input: the work buffers after a fused first stage.
+        let (xr, xi, yr, yi) = fusesFirstStage ? (scratch.workRe, scratch.workIm, scratch.re, scratch.im)
+                                               : (scratch.re, scratch.im, scratch.workRe, scratch.workIm)
+        let inOther = fft.transform(re: xr, im: xi, workRe: yr, workIm: yi, stages: first..<max(first, last))
+        let zr = inOther ? yr : xr
+        let zi = inOther ? yi : xi
         if nFFT % 2 == 1 {
-            let inWork = fft.transform(re: scratch.re, im: scratch.im, workRe: scratch.workRe, workIm: scratch.workIm)
-            kernels.magnitudePower(inWork ? scratch.workRe : scratch.re, inWork ? scratch.workIm : scratch.im, bins: bins, into: power)
+            kernels.magnitudePower(zr, zi, bins: bins, into: power)
         } else {
-            // The last stage fused with the untangle spares a pass over the batch; otherwise they run apart.
-            let stageCount = fft.stages.count - (fusesLastStage ? 1 : 0)
-            let inWork = fft.transform(re: scratch.re, im: scratch.im, workRe: scratch.workRe, workIm: scratch.workIm,
-                                       stageCount: stageCount)
-            let zr = inWork ? scratch.workRe : scratch.re
-            let zi = inWork ? scratch.workIm : scratch.im
             untangleRe.withUnsafeBufferPointer { cr in
                 untangleIm.withUnsafeBufferPointer { ci in
                     if fusesLastStage {
-                        let radix = fft.stages[stageCount].radix
+                        let radix = fft.stages[stageCount - 1].radix
                         let done = kernels.finalStagePower(zr, zi, radix: radix, twiddleRe: cr.baseAddress!, twiddleIm: ci.baseAddress!,
                                                            half: nFFT / 2, into: power)
                         precondition(done, "radix \(radix) has no fused last stage")

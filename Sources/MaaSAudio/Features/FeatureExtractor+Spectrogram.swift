@@ -42,8 +42,10 @@ extension FeatureExtractor {
         let columnStorage = UnsafeMutableRawPointer.allocate(byteCount: width * rowStride * MemoryLayout<Float>.stride, alignment: 64)
         defer { columnStorage.deallocate() }
         let columns = columnStorage.bindMemory(to: Float.self, capacity: width * rowStride)
+        let offsets = spectrum.sampleOffsets(hop: hop, rowStride: rowStride)
         let batches = [Float](unsafeUninitializedCapacity: batchCount * bands * lanes) { values, initialized in
             signal.withUnsafeBufferPointer { samples in
+              offsets.withUnsafeBufferPointer { offsets in
                 for firstBatch in stride(from: 0, to: batchCount, by: chunkBatches) {
                     let start = firstBatch * lanes * hop - leftPadding
                     let chunk = min(chunkBatches, batchCount - firstBatch)
@@ -53,11 +55,12 @@ extension FeatureExtractor {
                     spectrum.kernels.transposeSignal(samples, start: start, hop: hop, width: width, rows: rows,
                                                      into: columns, rowStride: rowStride)
                     for batch in firstBatch..<(firstBatch + chunk) {
-                        spectrum.compute(columns: columns + (batch - firstBatch) * lanes, rowStride: rowStride, hop: hop, scratch: scratch)
+                        spectrum.compute(columns: columns + (batch - firstBatch) * lanes, offsets: offsets.baseAddress!, scratch: scratch)
                         filterbank.apply(power: scratch.power, scale: scale, into: values.baseAddress! + batch * bands * lanes,
                                          kernels: spectrum.kernels)
                     }
                 }
+              }
             }
             initialized = batchCount * bands * lanes
         }

@@ -63,7 +63,10 @@ struct ComplexFFTTests {
             for lane in 0..<lanes { columns[n * lanes + lane] = frames[lane][n] }
         }
         let scratch = spectrum.makeScratch()
-        columns.withUnsafeBufferPointer { spectrum.compute(columns: $0.baseAddress!, rowStride: lanes, hop: nFFT, scratch: scratch) }
+        let offsets = spectrum.sampleOffsets(hop: nFFT, rowStride: lanes)
+        columns.withUnsafeBufferPointer { c in
+            offsets.withUnsafeBufferPointer { spectrum.compute(columns: c.baseAddress!, offsets: $0.baseAddress!, scratch: scratch) }
+        }
         return (0..<lanes).map { lane in (0..<spectrum.bins).map { scratch.power[$0 * lanes + lane] } }
     }
 
