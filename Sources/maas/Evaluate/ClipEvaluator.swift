@@ -45,7 +45,8 @@ struct ClipEvaluator {
                 case .answered(let clip, let score):
                     let truth = classes.index(of: clips[clip].label)!
                     guard let predicted = classes.index(answered: score) else {
-                        failures.append((clip, failure(clips[clip], "RESPONSE", "the server answered class index \(score.index), but the version has \(classes.names.count) labels")))
+                        let message = "the server answered class index \(score.index), but the version has \(classes.names.count) labels"
+                        failures.append((clip, failure(clips[clip], "RESPONSE", message)))
                         break
                     }
                     // Both indices come from `classes`, so they are in range.
