@@ -17,9 +17,10 @@
  *    one call is on the wire at a time.
  *  - The client never trusts the server: an oversized length prefix, a truncated frame, bytes that are
  *    not protobuf, a response for another call id, an output tensor whose data does not match its shape,
- *    or a closed connection become error values. A frame is at most maas_set_max_frame_size() bytes
- *    (default 64 MiB), checked from its length prefix before anything is allocated, and decoding it may
- *    allocate at most twice its size plus 16 MiB (protobuf-c's per-field bookkeeping is counted too).
+ *    a string that is not UTF-8, or a closed connection become error values. A frame is at most
+ *    maas_set_max_frame_size() bytes (default 64 MiB), checked from its length prefix before anything is
+ *    allocated, and decoding it may allocate at most twice its size plus 16 MiB (protobuf-c's per-field
+ *    bookkeeping is counted too).
  *  - After an error that leaves the byte stream in an unknown state (timeout, framing or decoding
  *    failure of a frame, wrong call id, connection lost), the connection is closed and later calls fail
  *    with MAAS_ERR_UNAVAILABLE; open a new client. After an ordinary error status from the server
@@ -355,8 +356,11 @@ typedef struct maas_audio_options {
  * The file is read whole, after its size is checked: over MAAS_MAX_AUDIO_FILE_BYTES (64 MiB) or over the
  * client's frame limit it is refused (RESOURCE_EXHAUSTED) before anything is read or sent.
  * options may be NULL. Errors: INVALID_ARGUMENT (unreadable file, negative top_k, from the client; or
- * the server's verdict on the audio: undecodable, empty, NaN samples, too long), FAILED_PRECONDITION or
- * INVALID_ARGUMENT from the server when the version takes no audio, NOT_FOUND, plus transport errors.
+ * the server's verdict on the audio, naming the problem: not a format libsndfile reads, empty, NaN or
+ * infinite samples, longer than the server's limit), FAILED_PRECONDITION (the version has no audio
+ * front-end), RESOURCE_EXHAUSTED (over a frame limit), NOT_FOUND, plus transport errors. An answer with
+ * more than MAAS_MAX_TOP_CLASSES labels, features that do not match their shape, or strings that are not
+ * UTF-8 is INTERNAL.
  * Free *out with maas_prediction_free().
  */
 maas_code maas_predict_audio(maas_client *client, const char *model, int64_t version, const char *audio_path,

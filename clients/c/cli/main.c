@@ -263,7 +263,8 @@ static int validate(command_line *cl)
     if ((is_versions || (is_predict && (cl->tensor || cl->n_inputs))) && cl->top_k)
         return problem(cl, "%s", "--top-k is for register, or predict with an audio clip");
     if (!is_register && register_flags_given(&cl->reg))
-        return problem(cl, "--profile, --layout, --classes, --classes-file, --clip-decision and --ctc-blank are for register, not %s", c);
+        return problem(cl, "--profile, --layout, --classes, --classes-file, --clip-decision and --ctc-blank are for "
+                           "register, not %s", c);
     if (cl->pcm_channels && !cl->pcm_rate)
         return problem(cl, "%s", "--pcm-channels needs --pcm-rate");
     if (is_register && cl->n_positionals != 2)
