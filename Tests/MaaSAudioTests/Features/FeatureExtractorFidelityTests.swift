@@ -30,6 +30,22 @@ struct FeatureExtractorFidelityTests {
         #expect(worst <= tolerance, "max |ours − librosa| = \(worst)")
     }
 
+    @Test("every instruction-set variant the CPU runs matches librosa at the native rate, both profiles",
+          arguments: [("speech_22050_s16.wav", "librosaDefault"), ("speech_16000_s16.flac", "speech16k")])
+    func everyVariantMatchesLibrosa(clip file: String, profile: String) throws {
+        let expected = Fixtures.clip(file).mfcc.first { $0.profile == profile }!
+        let reference = Fixtures.floats(expected.file)
+        let audio = try AudioDecoder.decode(Fixtures.bytes(file), maxDuration: 60)
+        for kernels in FFTKernels.available {
+            let features = try FeatureExtractor(Self.profiles[profile]!, kernels: kernels).mfcc(audio)
+            try #require(features.values.count == reference.count)
+            let worst = zip(features.values, reference).map { abs($0 - $1) }.max() ?? 0
+            let name = kernels.name
+            print("fidelity \(file) \(profile) \(name) max|diff|=\(worst)")
+            #expect(worst <= 5e-3, "\(name): max |ours − librosa| = \(worst)")
+        }
+    }
+
     @Test("the mel power spectrogram matches librosa's to float precision")
     func melSpectrogramMatchesLibrosa() throws {
         let spec = Fixtures.manifest.melSpectrogram
