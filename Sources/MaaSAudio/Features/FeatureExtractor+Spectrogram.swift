@@ -8,7 +8,7 @@ extension FeatureExtractor {
         return 1 + (padded - configuration.nFFT) / configuration.hopLength
     }
 
-    var leftPadding: Int {
+    private var leftPadding: Int {
         configuration.center ? configuration.nFFT / 2 : 0
     }
 
@@ -19,48 +19,34 @@ extension FeatureExtractor {
     func melPowerBatches(_ signal: [Float], scale: Float) throws(AudioError) -> (frames: Int, batches: [Float]) {
         let frames = try frameCount(samples: signal.count)
         let bands = configuration.nMels
-        let lanes = spectrum.lanes
         let limit = Self.maxFeatureValues / bands
         guard frames <= limit else {
             throw AudioError(.tooLarge(what: "feature frames", value: frames, limit: limit))
         }
-        let nFFT = configuration.nFFT
-        // A hop past the end of the padded signal leaves every frame but the first all zeros, whatever its
-        // size: capped, so r · hop stays far from overflow.
-        let hop = min(configuration.hopLength, signal.count + nFFT + 1)
-        // Rows of the transposed chunk: a frame reads no further than nFFT into a hop.
-        let width = min(hop, nFFT)
+        let lanes = spectrum.lanes
         let batchCount = (frames + lanes - 1) / lanes
+        let framing = Framing(nFFT: configuration.nFFT, hop: configuration.hopLength, samples: signal.count, lanes: lanes)
         let scratch = spectrum.makeScratch()
-        // The signal is transposed for framing a chunk of batches at a time (FFTKernels.transposeSignal), so
-        // the copy stays in cache (about 2^18 floats): the chunk's frames, plus the columns its last frame
-        // reaches into.
-        let chunkBatches = max(1, min(8, (1 << 18) / (width * lanes)))
-        let reach = (nFFT - 1) / hop + 1
-        let rowStride = (chunkBatches * lanes + reach + 15) / 16 * 16
+        let offsets = spectrum.sampleOffsets(hop: framing.hop, rowStride: framing.rowStride)
         // Cache-line aligned, as rowStride is a multiple of 16 floats: the transposed blocks are stored as whole lines.
-        let columnStorage = UnsafeMutableRawPointer.allocate(byteCount: width * rowStride * MemoryLayout<Float>.stride, alignment: 64)
-        defer { columnStorage.deallocate() }
-        let columns = columnStorage.bindMemory(to: Float.self, capacity: width * rowStride)
-        let offsets = spectrum.sampleOffsets(hop: hop, rowStride: rowStride)
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: framing.capacity * MemoryLayout<Float>.stride, alignment: 64)
+        defer { storage.deallocate() }
+        let columns = storage.bindMemory(to: Float.self, capacity: framing.capacity)
         let batches = [Float](unsafeUninitializedCapacity: batchCount * bands * lanes) { values, initialized in
             signal.withUnsafeBufferPointer { samples in
-              offsets.withUnsafeBufferPointer { offsets in
-                for firstBatch in stride(from: 0, to: batchCount, by: chunkBatches) {
-                    let start = firstBatch * lanes * hop - leftPadding
-                    let chunk = min(chunkBatches, batchCount - firstBatch)
-                    // Whole 16-row blocks (the spare rows are zeros or samples no frame reads): a ragged
-                    // edge would be transposed one float at a time.
-                    let rows = min(rowStride, (chunk * lanes + reach + 15) / 16 * 16)
-                    spectrum.kernels.transposeSignal(samples, start: start, hop: hop, width: width, rows: rows,
-                                                     into: columns, rowStride: rowStride)
-                    for batch in firstBatch..<(firstBatch + chunk) {
-                        spectrum.compute(columns: columns + (batch - firstBatch) * lanes, offsets: offsets.baseAddress!, scratch: scratch)
-                        filterbank.apply(power: scratch.power, scale: scale, into: values.baseAddress! + batch * bands * lanes,
-                                         kernels: spectrum.kernels)
+                offsets.withUnsafeBufferPointer { offsets in
+                    for firstBatch in stride(from: 0, to: batchCount, by: framing.chunkBatches) {
+                        let chunk = min(framing.chunkBatches, batchCount - firstBatch)
+                        spectrum.kernels.transposeSignal(samples, start: firstBatch * lanes * framing.hop - leftPadding, hop: framing.hop,
+                                                         width: framing.width, rows: framing.hops(batches: chunk),
+                                                         into: columns, rowStride: framing.rowStride)
+                        for batch in firstBatch..<(firstBatch + chunk) {
+                            spectrum.compute(columns: columns + (batch - firstBatch) * lanes, offsets: offsets.baseAddress!, scratch: scratch)
+                            filterbank.apply(power: scratch.power, scale: scale, into: values.baseAddress! + batch * bands * lanes,
+                                             kernels: spectrum.kernels)
+                        }
                     }
                 }
-              }
             }
             initialized = batchCount * bands * lanes
         }
