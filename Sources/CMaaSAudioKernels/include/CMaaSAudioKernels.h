@@ -18,6 +18,14 @@
 // with the twiddles ω_n^{p·k} stored as twiddle[p·(r−1) + k − 1]. For each p the q loop covers lanes·s
 // contiguous floats. `x` and `y` must not overlap (Stockham stages ping-pong between two buffer pairs).
 //
+// One batch of an MFCC, for the usual even nFFT whose half-length transform starts and ends with radix 2,
+// 4, 8 or 16: transposeSignal (once per chunk of batches) → firstStageFrames (framing, window and first FFT
+// stage in one pass) → the middle stages → finalStagePower (last stage, untangle and |X|²) → melBands; then,
+// once every batch exists (top_db's floor is relative to the clip's maximum), decibels and cepstrum per
+// batch. A batch of 16 frames of 2048 samples is 128 KiB per buffer pair, in L2 rather than L1, so the
+// fusions count passes over it, not arithmetic. loadFrames, untanglePower and magnitudePower are the unfused
+// steps for other sizes (odd nFFT, radix 3, 5 or a prime at either end).
+//
 // Variants differ only by rounding (fused multiply-add) and by how many frames a batch holds; a frame's
 // result does not depend on which lane it occupies or which other frames share its batch.
 

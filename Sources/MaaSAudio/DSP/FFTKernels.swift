@@ -7,7 +7,7 @@ internal import CMaaSAudioKernels
 /// builds every kernel for AVX-512F, AVX2+FMA and portable C, and `best` is the widest one this CPU runs.
 /// Each variant batches its own number of frames (`lanes`: 16, 8 or 4), interleaved so that value j of a
 /// batch is the floats [lanes·j, lanes·j + lanes), one per frame (see CMaaSAudioKernels.h).
-struct FFTKernels: @unchecked Sendable {
+package struct FFTKernels: @unchecked Sendable {
     // The tables are immutable C statics with process lifetime.
     private let table: UnsafePointer<MaaSFFTKernels>
 
@@ -16,16 +16,17 @@ struct FFTKernels: @unchecked Sendable {
     }
 
     /// The fastest variant for this CPU, chosen once per process.
-    static var best: FFTKernels { FFTKernels(maas_best_fft_kernels()) }
+    package static var best: FFTKernels { FFTKernels(maas_best_fft_kernels()) }
 
-    /// Every variant this CPU can run, portable C first; for tests that hold each one to the same results.
-    static var available: [FFTKernels] {
+    /// Every variant this CPU can run, portable C first; for tests that hold each one to the same results,
+    /// and for the benchmark.
+    package static var available: [FFTKernels] {
         [MAAS_AUDIO_ISA_GENERIC, MAAS_AUDIO_ISA_AVX2, MAAS_AUDIO_ISA_AVX512F]
             .compactMap { maas_fft_kernels($0).map(FFTKernels.init) }
     }
 
     /// "avx512f", "avx2" or "generic".
-    var name: String { String(cString: table.pointee.name) }
+    package var name: String { String(cString: table.pointee.name) }
 
     /// Frames per batch.
     var lanes: Int { table.pointee.lanes }

@@ -19,8 +19,9 @@ public final class FeatureExtractor: Sendable {
         try self.init(configuration, kernels: .best)
     }
 
-    /// With the kernels of one instruction set, for tests that hold every variant to librosa.
-    init(_ configuration: MFCCConfiguration, kernels: FFTKernels) throws(AudioError) {
+    /// With the kernels of one instruction set, for tests that hold every variant to librosa and for the
+    /// benchmark.
+    package init(_ configuration: MFCCConfiguration, kernels: FFTKernels) throws(AudioError) {
         try configuration.validate()
         self.configuration = configuration
         spectrum = PowerSpectrum(nFFT: configuration.nFFT, winLength: configuration.effectiveWinLength, power: configuration.power,

@@ -32,11 +32,20 @@ func measure(budget: Double, _ body: () throws -> Void) rethrows -> (median: Dou
 }
 
 let arguments = CommandLine.arguments
-// `AudioBench --loop <clip folder> <profile> <seconds> <iterations>`: only the features of one clip, repeated,
-// for a profiler (perf record, valgrind --tool=callgrind) to attribute the time.
-if arguments.count == 6, arguments[1] == "--loop" {
+// `AudioBench --loop <clip folder> <profile> <seconds> <iterations> [avx512f|avx2|generic]`: only the
+// features of one clip, repeated, for a profiler (perf record, valgrind --tool=callgrind) to attribute the
+// time, or `time` to compare the kernels' instruction-set variants.
+if arguments.count >= 6, arguments[1] == "--loop" {
     let configuration: MFCCConfiguration = arguments[3] == "speech16k" ? .speech16k : .librosaDefault
-    let extractor = try FeatureExtractor(configuration)
+    var kernels = FFTKernels.best
+    if arguments.count > 6 {
+        guard let chosen = FFTKernels.available.first(where: { $0.name == arguments[6] }) else {
+            FileHandle.standardError.write(Data("this CPU does not run \(arguments[6])\n".utf8))
+            exit(2)
+        }
+        kernels = chosen
+    }
+    let extractor = try FeatureExtractor(configuration, kernels: kernels)
     let path = URL(fileURLWithPath: arguments[2]).appendingPathComponent("clip_\(configuration.sampleRate)_\(arguments[4])s.wav")
     let clip = try AudioDecoder.decode([UInt8](try Data(contentsOf: path)), maxDuration: 61)
     for _ in 0..<Int(arguments[5])! { _ = try extractor.mfcc(clip) }
