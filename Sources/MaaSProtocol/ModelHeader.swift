@@ -14,14 +14,17 @@ public struct ModelHeader: ProtoMessage, Equatable {
     public var audio: AudioFrontEnd?
     /// Class names for the model's scores; absent = the model file's `maas.classes` metadata, if any.
     public var classes: ClassLabels?
+    /// nil = the server's batching settings.
+    public var batching: BatchingConfig?
 
     public init() {}
 
     public init(
         name: String, format: ModelFormat = .unspecified, description: String = "",
         labels: [String: String] = [:], sizeBytes: UInt64 = 0, sha256: String = "",
-        audio: AudioFrontEnd? = nil, classes: ClassLabels? = nil
+        audio: AudioFrontEnd? = nil, classes: ClassLabels? = nil, batching: BatchingConfig? = nil
     ) {
+        self.batching = batching
         self.audio = audio
         self.classes = classes
         self.name = name
@@ -34,7 +37,7 @@ public struct ModelHeader: ProtoMessage, Equatable {
 
     public static let protoMessageName = "ModelHeader"
     public static let protoFieldNames = [
-        1: "name", 2: "format", 3: "description", 4: "labels", 5: "size_bytes", 6: "sha256", 7: "audio", 8: "classes",
+        1: "name", 2: "format", 3: "description", 4: "labels", 5: "size_bytes", 6: "sha256", 7: "audio", 8: "classes", 9: "batching",
     ]
 
     public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
@@ -49,6 +52,7 @@ public struct ModelHeader: ProtoMessage, Equatable {
         case 6: sha256 = try reader.readString(field)
         case 7: audio = try AudioFrontEnd.decodeEmbedded(field, from: &reader, merging: audio)
         case 8: classes = try ClassLabels.decodeEmbedded(field, from: &reader, merging: classes)
+        case 9: batching = try BatchingConfig.decodeEmbedded(field, from: &reader, merging: batching)
         default: return false
         }
         return true
@@ -63,5 +67,6 @@ public struct ModelHeader: ProtoMessage, Equatable {
         writer.write(6, string: sha256)
         if let audio { writer.writeMessage(7, audio) }
         if let classes { writer.writeMessage(8, classes) }
+        if let batching { writer.writeMessage(9, batching) }
     }
 }

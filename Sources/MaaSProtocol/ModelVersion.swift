@@ -15,13 +15,15 @@ public struct ModelVersion: ProtoMessage, Equatable {
     /// The audio front-end with its feature layout resolved; nil for tensor-only models.
     public var audio: AudioFrontEnd?
     public var classes: ClassLabels?
+    /// The version's own batching settings, as registered; nil = the server's.
+    public var batching: BatchingConfig?
 
     public init() {}
 
     public static let protoMessageName = "ModelVersion"
     public static let protoFieldNames = [
         1: "name", 2: "version", 3: "format", 4: "size_bytes", 5: "sha256", 6: "created_at_unix_ms",
-        7: "description", 8: "labels", 9: "inputs", 10: "outputs", 11: "audio", 12: "classes",
+        7: "description", 8: "labels", 9: "inputs", 10: "outputs", 11: "audio", 12: "classes", 13: "batching",
     ]
 
     public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
@@ -40,6 +42,7 @@ public struct ModelVersion: ProtoMessage, Equatable {
         case 10: outputs.append(try TensorSpec.decodeEmbedded(field, from: &reader))
         case 11: audio = try AudioFrontEnd.decodeEmbedded(field, from: &reader, merging: audio)
         case 12: classes = try ClassLabels.decodeEmbedded(field, from: &reader, merging: classes)
+        case 13: batching = try BatchingConfig.decodeEmbedded(field, from: &reader, merging: batching)
         default: return false
         }
         return true
@@ -58,5 +61,6 @@ public struct ModelVersion: ProtoMessage, Equatable {
         writer.write(10, messages: outputs)
         if let audio { writer.writeMessage(11, audio) }
         if let classes { writer.writeMessage(12, classes) }
+        if let batching { writer.writeMessage(13, batching) }
     }
 }

@@ -182,6 +182,7 @@ public final class ModelUpload: Sendable {
         metadata.outputs = prepared.outputs
         metadata.audio = prepared.audio
         metadata.classes = prepared.classes
+        metadata.batching = prepared.batching
         do throws(FileSystemError) {
             try FileSystem.syncFile(staging.artifact)
             let stored = try registry.publish(staging: staging, metadata: metadata)

@@ -10,11 +10,14 @@ public struct PreparedModel: Sendable, Equatable {
     public var audio: AudioFrontEnd?
     /// Class labels with their output resolved against `outputs`.
     public var classes: ClassLabels?
+    /// The version's own batching settings, as given at registration.
+    public var batching: BatchingConfig?
 
     public init(
         format: ModelFormat, inputs: [TensorSpec], outputs: [TensorSpec], audio: AudioFrontEnd? = nil,
-        classes: ClassLabels? = nil
+        classes: ClassLabels? = nil, batching: BatchingConfig? = nil
     ) {
+        self.batching = batching
         self.format = format
         self.inputs = inputs
         self.outputs = outputs

@@ -70,8 +70,17 @@ struct ModelPreparer: Sendable {
         } catch {
             throw RPCError(.invalidArgument, error.message)
         }
+        if let batching = header.batching {
+            guard (0...4096).contains(batching.maxBatchSize) else {
+                throw RPCError(.invalidArgument, "batching.max_batch_size must be between 0 (the server's) and 4096, not \(batching.maxBatchSize)")
+            }
+            if let delay = batching.maxQueueDelayMicroseconds, !(0...1_000_000).contains(delay) {
+                throw RPCError(.invalidArgument, "batching.max_queue_delay_us must be between 0 and 1000000, not \(delay)")
+            }
+        }
         return PreparedModel(
-            format: format, inputs: inputs, outputs: outputs, audio: serving.audio, classes: serving.classes)
+            format: format, inputs: inputs, outputs: outputs, audio: serving.audio, classes: serving.classes,
+            batching: header.batching)
     }
 
     /// The server's own failure: details to the log, a generic status to the client.

@@ -54,7 +54,7 @@ struct MessageRobustnessTests {
     @Test("every message type of the golden table is fuzzed, the audio ones included")
     func coversAudioTypes() {
         let names = Set(Self.kinds.map(\.name))
-        for type in ["AudioFrontEnd", "ClassLabels", "RawAudio", "ClassScore", "PredictRequest", "PredictResponse"] {
+        for type in ["AudioFrontEnd", "ClassLabels", "RawAudio", "ClassScore", "BatchingConfig", "PredictRequest", "PredictResponse"] {
             #expect(names.contains("maas.v1.\(type)"))
         }
     }

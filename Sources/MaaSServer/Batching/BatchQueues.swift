@@ -15,7 +15,7 @@ final class BatchQueues: Sendable {
     private let settings: BatchQueue.Settings?
     private let pool: InferencePool
 
-    /// - Parameter settings: nil turns batching off.
+    /// - Parameter settings: the server's; a version's own `batching` overrides them. nil turns batching off.
     init(settings: BatchQueue.Settings?, pool: InferencePool) {
         self.settings = settings
         self.pool = pool
@@ -26,7 +26,9 @@ final class BatchQueues: Sendable {
         for version: ModelVersion, model: LoadedModel, audio: AudioBinding?,
         probe: @escaping @Sendable (@escaping @Sendable () -> BatchLayout?) async -> BatchLayout?
     ) async -> BatchQueue? {
-        guard let settings, settings.maxBatchSize > 1, let audio else { return nil }
+        guard let serverSettings = self.settings, let audio else { return nil }
+        let settings = Self.effective(serverSettings, version.batching)
+        guard settings.maxBatchSize > 1 else { return nil }
         let axis: Int
         switch audio.layout {
         case .timeMajor: axis = 1
@@ -45,5 +47,15 @@ final class BatchQueues: Sendable {
             return task
         }
         return await task.value
+    }
+
+    /// The server's settings with a version's own overrides applied.
+    static func effective(_ server: BatchQueue.Settings, _ own: BatchingConfig?) -> BatchQueue.Settings {
+        var settings = server
+        if let own {
+            if own.maxBatchSize > 0 { settings.maxBatchSize = Int(own.maxBatchSize) }
+            if let delay = own.maxQueueDelayMicroseconds { settings.maxQueueDelay = .microseconds(delay) }
+        }
+        return settings
     }
 }

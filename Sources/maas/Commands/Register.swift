@@ -65,7 +65,8 @@ struct Register: AsyncParsableCommand {
             let header = ModelHeader(
                 name: name, format: format?.modelFormat ?? .unspecified, description: description,
                 labels: Dictionary(uniqueKeysWithValues: try KeyValue.parseAll(labels, option: "--label", form: "key=value").map { ($0.key, $0.value) }),
-                sizeBytes: size, sha256: digest, audio: servingConfig.audio?.frontEnd, classes: servingConfig.classes?.labels)
+                sizeBytes: size, sha256: digest, audio: servingConfig.audio?.frontEnd, classes: servingConfig.classes?.labels,
+                batching: serving.batching)
             let bar = ProgressBar.ifUseful(label: "uploading", total: size)
             let version = try await connection.withClient { client in
                 do throws(RPCError) {
@@ -119,6 +120,9 @@ struct Register: AsyncParsableCommand {
         }
         if let classes = version.classes {
             out.line("  classes  \(ServingSummary.classes(classes)) from output '\(classes.output)', \(classes.clipDecision.name)")
+        }
+        if let batching = version.batching {
+            out.line("  batching \(ServingSummary.batching(batching))")
         }
     }
 }

@@ -54,7 +54,26 @@ struct ServingOptions: ParsableArguments {
     @Option(name: .customLong("top-k"), help: ArgumentHelp("Labels returned per prediction (default 5).", valueName: "k"))
     var topK: Int?
 
+    @Option(name: .customLong("max-batch-size"), help: ArgumentHelp("This version's most requests per batch (1: no batching); default the server's.", valueName: "rows"))
+    var maxBatchSize: Int?
+
+    @Option(name: .customLong("max-queue-delay-us"), help: ArgumentHelp("How long this version's requests may wait to be batched; default the server's.", valueName: "µs"))
+    var maxQueueDelayMicroseconds: Int?
+
+    /// The version's own batching settings, when a flag gives any.
+    var batching: BatchingConfig? {
+        guard maxBatchSize != nil || maxQueueDelayMicroseconds != nil else { return nil }
+        return BatchingConfig(
+            maxBatchSize: Int32(clamping: maxBatchSize ?? 0), maxQueueDelayMicroseconds: maxQueueDelayMicroseconds.map(Int64.init))
+    }
+
     func validate() throws {
+        if let maxBatchSize, !(1...4096).contains(maxBatchSize) {
+            throw ValidationError("--max-batch-size must be between 1 and 4096, not \(maxBatchSize)")
+        }
+        if let maxQueueDelayMicroseconds, !(0...1_000_000).contains(maxQueueDelayMicroseconds) {
+            throw ValidationError("--max-queue-delay-us must be between 0 and 1000000, not \(maxQueueDelayMicroseconds)")
+        }
         if classes != nil && classesFile != nil {
             throw ValidationError("give the labels with --classes or --classes-file, not both")
         }

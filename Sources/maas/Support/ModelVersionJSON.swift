@@ -27,6 +27,7 @@ struct ModelVersionJSON: Encodable {
     var outputs: [Spec]
     var audio: AudioFrontEndJSON?
     var classes: ClassLabelsJSON?
+    var batching: BatchingJSON?
 
     init(_ version: ModelVersion) {
         name = version.name
@@ -42,6 +43,7 @@ struct ModelVersionJSON: Encodable {
         outputs = version.outputs.map(Spec.init)
         audio = version.audio.map(AudioFrontEndJSON.init)
         classes = version.classes.map(ClassLabelsJSON.init)
+        batching = version.batching.map(BatchingJSON.init)
     }
 }
 

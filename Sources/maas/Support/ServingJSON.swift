@@ -62,12 +62,35 @@ struct ClassLabelsJSON: Encodable {
     }
 }
 
+/// The `--json` form of a version's own batching settings (absent keys: the server's).
+struct BatchingJSON: Encodable {
+    var max_batch_size: Int32
+    var max_queue_delay_us: Int64?
+
+    init(_ batching: BatchingConfig) {
+        max_batch_size = batching.maxBatchSize
+        max_queue_delay_us = batching.maxQueueDelayMicroseconds
+    }
+}
+
 /// One-line human summaries of a version's serving configuration, for tables.
 enum ServingSummary {
     /// `16000 Hz, 13 MFCC, time-major`, or `-`.
     static func audio(_ audio: AudioFrontEnd?) -> String {
         guard let audio else { return "-" }
         return "\(audio.sampleRate) Hz, \(audio.nMFCC) MFCC, \(audio.layout.name)"
+    }
+
+    /// `at most 8 rows, waiting up to 500 µs` (the parts the version sets).
+    static func batching(_ batching: BatchingConfig) -> String {
+        var parts: [String] = []
+        switch batching.maxBatchSize {
+        case 0: parts.append("the server's batch size")
+        case 1: parts.append("off")
+        default: parts.append("at most \(batching.maxBatchSize) rows")
+        }
+        if let delay = batching.maxQueueDelayMicroseconds { parts.append("waiting up to \(delay) µs") }
+        return parts.joined(separator: ", ")
     }
 
     /// `20: yes, no, up, …`, or `-`.

@@ -206,6 +206,13 @@ def cases():
         name="speech", format=ONNX, size_bytes=123_456, sha256=SHA, audio=audio_16k(), classes=ctc_labels()),
         "labels", {"lang": "en"}), False
     yield "model_header_empty_audio_and_classes", model_header_empty_audio_and_classes(), False
+    yield "batching_full", V["BatchingConfig"](max_batch_size=16, max_queue_delay_us=2000), False
+    yield "batching_zero_delay", V["BatchingConfig"](max_queue_delay_us=0), False
+    yield "batching_empty", V["BatchingConfig"](), False
+    yield "model_header_batching", V["ModelHeader"](
+        name="kws", batching=V["BatchingConfig"](max_batch_size=1)), False
+    yield "model_version_batching", V["ModelVersion"](
+        name="kws", version=2, batching=V["BatchingConfig"](max_batch_size=8, max_queue_delay_us=500)), False
     yield "register_header_audio", V["RegisterModelRequest"](header=V["ModelHeader"](
         name="kws", audio=audio_librosa(), classes=keyword_labels())), False
     yield "model_version_audio", audio_model_version(), False

@@ -86,6 +86,17 @@ extension ProtocolCases {
             audio: audio16k, classes: ctcLabels)),
         ProtocolCase("model_header_empty_audio_and_classes", ModelHeader(
             name: "m", audio: AudioFrontEnd(), classes: ClassLabels())),
+        ProtocolCase("batching_full", BatchingConfig(maxBatchSize: 16, maxQueueDelayMicroseconds: 2000)),
+        ProtocolCase("batching_zero_delay", BatchingConfig(maxQueueDelayMicroseconds: 0)),
+        ProtocolCase("batching_empty", BatchingConfig()),
+        ProtocolCase("model_header_batching", ModelHeader(name: "kws", batching: BatchingConfig(maxBatchSize: 1))),
+        ProtocolCase("model_version_batching", {
+            var version = ModelVersion()
+            version.name = "kws"
+            version.version = 2
+            version.batching = BatchingConfig(maxBatchSize: 8, maxQueueDelayMicroseconds: 500)
+            return version
+        }()),
         ProtocolCase("register_header_audio", RegisterModelRequest(.header(ModelHeader(
             name: "kws", audio: audioLibrosa, classes: keywordLabels)))),
         ProtocolCase("model_version_audio", audioModelVersion),

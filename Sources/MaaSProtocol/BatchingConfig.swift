@@ -1,0 +1,37 @@
+import ProtoWire
+
+/// `maas.v1.BatchingConfig`: a version's own dynamic-batching settings; unset fields follow the server's.
+public struct BatchingConfig: ProtoMessage, Equatable {
+    /// 0 = the server's maximum, 1 = no batching for this version.
+    public var maxBatchSize: Int32 = 0
+    /// The `delay` oneof: nil = the server's delay.
+    public var maxQueueDelayMicroseconds: Int64?
+
+    public init() {}
+
+    public init(maxBatchSize: Int32 = 0, maxQueueDelayMicroseconds: Int64? = nil) {
+        self.maxBatchSize = maxBatchSize
+        self.maxQueueDelayMicroseconds = maxQueueDelayMicroseconds
+    }
+
+    public static let protoMessageName = "BatchingConfig"
+    public static let protoFieldNames = [1: "max_batch_size", 2: "max_queue_delay_us"]
+
+    public mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
+        switch field.number {
+        case 1: maxBatchSize = try reader.readInt32(field)
+        case 2: maxQueueDelayMicroseconds = try reader.readInt64(field)
+        default: return false
+        }
+        return true
+    }
+
+    public func encode(to writer: inout ProtoWriter) {
+        writer.write(1, int32: maxBatchSize)
+        // A oneof member is written even when zero: its presence is the information.
+        if let maxQueueDelayMicroseconds {
+            writer.writeTag(2, .varint)
+            writer.writeRawVarint(UInt64(bitPattern: maxQueueDelayMicroseconds))
+        }
+    }
+}
