@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark suite (issue 7): on one model and one 1 s clip, in one run,
+#   1. the engine vs onnxruntime in process (`maas bench --local`),
+#   2. the maas server vs a Flask + onnxruntime peer (gunicorn, driven by wrk) and a grpcio + onnxruntime
+#      peer (driven by Python gRPC client processes), at each concurrency, with tensor and with audio input,
+#   3. MFCC extraction vs librosa (Benchmarks/audio/bench.sh),
+# then prints Markdown tables with the ratios the issue sets targets for.
+#
+#   Benchmarks/run.sh                      # about 10 minutes once installed and built
+#   DURATION=10 WARMUP=2 CONCURRENCY=1,8,32 SERVERS=maas,flask,grpc Benchmarks/run.sh
+#   KEEP=1 Benchmarks/run.sh               # keep the work directory (inputs, logs, raw JSON)
+#   MAAS=path/to/maas Benchmarks/run.sh    # use that binary instead of building one
+#
+# Installs what it needs: wrk and espeak-ng (apt-get), a virtual environment in Benchmarks/.venv (pip: flask
+# gunicorn grpcio grpcio-tools onnxruntime librosa soundfile numpy), a release build of maas in .build-release.
+# Run it on an otherwise idle machine: every number here is shared-core sensitive.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+duration="${DURATION:-10}"
+warmup="${WARMUP:-2}"
+concurrency="${CONCURRENCY:-1,8,32}"
+servers="${SERVERS:-maas,flask,grpc}"
+model="$root/Tests/MaaSEngineTests/Fixtures/models/reference_speech/model.onnx"
+work="$(mktemp -d)"
+if [[ -n "${KEEP:-}" ]]; then echo "work directory: $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
+say() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)" >&2; }
+
+say "tools"
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+if ((${#missing[@]})); then
+    sudo=(); [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+venv="$here/.venv"
+packages=(flask gunicorn grpcio grpcio-tools onnxruntime librosa soundfile numpy)
+if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
+if [[ "$(cat "$venv/.installed" 2>/dev/null)" != "${packages[*]}" ]]; then
+    "$venv/bin/pip" install -q "${packages[@]}" >&2
+    echo "${packages[*]}" > "$venv/.installed"
+fi
+python="$venv/bin/python"
+# `maas bench --local` and bench.sh run `python3` for onnxruntime and librosa: the venv's.
+export PATH="$venv/bin:$PATH"
+
+if [[ -n "${MAAS:-}" ]]; then
+    maas="$MAAS"
+else
+    say "release build"
+    (cd "$root" && swift build -c release --scratch-path .build-release --product maas >&2)
+    maas="$root/.build-release/release/maas"
+fi
+
+say "inputs"
+mkdir -p "$work/stubs"
+"$python" -m grpc_tools.protoc -I "$here/peers" --python_out="$work/stubs" --grpc_python_out="$work/stubs" \
+    "$here/peers/speech.proto"
+"$python" "$here/suite/make_inputs.py" --out "$work/inputs"
+
+openblas="$(dpkg-query -W -f='${Package} ${Version}\n' 'libopenblas0-*' 2>/dev/null | awk 'NF == 2' | head -1 || true)"
+"$python" - "$work/machine.json" <<PY
+import json, os, platform, subprocess, sys
+import onnxruntime
+cpu = next((l.split(":", 1)[1].strip() for l in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+            if l.startswith("Model name")), platform.processor())
+json.dump({
+    "CPU": f"{cpu}, {os.cpu_count()} cores",
+    "OpenBLAS (maas)": "${openblas:-unknown}",
+    "onnxruntime": onnxruntime.__version__,
+    "Python": platform.python_version(),
+    "maas commit": subprocess.run(["git", "-C", "$root", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+    "run": f"DURATION=$duration WARMUP=$warmup CONCURRENCY=$concurrency, started $(date -u '+%Y-%m-%d %H:%M UTC'), load average {open('/proc/loadavg').read().split()[0]}",
+}, open(sys.argv[1], "w"), indent=1)
+PY
+
+say "1/3 engine vs onnxruntime in process"
+"$maas" bench --local --json "$model" --configs 44x1,100x1,44x32 --iterations 200 > "$work/local.json"
+
+say "2/3 servers side by side (${duration}s per point after ${warmup}s of warm-up)"
+"$python" "$here/suite/side_by_side.py" --maas "$maas" --model "$model" --inputs "$work/inputs" --stubs "$work/stubs" \
+    --work "$work" --python "$python" --duration "$duration" --warmup "$warmup" --concurrency "$concurrency" \
+    --servers "$servers"
+
+say "3/3 MFCC vs librosa"
+# OpenBLAS 0.3.21 runs its Prescott kernels on CPUs it does not know (maas serve and maas bench choose for
+# themselves; AudioBench is a plain executable): the same choice, made here.
+if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
+    if grep -qw avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX
+    elif grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell; fi
+fi
+"$here/audio/bench.sh" 1 > "$work/audio.txt" || echo "Benchmarks/audio/bench.sh failed (exit $?): no MFCC rows" >&2
+
+say "results"
+"$python" "$here/suite/report.py" --work "$work" | tee "$work/report.md"

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Prints the side-by-side suite's results as Markdown tables with the issue's ratios.
+
+  report.py --work DIR
+
+Reads DIR/local.json (`maas bench --local --json`), DIR/servers.json (side_by_side.py), DIR/audio.txt
+(Benchmarks/audio/bench.sh's table) and DIR/machine.json (run.sh).
+"""
+import argparse
+import json
+import os
+
+TARGET_THROUGHPUT = 4.0  # maas req/s over the better peer's, at concurrency 32
+TARGET_CPU = 1.3  # maas server CPU per request over the model's compute at batch 1
+TARGET_P99 = 2.0  # maas p99 at concurrency 1 over the in-process engine latency
+
+
+def engine_rows(local):
+    rows = {}
+    for row in local["rows"]:
+        config = row["config"]
+        rows[(config["frames"], config["batch"])] = row
+    return rows
+
+
+def audio_features_ms(audio_text):
+    """maas's median MFCC time for the 1 s clip at the librosa profile, from bench.sh's table (ms), or None."""
+    for line in audio_text.splitlines():
+        fields = line.split()
+        if fields[:4] == ["librosaDefault", "features", "1", "s"]:
+            return float(fields[4])
+    return None
+
+
+def section_engine(local, out):
+    rows = engine_rows(local)
+    out.append("### 1. Engine vs onnxruntime in process (1 thread each, median of "
+               f"{local['iterations']} runs; best in brackets)\n")
+    out.append("| input | maas engine | onnxruntime | onnxruntime / maas |")
+    out.append("|---|---|---|---|")
+    for (frames, batch), row in sorted(rows.items(), key=lambda item: (item[0][1], item[0][0])):
+        e, o = row["engine_median_ms"], row["onnxruntime_median_ms"]
+        if batch == 1:
+            out.append(f"| batch 1, T={frames}: latency | {e:.3f} ms ({row['engine_best_ms']:.3f}) | "
+                       f"{o:.3f} ms ({row['onnxruntime_best_ms']:.3f}) | {o / e:.2f}× |")
+        else:
+            out.append(f"| batch {batch}, T={frames}: throughput | {batch / e * 1e3:,.0f} clips/s "
+                       f"({e:.3f} ms/batch) | {batch / o * 1e3:,.0f} clips/s ({o:.3f} ms/batch) | {o / e:.2f}× |")
+    worst = max(row["max_abs_difference"] for row in rows.values())
+    out.append(f"\nLargest output difference between the two: {worst:.1e}.\n")
+
+
+def section_servers(points, model_ms, out):
+    out.append("### 2. Servers: maas vs Flask (gunicorn) vs gRPC (grpcio), same model and inputs\n")
+    out.append("| input | c | server | req/s | p50 ms | p99 ms | server CPU ms/req | generator CPU | errors |")
+    out.append("|---|---|---|---|---|---|---|---|---|")
+    order = {"tensor": 0, "audio": 1, "maas": 0, "flask": 1, "grpc": 2}
+    for point in sorted(points, key=lambda p: (order[p["input"]], p["concurrency"], order[p["server"]])):
+        gen = point["generator_cpu_s"] / point["seconds"] * 100
+        out.append(f"| {point['input']} | {point['concurrency']} | {point['server']} | {point['req_per_s']:,.0f} | "
+                   f"{point['p50_ms']:.3f} | {point['p99_ms']:.3f} | {point['server_cpu_ms_per_request']:.3f} | "
+                   f"{gen:.0f}% of a core | {point['errors'] or ''} |")
+    out.append("")
+
+
+def find(points, server, kind, concurrency):
+    for point in points:
+        if (point["server"], point["input"], point["concurrency"]) == (server, kind, concurrency):
+            return point
+    return None
+
+
+def section_ratios(points, model_ms, features_ms, out):
+    out.append("### Ratios\n")
+    out.append(f"Model compute at batch 1 (engine, T=44, median): {model_ms:.3f} ms"
+               + (f"; with maas's MFCC of the 1 s clip ({features_ms:.3f} ms): {model_ms + features_ms:.3f} ms."
+                  if features_ms else "."))
+    out.append("")
+    out.append("| input | c | maas req/s ÷ better peer's | maas server CPU/req ÷ in-process compute | "
+               "maas p99 ÷ in-process latency |")
+    out.append("|---|---|---|---|---|")
+    kinds = sorted({p["input"] for p in points}, key=["tensor", "audio"].index)
+    levels = sorted({p["concurrency"] for p in points})
+    verdicts = []
+    for kind in kinds:
+        # For audio the in-process reference includes the features, which the server computes too.
+        reference = model_ms if kind == "tensor" else (model_ms + features_ms if features_ms else None)
+        for c in levels:
+            maas = find(points, "maas", kind, c)
+            peers = [p for p in (find(points, "flask", kind, c), find(points, "grpc", kind, c)) if p]
+            if not maas:
+                continue
+            cells = [kind, str(c)]
+            if peers:
+                best = max(peers, key=lambda p: p["req_per_s"])
+                ratio = maas["req_per_s"] / best["req_per_s"]
+                cells.append(f"{ratio:.1f}× (vs {best['server']})")
+                if c == max(levels):
+                    verdicts.append((f"{kind}: maas ≥ {TARGET_THROUGHPUT:g}× the better peer's req/s at c={c}",
+                                     ratio >= TARGET_THROUGHPUT, f"{ratio:.1f}×"))
+            else:
+                cells.append("")
+            if reference:
+                cpu = maas["server_cpu_ms_per_request"] / reference
+                cells.append(f"{cpu:.2f}×")
+                verdicts.append((f"{kind}: maas server CPU/request ≤ {TARGET_CPU:g}× compute at batch 1, c={c}",
+                                 cpu <= TARGET_CPU, f"{cpu:.2f}×"))
+                if c == 1:
+                    p99 = maas["p99_ms"] / reference
+                    cells.append(f"{p99:.2f}×")
+                    verdicts.append((f"{kind}: maas p99 at c=1 ≤ {TARGET_P99:g}× in-process latency",
+                                     p99 <= TARGET_P99, f"{p99:.2f}×"))
+                else:
+                    cells.append("")
+            else:
+                cells += ["", ""]
+            out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    out.append("### Targets (issue 7)\n")
+    for text, met, value in verdicts:
+        out.append(f"- {'met' if met else 'NOT met'}: {text} — {value}")
+    out.append("")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", required=True)
+    args = parser.parse_args()
+
+    def load(name, default=None):
+        path = os.path.join(args.work, name)
+        if not os.path.exists(path):
+            return default
+        with open(path) as f:
+            return json.load(f) if name.endswith(".json") else f.read()
+
+    local, points = load("local.json"), load("servers.json", [])
+    audio, machine = load("audio.txt", ""), load("machine.json", {})
+    out = []
+    if machine:
+        out.append("### Machine\n")
+        for key, value in machine.items():
+            out.append(f"- {key}: {value}")
+        if points:
+            loads = [p["load_before"] for p in points]
+            out.append(f"- load average (1 min) before each server measurement: {min(loads):.2f}–{max(loads):.2f}")
+        out.append("")
+    model_ms = None
+    if local:
+        section_engine(local, out)
+        model_ms = engine_rows(local)[(44, 1)]["engine_median_ms"]
+    if points:
+        section_servers(points, model_ms, out)
+        if model_ms:
+            section_ratios(points, model_ms, audio_features_ms(audio), out)
+    if audio:
+        out.append("### 3. MFCC extraction: MaaSAudio vs librosa (Benchmarks/audio/bench.sh)\n")
+        out.append("```")
+        out.append(audio.strip())
+        out.append("```")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

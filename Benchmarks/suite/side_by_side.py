@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Part (2) of the suite: the maas server, the Flask peer and the gRPC peer on the same model and inputs, at
+each concurrency, with tensor and with audio input. Each server runs alone (started, measured, stopped);
+each point is a warm-up run of the generator, then the measured run with the server's CPU read from /proc
+before and after it. Writes DIR/servers.json (a list of points) for report.py.
+
+  side_by_side.py --maas BIN --model ONNX --inputs DIR --stubs DIR --work DIR [--duration 10] [--warmup 2]
+                  [--concurrency 1,8,32] [--servers maas,flask,grpc]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import generators
+from processes import Server, free_port
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+PEERS = os.path.join(BENCH, "peers")
+LABELS = "zero,one,two,three,four,five,six,seven,eight,nine"
+CORES = os.cpu_count()
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def peer_env(args):
+    env = dict(os.environ)
+    # numpy's bundled OpenBLAS recognises this CPU; the override the maas side may carry would slow it down.
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.update(MODEL_PATH=args.model, LABELS=LABELS, ORT_THREADS="1", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               PYTHONPATH=os.pathsep.join([PEERS, args.stubs]))
+    return env
+
+
+def start_maas(args):
+    port = free_port()
+    data = os.path.join(args.work, "maas-data")
+    subprocess.run(["rm", "-rf", data], check=True)
+    server = Server("maas", [args.maas, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning"],
+                    port, log_path=os.path.join(args.work, "maas-serve.log"))
+    server.wait_ready()
+    subprocess.run([args.maas, "register", "bench-speech", args.model, "--port", str(port), "--profile", "librosa",
+                    "--layout", "time-major", "--classes", LABELS, "--clip-decision", "mean-log-prob", "--top-k", "5"],
+                   check=True, stdout=subprocess.DEVNULL)
+    inputs = {"tensor": ["--input", f"x={os.path.join(args.inputs, 'mfcc.npy')}"],
+              "audio": ["--audio", os.path.join(args.inputs, "clip.wav")]}
+
+    def drive(kind, concurrency, seconds):
+        return generators.maas_bench(args.maas, port, "bench-speech", inputs[kind], concurrency, seconds, server.pid)
+
+    return server, drive
+
+
+def start_flask(args):
+    port = free_port()
+    # sync workers, one per core: each request is CPU-bound Python, so more threads per worker would only
+    # queue on the GIL; this is gunicorn's default class and what its docs suggest for CPU-bound apps.
+    command = [os.path.join(os.path.dirname(args.python), "gunicorn"), "--workers", str(CORES),
+               "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--chdir", PEERS, "flask_app:app"]
+    server = Server("flask", command, port, env=peer_env(args), log_path=os.path.join(args.work, "flask.log"))
+    server.wait_ready()
+    with open(os.path.join(args.inputs, "inputs.json")) as f:
+        content_types = json.load(f)
+    bodies = {"tensor": (f"http://127.0.0.1:{port}/predict", os.path.join(args.inputs, "tensor.json"),
+                         content_types["tensor_content_type"]),
+              "audio": (f"http://127.0.0.1:{port}/predict/audio", os.path.join(args.inputs, "audio.multipart"),
+                        content_types["audio_content_type"])}
+    script = os.path.join(BENCH, "load", "wrk_post.lua")
+
+    def drive(kind, concurrency, seconds):
+        url, body, content_type = bodies[kind]
+        return generators.wrk(script, url, body, content_type, concurrency, seconds)
+
+    return server, drive
+
+
+def start_grpc(args):
+    port = free_port()
+    env = peer_env(args)
+    server = Server("grpc", [args.python, os.path.join(PEERS, "grpc_server.py"), "--port", str(port)], port,
+                    env=env, log_path=os.path.join(args.work, "grpc.log"))
+    server.wait_ready()
+    inputs = {"tensor": ("--tensor", os.path.join(args.inputs, "mfcc.npy")),
+              "audio": ("--audio", os.path.join(args.inputs, "clip.wav"))}
+    script = os.path.join(BENCH, "load", "grpc_load.py")
+
+    def drive(kind, concurrency, seconds):
+        flag, path = inputs[kind]
+        return generators.grpc_clients(args.python, script, env, f"127.0.0.1:{port}", flag, path, concurrency, seconds)
+
+    return server, drive
+
+
+STARTERS = {"maas": start_maas, "flask": start_flask, "grpc": start_grpc}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--maas", required=True)
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--inputs", required=True)
+    parser.add_argument("--stubs", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument("--servers", default="maas,flask,grpc")
+    parser.add_argument("--inputs-kinds", default="tensor,audio")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    points = []
+    for name in args.servers.split(","):
+        server, drive = STARTERS[name](args)
+        try:
+            # The first calls of a peer's worker import and initialise librosa's lazily loaded parts (about a
+            # second of CPU each): every worker gets busy once before anything is measured.
+            for kind in args.inputs_kinds.split(","):
+                drive(kind, 2 * CORES, max(5.0, args.warmup))
+            for kind in args.inputs_kinds.split(","):
+                for concurrency in levels:
+                    drive(kind, concurrency, args.warmup)
+                    load = load_average()
+                    cpu0 = server.cpu_seconds()
+                    result = drive(kind, concurrency, args.duration)
+                    cpu = server.cpu_seconds() - cpu0
+                    result.update(server=name, input=kind, concurrency=concurrency, server_cpu_s=cpu,
+                                  server_cpu_ms_per_request=cpu / max(1, result["requests"]) * 1e3,
+                                  load_before=load)
+                    points.append(result)
+                    print(f"  {name:5} {kind:6} c={concurrency:<3} {result['req_per_s']:9.1f} req/s  "
+                          f"p50 {result['p50_ms']:7.3f} ms  p99 {result['p99_ms']:7.3f} ms  "
+                          f"server {result['server_cpu_ms_per_request']:.3f} ms CPU/req  "
+                          f"generator {result['generator_cpu_s'] / result['seconds'] * 100:.0f}% of a core"
+                          + (f"  errors {result['error_detail']}" if result["errors"] else ""),
+                          file=sys.stderr, flush=True)
+        finally:
+            server.stop()
+        time.sleep(1)
+    with open(os.path.join(args.work, "servers.json"), "w") as f:
+        json.dump(points, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
