@@ -78,22 +78,46 @@ INLINE void FN(transposeBlock)(const float *in, ptrdiff_t inStride, float *out, 
 #endif
 
 static void FN(transposeSignal)(const float *signal, ptrdiff_t count, ptrdiff_t start, ptrdiff_t hop, ptrdiff_t width,
-                                ptrdiff_t rows, float *restrict out, ptrdiff_t rowStride) {
+                                ptrdiff_t rows, float *restrict out, ptrdiff_t rowStride, unsigned *peakBits,
+                                unsigned *leastBits) {
     const ptrdiff_t B = TRANSPOSE_BLOCK;
+    // The scan's two running extremes (see scan), lane by lane over the block's rows.
+    unsigned widest[TRANSPOSE_BLOCK], least[TRANSPOSE_BLOCK];
+    for (int j = 0; j < B; j++) widest[j] = *peakBits, least[j] = *leastBits;
+    const FN(aliasedBits) *bits = (const FN(aliasedBits) *)signal;
     for (ptrdiff_t r0 = 0; r0 < rows; r0 += B)
         for (ptrdiff_t c0 = 0; c0 < width; c0 += B) {
             const ptrdiff_t first = start + r0 * hop + c0, last = start + (r0 + B - 1) * hop + c0 + B;
             if (r0 + B <= rows && c0 + B <= width && first >= 0 && last <= count) {
+                // The signal comes from L3 or memory: ask for each row's line four blocks ahead.
+                for (ptrdiff_t i = 0; i < B; i++) __builtin_prefetch(signal + first + i * hop + 4 * B);
                 FN(transposeBlock)(signal + first, hop, out + c0 * rowStride + r0, rowStride);
+                // The rows again, from L1: integer maxima and minima run beside the shuffles.
+                for (ptrdiff_t i = 0; i < B; i++)
+                    for (int j = 0; j < B; j++) {
+                        unsigned magnitude = bits[first + i * hop + j] & 0x7FFFFFFFu, shifted = magnitude - 1u;
+                        widest[j] = magnitude > widest[j] ? magnitude : widest[j];
+                        least[j] = shifted < least[j] ? shifted : least[j];
+                    }
                 continue;
             }
             // Blocks at the signal's ends (librosa's zero padding) and the ragged edges of the chunk.
             for (ptrdiff_t r = r0; r < r0 + B && r < rows; r++)
                 for (ptrdiff_t c = c0; c < c0 + B && c < width; c++) {
                     const ptrdiff_t at = start + r * hop + c;
-                    out[c * rowStride + r] = at >= 0 && at < count ? signal[at] : 0.0f;
+                    const int inside = at >= 0 && at < count;
+                    out[c * rowStride + r] = inside ? signal[at] : 0.0f;
+                    if (inside) {
+                        unsigned magnitude = bits[at] & 0x7FFFFFFFu, shifted = magnitude - 1u;
+                        widest[0] = magnitude > widest[0] ? magnitude : widest[0];
+                        least[0] = shifted < least[0] ? shifted : least[0];
+                    }
                 }
         }
+    for (int j = 0; j < B; j++) {
+        *peakBits = widest[j] > *peakBits ? widest[j] : *peakBits;
+        *leastBits = least[j] < *leastBits ? least[j] : *leastBits;
+    }
 }
 
 static void FN(loadFrames)(const float *columns, const ptrdiff_t *offsets, const float *window, ptrdiff_t nFFT,
@@ -267,7 +291,7 @@ static void FN(magnitudePower)(const float *restrict zr, const float *restrict z
 }
 
 static void FN(melBands)(const float *restrict power, const ptrdiff_t *first, const ptrdiff_t *count,
-                         const ptrdiff_t *start, const float *weights, ptrdiff_t bands, float scale,
+                         const ptrdiff_t *start, const float *weights, ptrdiff_t bands,
                          float *restrict sums) {
     for (ptrdiff_t b = 0; b < bands; b++) {
         const float *p = power + first[b] * LANES, *w = weights + start[b];
@@ -284,7 +308,7 @@ static void FN(melBands)(const float *restrict power, const ptrdiff_t *first, co
             }
         for (; i < n; i++)
             for (int f = 0; f < LANES; f++) acc0[f] += p[i * LANES + f] * w[i];
-        for (int f = 0; f < LANES; f++) sums[b * LANES + f] = ((acc0[f] + acc1[f]) + (acc2[f] + acc3[f])) * scale;
+        for (int f = 0; f < LANES; f++) sums[b * LANES + f] = (acc0[f] + acc1[f]) + (acc2[f] + acc3[f]);
     }
 }
 
@@ -312,12 +336,12 @@ INLINE float FN(log10Normal)(float x) {
     return ln * 0.434294481903252f;
 }
 
-static float FN(decibels)(float *restrict x, ptrdiff_t values, float amin, float offset, ptrdiff_t frames) {
+static float FN(decibels)(float *restrict x, ptrdiff_t values, float scale, float amin, float offset, ptrdiff_t frames) {
     float peak[LANES];
     for (int f = 0; f < LANES; f++) peak[f] = -INFINITY;
     for (ptrdiff_t j = 0; j < values; j++)
         for (int f = 0; f < LANES; f++) {
-            float v = x[j * LANES + f];
+            float v = x[j * LANES + f] * scale;
             float db = 10.0f * FN(log10Normal)(v > amin ? v : amin) - offset;
             x[j * LANES + f] = db;
             peak[f] = db > peak[f] ? db : peak[f];
@@ -354,9 +378,9 @@ static void FN(cepstrum)(const float *restrict x, ptrdiff_t bands, const float *
     }
 }
 
-static void FN(storeRows)(const float *restrict x, ptrdiff_t values, ptrdiff_t frames, float *restrict out) {
+static void FN(storeRows)(const float *restrict x, ptrdiff_t values, float scale, ptrdiff_t frames, float *restrict out) {
     for (ptrdiff_t t = 0; t < frames && t < LANES; t++)
-        for (ptrdiff_t j = 0; j < values; j++) out[t * values + j] = x[j * LANES + t];
+        for (ptrdiff_t j = 0; j < values; j++) out[t * values + j] = x[j * LANES + t] * scale;
 }
 
 const MaaSFFTKernels CONCAT(maas_fft_kernels, SUFFIX) = {

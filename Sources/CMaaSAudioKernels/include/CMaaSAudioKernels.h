@@ -58,8 +58,10 @@ typedef struct MaaSFFTKernels {
     /// c in 0..<width, r in 0..<rows, and 0 where that index is outside 0..<count (librosa's zero padding).
     /// Column r then starts frame r of the chunk (start is its first sample, negative when centred). width is
     /// min(hop, nFFT): a frame never reaches further into a hop. r·hop must not overflow.
+    /// The samples it reads are scanned on the way, as `scan` does, into running values: *peakBits (start at
+    /// 0) and *leastBits (start at 0xFFFFFFFF), the smallest magnitude − 1 (subnormal below 0x007FFFFF).
     void (*transposeSignal)(const float *signal, ptrdiff_t count, ptrdiff_t start, ptrdiff_t hop, ptrdiff_t width,
-                            ptrdiff_t rows, float *out, ptrdiff_t rowStride);
+                            ptrdiff_t rows, float *out, ptrdiff_t rowStride, unsigned *peakBits, unsigned *leastBits);
 
     /// Windows `lanes` frames into the batch layout, sample n of frame `lane` being columns[offsets[n] + lane]
     /// (offsets[n] = (n % hop) · rowStride + n / hop in transposeSignal's layout, from the batch's first
@@ -87,22 +89,23 @@ typedef struct MaaSFFTKernels {
     /// |z[k]|² for k in 0..<bins (odd nFFT, whose transform was full length).
     void (*magnitudePower)(const float *zr, const float *zi, ptrdiff_t bins, float *power);
 
-    /// sums[b] = scale · Σ_i power[first[b] + i] · weights[start[b] + i] for i in 0..<count[b], b in 0..<bands:
+    /// sums[b] = Σ_i power[first[b] + i] · weights[start[b] + i] for i in 0..<count[b], b in 0..<bands:
     /// a mel filterbank stored as each band's span of non-zero weights.
     void (*melBands)(const float *power, const ptrdiff_t *first, const ptrdiff_t *count, const ptrdiff_t *start,
-                     const float *weights, ptrdiff_t bands, float scale, float *sums);
+                     const float *weights, ptrdiff_t bands, float *sums);
 
-    /// x ← 10·log10(max(x, amin)) − offset for `values` batch points; returns the largest result over the
-    /// first `frames` lanes. Needs amin to be a normal float (the polynomial logarithm's domain).
-    float (*decibels)(float *x, ptrdiff_t values, float amin, float offset, ptrdiff_t frames);
+    /// x ← 10·log10(max(x · scale, amin)) − offset for `values` batch points; returns the largest result over
+    /// the first `frames` lanes. Needs amin to be a normal float (the polynomial logarithm's domain). `scale`
+    /// is peak normalisation's factor, known only once the whole signal has been read.
+    float (*decibels)(float *x, ptrdiff_t values, float scale, float amin, float offset, ptrdiff_t frames);
 
     /// The cepstrum of a batch: out[t·coefficients + k] = Σ_b matrix[k·bands + b] · max(x[b], floor) for the
     /// first `frames` lanes t, written as rows.
     void (*cepstrum)(const float *x, ptrdiff_t bands, const float *matrix, ptrdiff_t coefficients, float floor,
                      ptrdiff_t frames, float *out);
 
-    /// Rows out of a batch: out[t·values + j] = x[j] of lane t, for the first `frames` lanes.
-    void (*storeRows)(const float *x, ptrdiff_t values, ptrdiff_t frames, float *out);
+    /// Rows out of a batch: out[t·values + j] = x[j] of lane t times scale, for the first `frames` lanes.
+    void (*storeRows)(const float *x, ptrdiff_t values, float scale, ptrdiff_t frames, float *out);
 } MaaSFFTKernels;
 
 typedef enum MaaSAudioInstructionSet {

@@ -61,10 +61,11 @@ package struct FFTKernels: @unchecked Sendable {
     }
 
     /// out[c · rowStride + r] = signal[start + r·hop + c] for c in 0..<width, r in 0..<rows (zero outside the
-    /// signal): column r starts frame r of a chunk.
+    /// signal): column r starts frame r of a chunk. The samples read are added to `scan`.
     func transposeSignal(_ signal: UnsafeBufferPointer<Float>, start: Int, hop: Int, width: Int, rows: Int,
-                         into out: UnsafeMutablePointer<Float>, rowStride: Int) {
-        table.pointee.transposeSignal(signal.baseAddress, signal.count, start, hop, width, rows, out, rowStride)
+                         into out: UnsafeMutablePointer<Float>, rowStride: Int, scan: inout SignalScan) {
+        table.pointee.transposeSignal(signal.baseAddress, signal.count, start, hop, width, rows, out, rowStride,
+                                      &scan.peakBits, &scan.leastBits)
     }
 
     /// `lanes` frames windowed into the batch layout, sample n of frame `lane` at columns[offsets[n] + lane].
@@ -99,17 +100,16 @@ package struct FFTKernels: @unchecked Sendable {
         table.pointee.magnitudePower(zr, zi, bins, power)
     }
 
-    /// Mel sums of one batch, times `scale`; band b spans weights start[b] ..< start[b] + count[b] over
-    /// bins first[b] ...
+    /// Mel sums of one batch; band b spans weights start[b] ..< start[b] + count[b] over bins first[b] ...
     func melBands(_ power: UnsafePointer<Float>, first: UnsafePointer<Int>, count: UnsafePointer<Int>, start: UnsafePointer<Int>,
-                  weights: UnsafePointer<Float>, bands: Int, scale: Float, into sums: UnsafeMutablePointer<Float>) {
-        table.pointee.melBands(power, first, count, start, weights, bands, scale, sums)
+                  weights: UnsafePointer<Float>, bands: Int, into sums: UnsafeMutablePointer<Float>) {
+        table.pointee.melBands(power, first, count, start, weights, bands, sums)
     }
 
-    /// x ← 10·log10(max(x, amin)) − offset over `values` batch values (amin a normal float); the largest
-    /// result among the first `frames` lanes.
-    func decibels(_ x: UnsafeMutablePointer<Float>, values: Int, amin: Float, offset: Float, frames: Int) -> Float {
-        table.pointee.decibels(x, values, amin, offset, frames)
+    /// x ← 10·log10(max(x · scale, amin)) − offset over `values` batch values (amin a normal float); the
+    /// largest result among the first `frames` lanes.
+    func decibels(_ x: UnsafeMutablePointer<Float>, values: Int, scale: Float, amin: Float, offset: Float, frames: Int) -> Float {
+        table.pointee.decibels(x, values, scale, amin, offset, frames)
     }
 
     /// Rows [frames × coefficients] of matrix [coefficients × bands] times max(x, floor), for one batch.
@@ -118,8 +118,8 @@ package struct FFTKernels: @unchecked Sendable {
         table.pointee.cepstrum(x, bands, matrix, coefficients, floor, frames, out)
     }
 
-    /// Rows [frames × values] out of one batch.
-    func storeRows(_ x: UnsafePointer<Float>, values: Int, frames: Int, into out: UnsafeMutablePointer<Float>) {
-        table.pointee.storeRows(x, values, frames, out)
+    /// Rows [frames × values] out of one batch, times `scale`.
+    func storeRows(_ x: UnsafePointer<Float>, values: Int, scale: Float, frames: Int, into out: UnsafeMutablePointer<Float>) {
+        table.pointee.storeRows(x, values, scale, frames, out)
     }
 }

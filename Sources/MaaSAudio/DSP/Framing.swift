@@ -26,6 +26,10 @@ struct Framing {
 
     var capacity: Int { width * rowStride }
 
+    /// Whether the copies read every sample of the signal: each row of a copy is a whole hop, and the last
+    /// chunk reaches `reach` hops past its last frame's start, past the signal's end.
+    var coversSignal: Bool { width == hop }
+
     /// Hops of the signal to transpose for a chunk of `batches` (columns of the copy): whole 16-column
     /// blocks (a ragged edge would be transposed one float at a time; the spare columns are zeros or samples
     /// no frame reads).

@@ -74,9 +74,9 @@ struct MelFilterbank: Sendable {
         return matrix
     }
 
-    /// sums[band] = scale · Σ_bin power[bin] · weight[band][bin], for the frames of one batch: `power` holds
+    /// sums[band] = Σ_bin power[bin] · weight[band][bin], for the frames of one batch: `power` holds
     /// `frequencyBins` values and `sums` `bands` values of `kernels.lanes` floats each.
-    func apply(power: UnsafePointer<Float>, scale: Float, into sums: UnsafeMutablePointer<Float>, kernels: FFTKernels) {
+    func apply(power: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>, kernels: FFTKernels) {
         firstBin.withUnsafeBufferPointer { first in
             binCount.withUnsafeBufferPointer { count in
                 weightStart.withUnsafeBufferPointer { start in
@@ -87,7 +87,7 @@ struct MelFilterbank: Sendable {
                             return
                         }
                         kernels.melBands(power, first: first.baseAddress!, count: count.baseAddress!, start: start.baseAddress!,
-                                         weights: weights, bands: bands, scale: scale, into: sums)
+                                         weights: weights, bands: bands, into: sums)
                     }
                 }
             }

@@ -12,11 +12,11 @@ extension FeatureExtractor {
         configuration.center ? configuration.nFFT / 2 : 0
     }
 
-    /// Mel power spectrogram of a signal at the configured rate, every value multiplied by `scale` (how peak
-    /// normalisation is applied: |X / peak|^p = |X|^p · peak^-p), in batches: batch i holds frames
+    /// Mel power spectrogram of a signal at the configured rate, in batches: batch i holds frames
     /// i·lanes ..< (i + 1)·lanes as nMels values of `lanes` floats (`spectrum.lanes`); the last batch's lanes
-    /// past `frames` are padding.
-    func melPowerBatches(_ signal: [Float], scale: Float) throws(AudioError) -> (frames: Int, batches: [Float]) {
+    /// past `frames` are padding. `scan` covers every sample of the signal, read on the way, or is nil when
+    /// the frames skip some (a hop longer than nFFT).
+    func melPowerBatches(_ signal: [Float]) throws(AudioError) -> (frames: Int, batches: [Float], scan: SignalScan?) {
         let frames = try frameCount(samples: signal.count)
         let bands = configuration.nMels
         let limit = Self.maxFeatureValues / bands
@@ -32,6 +32,7 @@ extension FeatureExtractor {
         let storage = UnsafeMutableRawPointer.allocate(byteCount: framing.capacity * MemoryLayout<Float>.stride, alignment: 64)
         defer { storage.deallocate() }
         let columns = storage.bindMemory(to: Float.self, capacity: framing.capacity)
+        var scan = SignalScan()
         let batches = [Float](unsafeUninitializedCapacity: batchCount * bands * lanes) { values, initialized in
             signal.withUnsafeBufferPointer { samples in
                 offsets.withUnsafeBufferPointer { offsets in
@@ -39,28 +40,29 @@ extension FeatureExtractor {
                         let chunk = min(framing.chunkBatches, batchCount - firstBatch)
                         spectrum.kernels.transposeSignal(samples, start: firstBatch * lanes * framing.hop - leftPadding, hop: framing.hop,
                                                          width: framing.width, rows: framing.hops(batches: chunk),
-                                                         into: columns, rowStride: framing.rowStride)
+                                                         into: columns, rowStride: framing.rowStride, scan: &scan)
                         for batch in firstBatch..<(firstBatch + chunk) {
                             spectrum.compute(columns: columns + (batch - firstBatch) * lanes, offsets: offsets.baseAddress!, scratch: scratch)
-                            filterbank.apply(power: scratch.power, scale: scale, into: values.baseAddress! + batch * bands * lanes,
-                                             kernels: spectrum.kernels)
+                            filterbank.apply(power: scratch.power, into: values.baseAddress! + batch * bands * lanes, kernels: spectrum.kernels)
                         }
                     }
                 }
             }
             initialized = batchCount * bands * lanes
         }
-        return (frames, batches)
+        // From the first sample (the first chunk starts at or before it) to past the last: hops of the
+        // transposed copy follow each other when they are no longer than a frame.
+        return (frames, batches, framing.coversSignal ? scan : nil)
     }
 
-    /// Rows [frames × width] out of batches of `width` values per frame.
-    func rows(_ batches: [Float], frames: Int, width: Int) -> [Float] {
+    /// Rows [frames × width] out of batches of `width` values per frame, times `scale`.
+    func rows(_ batches: [Float], frames: Int, width: Int, scale: Float) -> [Float] {
         let lanes = spectrum.lanes
         return [Float](unsafeUninitializedCapacity: frames * width) { out, initialized in
             batches.withUnsafeBufferPointer { b in
                 var first = 0
                 while first < frames {
-                    spectrum.kernels.storeRows(b.baseAddress! + first * width, values: width, frames: min(lanes, frames - first),
+                    spectrum.kernels.storeRows(b.baseAddress! + first * width, values: width, scale: scale, frames: min(lanes, frames - first),
                                                into: out.baseAddress! + first * width)
                     first += lanes
                 }

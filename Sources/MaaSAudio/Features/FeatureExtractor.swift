@@ -69,13 +69,35 @@ public final class FeatureExtractor: Sendable {
         return (samples, peak >= Float.leastNormalMagnitude ? peak : nil)
     }
 
-    /// Mel power of the prepared clip, in batches (`melPowerBatches`). Normalisation is applied to the mel
-    /// values (one multiplication per value instead of a division per sample), which differs from dividing
-    /// the samples by rounding only.
-    private func normalizedMel(_ clip: AudioClip) throws(AudioError) -> (frames: Int, batches: [Float]) {
+    /// Mel power of the prepared clip in batches (`melPowerBatches`), and the factor peak normalisation
+    /// multiplies it by: one multiplication per value instead of a division per sample, which differs from
+    /// dividing the samples by rounding only.
+    private func normalizedMel(_ clip: AudioClip) throws(AudioError) -> (frames: Int, batches: [Float], scale: Float) {
+        if let direct = melAtConfiguredRate(clip) { return direct }
         let (samples, peak) = try resampled(clip)
-        guard configuration.peakNormalize, let peak else { return try melPowerBatches(samples, scale: 1) }
-        return try melPowerBatches(samples, scale: Float(pow(Double(peak), -configuration.power)))
+        let (frames, batches, _) = try melPowerBatches(samples)
+        return (frames, batches, normalization(peak: peak))
+    }
+
+    /// The common case in one pass over the samples: a clip already at the configured rate is scanned while
+    /// it is framed (a separate scan read a long clip from memory once more, a tenth of the MFCC time). Nil
+    /// when the scan finds what `resampled` must prepare first (subnormal samples, a very quiet peak), or
+    /// anything wrong: the usual path then does it all, and reports errors in their usual order.
+    private func melAtConfiguredRate(_ clip: AudioClip) -> (frames: Int, batches: [Float], scale: Float)? {
+        guard clip.sampleRate == configuration.sampleRate, !clip.samples.isEmpty, clip.samples.count <= Self.maxFeatureValues,
+              let (frames, batches, scan) = try? melPowerBatches(clip.samples),
+              let scan, !scan.nonFinite, !scan.subnormal
+        else { return nil }
+        let peak = scan.peak
+        if configuration.peakNormalize, peak >= Float.leastNormalMagnitude, peak < Self.quietPeak { return nil }
+        // librosa.util.normalize leaves a signal alone when its peak is below the smallest normal float.
+        return (frames, batches, normalization(peak: peak >= Float.leastNormalMagnitude ? peak : nil))
+    }
+
+    /// |X / peak|^p = |X|^p · peak^-p
+    private func normalization(peak: Float?) -> Float {
+        guard configuration.peakNormalize, let peak else { return 1 }
+        return Float(pow(Double(peak), -configuration.power))
     }
 
     /// Peaks below this are first raised to full scale by a power of two (1e-4 is about -80 dBFS, below the
@@ -84,13 +106,13 @@ public final class FeatureExtractor: Sendable {
 
     /// librosa.feature.melspectrogram of the prepared clip: power per mel band, [frames × nMels] row-major.
     public func melSpectrogram(_ clip: AudioClip) throws(AudioError) -> (frames: Int, bands: Int, values: [Float]) {
-        let (frames, batches) = try normalizedMel(clip)
-        return (frames, configuration.nMels, rows(batches, frames: frames, width: configuration.nMels))
+        let (frames, batches, scale) = try normalizedMel(clip)
+        return (frames, configuration.nMels, rows(batches, frames: frames, width: configuration.nMels, scale: scale))
     }
 
     /// librosa.feature.mfcc of the prepared clip: [frames × nMFCC] row-major, frames = 1 + samples / hop.
     public func mfcc(_ clip: AudioClip) throws(AudioError) -> (frames: Int, coefficients: Int, values: [Float]) {
-        var (frames, batches) = try normalizedMel(clip)
+        var (frames, batches, scale) = try normalizedMel(clip)
         let lanes = spectrum.lanes, bands = configuration.nMels, coefficients = configuration.nMFCC
         let kernels = spectrum.kernels
         let out = [Float](unsafeUninitializedCapacity: frames * coefficients) { buffer, initialized in
@@ -100,7 +122,7 @@ public final class FeatureExtractor: Sendable {
                 var peak = -Float.infinity
                 for first in stride(from: 0, to: frames, by: lanes) {
                     let db = Decibels.fromPower(batch: values.baseAddress! + first * bands, values: bands, frames: min(lanes, frames - first),
-                                                amin: configuration.amin, ref: configuration.ref, kernels: kernels)
+                                                scale: scale, amin: configuration.amin, ref: configuration.ref, kernels: kernels)
                     peak = max(peak, db)
                 }
                 let floor = configuration.topDB.map { peak - Float($0) } ?? -Float.infinity

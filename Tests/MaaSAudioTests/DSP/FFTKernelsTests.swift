@@ -33,19 +33,28 @@ struct FFTKernelsTests {
 
     // (signal length, first sample, hop, width, rows): centred starts before the signal, ends past it, hops
     // that are and are not multiples of the 16 × 16 blocks, a hop longer than the frame.
-    @Test("transposeSignal lays out frames by column with zeros outside the signal, every variant",
+    @Test("transposeSignal lays out frames by column with zeros outside the signal, and scans what it reads, every variant",
           arguments: [(5000, -1024, 512, 512, 37), (3000, -256, 160, 160, 40), (100, -8, 7, 7, 21), (4000, 96, 64, 64, 32),
                       (300, -10, 1000, 20, 3), (0, -16, 16, 16, 16)])
     func transposeSignal(count: Int, start: Int, hop: Int, width: Int, rows: Int) {
-        let signal = (0..<count).map { Float($0 % 1000) + 0.5 }
+        // Magnitudes grow with the index, so the peak read is that of the last sample read.
+        let signal = (0..<count).map { Float($0 % 2 == 0 ? $0 : -$0) + 0.5 }
         let rowStride = rows + 3
+        var read: [Float] = []
+        for c in 0..<width {
+            for r in 0..<rows where (0..<count).contains(start + r * hop + c) { read.append(signal[start + r * hop + c]) }
+        }
         for kernels in FFTKernels.available {
             var out = [Float](repeating: .nan, count: width * rowStride)
+            var scan = SignalScan()
             signal.withUnsafeBufferPointer { s in
                 out.withUnsafeMutableBufferPointer { o in
-                    kernels.transposeSignal(s, start: start, hop: hop, width: width, rows: rows, into: o.baseAddress!, rowStride: rowStride)
+                    kernels.transposeSignal(s, start: start, hop: hop, width: width, rows: rows, into: o.baseAddress!,
+                                            rowStride: rowStride, scan: &scan)
                 }
             }
+            let peak = read.map(abs).max() ?? 0
+            #expect(scan.peak == peak && !scan.nonFinite && !scan.subnormal, "\(kernels.name): scan \(scan.peak), expected \(peak)")
             var mismatches = 0
             for c in 0..<width {
                 for r in 0..<rows {

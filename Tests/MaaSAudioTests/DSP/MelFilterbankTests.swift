@@ -45,7 +45,7 @@ struct MelFilterbankTests {
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: bank.bands * lanes)
         defer { power.deallocate(); sums.deallocate() }
         power.initialize(repeating: 1, count: bank.frequencyBins * lanes)
-        bank.apply(power: power, scale: 1, into: sums, kernels: kernels)
+        bank.apply(power: power, into: sums, kernels: kernels)
         for band in 0..<bank.bands where bank.binCount[band] == 0 {
             #expect((0..<lanes).allSatisfy { sums[band * lanes + $0] == 0 })
         }
