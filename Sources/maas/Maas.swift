@@ -6,6 +6,6 @@ struct Maas: AsyncParsableCommand {
         commandName: "maas",
         abstract: "Model-as-a-Service: serve models, register versions, run predictions.",
         discussion: ExitStatus.helpTable,
-        subcommands: [Serve.self, Register.self, Versions.self, Predict.self, Evaluate.self, Inspect.self, Bench.self]
+        subcommands: [Serve.self, Register.self, Versions.self, Predict.self, Train.self, Evaluate.self, Inspect.self, Bench.self]
     )
 }

@@ -19,6 +19,8 @@ enum ExitStatus: Int32, CaseIterable {
     case unavailable = 7
     /// PERMISSION_DENIED, UNAUTHENTICATED.
     case denied = 8
+    /// `maas evaluate --min-accuracy` was not met (the evaluation itself ran).
+    case belowMinimumAccuracy = 9
     /// The command line is wrong (ArgumentParser's validation failure code).
     case usage = 64
     /// A local input file (model, .npy) cannot be read or is malformed.
@@ -51,6 +53,7 @@ enum ExitStatus: Int32, CaseIterable {
           6   DEADLINE_EXCEEDED, CANCELLED
           7   UNAVAILABLE: no server at --host/--port, or connection lost
           8   PERMISSION_DENIED, UNAUTHENTICATED
+          9   `evaluate`: accuracy below --min-accuracy
           64  bad command line
           65  a local input file (model, .npy) is unreadable or malformed
         """
