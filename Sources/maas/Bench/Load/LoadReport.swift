@@ -97,7 +97,7 @@ struct LoadReport: Encodable {
         if !errors.isEmpty {
             table.append(["errors", errors.sorted { $0.value > $1.value }.map { "\($0.key) \(Units.grouped($0.value))" }.joined(separator: ", ")])
         }
-        table.append(["throughput", "\(Units.oneDecimal(requests_per_second)) req/s"])
+        table.append(["throughput", "\(Self.tenths(requests_per_second)) req/s"])
         if let l = latency_ms {
             let cells = [("p50", l.p50), ("p90", l.p90), ("p99", l.p99), ("p99.9", l.p99_9), ("max", l.max)]
             table.append(["latency", cells.map { "\($0.0) \(Self.milliseconds($0.1))" }.joined(separator: "  ") + "  (successful calls)"])
@@ -113,8 +113,14 @@ struct LoadReport: Encodable {
     }
 
     private static func cpu(_ cpu: CPU) -> String {
-        let perRequest = cpu.per_request_us >= 100 ? Units.grouped(Int(cpu.per_request_us.rounded())) : Units.oneDecimal(cpu.per_request_us)
+        let perRequest = cpu.per_request_us >= 100 ? Units.grouped(Int(cpu.per_request_us.rounded())) : tenths(cpu.per_request_us)
         return "\(perRequest) µs/request, \(String(format: "%.2f", cpu.cores)) cores"
+    }
+
+    /// `12,345.6`.
+    static func tenths(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(Units.grouped(tenths / 10)).\(abs(tenths % 10))"
     }
 
     static func milliseconds(_ nanoseconds: UInt64) -> String {

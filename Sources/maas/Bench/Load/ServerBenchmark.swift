@@ -46,7 +46,9 @@ struct ServerBenchmark {
         // One call first: a wrong name or input is an error before the run, not a table of failures.
         let answer: PredictResponse
         do throws(RPCError) {
-            answer = try await clients[0].predict(request, timeout: plan.timeout)
+            // It checks the request, not the speed: a first call may be slow (cold caches), so it gets at
+            // least a minute whatever --timeout says.
+            answer = try await clients[0].predict(request, timeout: max(plan.timeout ?? .seconds(60), .seconds(60)))
         } catch {
             let hint = error.code == .notFound ? "`maas versions \(reference.name)` lists what is registered" : nil
             throw CLIError(error, hint: hint, target: address.display)
