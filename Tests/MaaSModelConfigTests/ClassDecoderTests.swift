@@ -1,0 +1,142 @@
+import Foundation
+import MaaSModelConfig
+import MaaSProtocol
+import Testing
+
+@Suite("ClassDecoder")
+struct ClassDecoderTests {
+    static let names = ["a", "b", "c"]
+
+    static func decoder(
+        _ scores: ClassBinding.Scores, layout: FeatureLayout = .timeMajor, decision: ClipDecision = .meanLogProb,
+        names: [String] = names, blank: Int? = nil
+    ) -> ClassDecoder {
+        ClassDecoder(
+            classes: ClassesConfig(names: names, clipDecision: decision, ctcBlank: blank),
+            binding: ClassBinding(output: "y", scores: scores, frameLayout: scores == .perFrame ? layout : .unspecified))
+    }
+
+    /// Probabilities by class index from an answer's top list.
+    static func byIndex(_ answer: ClassDecoder.Answer?) -> [Int: Float] {
+        Dictionary(uniqueKeysWithValues: (answer?.top ?? []).map { (Int($0.index), $0.probability) })
+    }
+
+    static func softmax(_ values: [Double]) -> [Double] {
+        let exps = values.map { exp($0 - values.max()!) }
+        return exps.map { $0 / exps.reduce(0, +) }
+    }
+
+    @Test("per-clip probabilities are returned as they are, best first, with their labels")
+    func perClipProbabilities() throws {
+        let answer = try #require(try Self.decoder(.perClip).answer(values: [0.2, 0.5, 0.3], shape: [1, 3], topK: 5))
+        #expect(answer.top == [
+            ClassScore(index: 1, label: "b", probability: 0.5), ClassScore(index: 2, label: "c", probability: 0.3),
+            ClassScore(index: 0, label: "a", probability: 0.2),
+        ])
+        #expect(answer.transcript == nil)
+    }
+
+    @Test("per-clip logits (not a distribution) go through a softmax", arguments: [
+        [1.0, 2.0, 3.0], [-0.5, 0.25, 0.25], [0.9, 0.05, 0.2], [10, -10, 0],
+    ] as [[Double]])
+    func perClipLogits(logits: [Double]) throws {
+        let answer = try Self.decoder(.perClip).answer(values: logits.map(Float.init), shape: [3], topK: 3)
+        let expected = Self.softmax(logits)
+        for (index, probability) in Self.byIndex(answer) {
+            #expect(abs(Double(probability) - expected[index]) <= 1e-6)
+        }
+    }
+
+    /// Three frames of probabilities; the last frame prefers c, the mean of logs prefers a.
+    static let frames: [Float] = [
+        0.7, 0.2, 0.1,
+        0.6, 0.3, 0.1,
+        0.3, 0.2, 0.5,
+    ]
+
+    @Test("per-frame probabilities: the clip is the softmax of the mean log-probability, or the last frame", arguments: [
+        ClipDecision.meanLogProb, .lastFrame,
+    ])
+    func perFrameDecisions(decision: ClipDecision) throws {
+        let answer = try Self.decoder(.perFrame, decision: decision).answer(values: Self.frames, shape: [3, 1, 3], topK: 3)
+        let expected: [Double]
+        if decision == .lastFrame {
+            expected = [0.3, 0.2, 0.5]
+        } else {
+            let logs = (0..<3).map { c in (0..<3).map { t in log(Double(Self.frames[t * 3 + c])) }.reduce(0, +) / 3 }
+            expected = Self.softmax(logs)
+        }
+        let probabilities = Self.byIndex(answer)
+        for index in 0..<3 {
+            #expect(abs(Double(probabilities[index] ?? -1) - expected[index]) <= 1e-6)
+        }
+        #expect(answer?.top.first?.label == (decision == .lastFrame ? "c" : "a"))
+    }
+
+    @Test("per-frame logits are normalized per frame before the mean of logs")
+    func perFrameLogits() throws {
+        let logits: [Float] = [2, 0, -1, 1, 1, 0]
+        let answer = try Self.decoder(.perFrame, layout: .batchMajor).answer(values: logits, shape: [1, 2, 3], topK: 3)
+        let logs = [Self.softmax([2, 0, -1]), Self.softmax([1, 1, 0])].map { $0.map(log) }
+        let expected = Self.softmax((0..<3).map { (logs[0][$0] + logs[1][$0]) / 2 })
+        for (index, probability) in Self.byIndex(answer) {
+            #expect(abs(Double(probability) - expected[index]) <= 1e-6)
+        }
+    }
+
+    @Test("equal probabilities keep class order")
+    func ties() throws {
+        let answer = try Self.decoder(.perClip).answer(values: [0.25, 0.375, 0.375], shape: [1, 3], topK: 3)
+        #expect(answer?.top.map(\.index) == [1, 2, 0])
+        let even = try Self.decoder(.perClip).answer(values: [1, 1, 1], shape: [3], topK: 3)
+        #expect(even?.top.map(\.index) == [0, 1, 2])
+    }
+
+    @Test("top-k is clamped to 1...classes", arguments: [(0, 1), (1, 1), (2, 2), (3, 3), (4, 3), (1000, 3), (-5, 1)])
+    func topKClamps(requested: Int, count: Int) throws {
+        let answer = try Self.decoder(.perClip).answer(values: [0.2, 0.5, 0.3], shape: [1, 3], topK: requested)
+        #expect(answer?.top.map(\.index) == Array([1, 2, 0].prefix(count)))
+    }
+
+    @Test("greedy CTC: best class per frame, repeats collapsed, blanks dropped, labels joined", arguments: [
+        ([1, 1, 0, 1, 2, 2, 0, 0, 3], 0, "aabc"),
+        ([0, 0, 0], 0, ""),
+        ([2, 2, 2], 0, "b"),
+        ([3, 1, 3, 1, 1, 2], 3, "aab"),
+        ([1], 0, "a"),
+    ] as [([Int], Int, String)])
+    func greedyCTC(path: [Int], blank: Int, text: String) throws {
+        let names = ["", "a", "b", "c"].enumerated().map { $0.offset == blank ? "" : ["_", "a", "b", "c"][$0.offset] }
+        var values: [Float] = []
+        for best in path {
+            // Logits: the best class 2 above a random-looking rest, so only the argmax matters.
+            values += (0..<4).map { Float($0 == best ? 2 : Double(($0 * 7 + path.count) % 5) / 10) }
+        }
+        let decoder = Self.decoder(.perFrame, names: names, blank: blank)
+        let answer = try decoder.answer(values: values, shape: [path.count, 1, 4], topK: 2)
+        #expect(answer?.transcript == text)
+    }
+
+    @Test("a batch of several clips, a ragged buffer or a non-finite score gets no answer", arguments: [
+        (ClassBinding.Scores.perClip, FeatureLayout.unspecified, [2, 3]),
+        (.perFrame, .timeMajor, [2, 2, 3]),
+        (.perFrame, .batchMajor, [2, 2, 3]),
+        (.perFrame, .unspecified, [2, 2, 3]),
+    ] as [(ClassBinding.Scores, FeatureLayout, [Int])])
+    func noAnswer(scores: ClassBinding.Scores, layout: FeatureLayout, shape: [Int]) throws {
+        let decoder = Self.decoder(scores, layout: layout)
+        let count = shape.reduce(1, *)
+        let values = (0..<count).map { Float($0 % 3) / 3 }
+        #expect(try decoder.answer(values: values, shape: shape, topK: 3) == nil)
+        #expect(try decoder.answer(values: [0.2, 0.5], shape: [1, 3], topK: 3) == nil)
+        #expect(try Self.decoder(.perClip).answer(values: [0.2, .nan, 0.3], shape: [1, 3], topK: 3) == nil)
+        #expect(try Self.decoder(.perClip).answer(values: [0.2, .infinity, 0.3], shape: [1, 3], topK: 3) == nil)
+    }
+
+    @Test("scores with another class count are an error naming the output")
+    func wrongClassCount() {
+        #expect(throws: ConfigError("output 'y' has shape [1, 4] but the version's classes config names 3 classes")) {
+            try Self.decoder(.perClip).answer(values: [0.1, 0.2, 0.3, 0.4], shape: [1, 4], topK: 3)
+        }
+    }
+}
