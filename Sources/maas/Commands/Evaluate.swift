@@ -4,10 +4,6 @@ import MaaSClient
 import MaaSProtocol
 
 struct Evaluate: AsyncParsableCommand {
-    /// Exit status when --min-accuracy is not met. (Belongs in ExitStatus and its help table; kept here until
-    /// it moves there.)
-    static let belowMinimumAccuracy: Int32 = 9
-
     static let configuration = CommandConfiguration(
         abstract: "Measure a model's accuracy on a folder of labelled audio clips.",
         discussion: """
@@ -24,8 +20,8 @@ struct Evaluate: AsyncParsableCommand {
             answered are left out, as scikit-learn does without labels=. A clip whose call fails is counted \
             and listed, and the run goes on; a lost connection stops it.
 
-            With --min-accuracy X the command exits with status 9 when accuracy, counting failed clips as \
-            wrong, is below X.
+            With --min-accuracy X the command exits with status \(ExitStatus.belowMinimumAccuracy.rawValue) \
+            when accuracy, counting failed clips as wrong, is below X.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -41,7 +37,7 @@ struct Evaluate: AsyncParsableCommand {
     var concurrency = 2 * ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp(
-        "Exit with status 9 when accuracy (failed clips counted as wrong) is below this fraction.",
+        "Exit with status \(ExitStatus.belowMinimumAccuracy.rawValue) when accuracy (failed clips counted as wrong) is below this fraction.",
         valueName: "0…1"))
     var minAccuracy: Double?
 
@@ -107,7 +103,7 @@ struct Evaluate: AsyncParsableCommand {
                         + "is below --min-accuracy \(Self.percent(minAccuracy))")
             }
         }
-        if !passed { throw ExitCode(Self.belowMinimumAccuracy) }
+        if !passed { throw ExitCode(ExitStatus.belowMinimumAccuracy.rawValue) }
     }
 
     /// The version to evaluate, pinned to its number.
