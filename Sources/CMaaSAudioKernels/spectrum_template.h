@@ -373,8 +373,16 @@ static void FN(cepstrum)(const float *restrict x, ptrdiff_t bands, const float *
         }
         for (int i = 0; i < 4; i++) acc[i] += odd[i];
         const ptrdiff_t kn = coefficients - k0 < 4 ? coefficients - k0 : 4;
-        for (ptrdiff_t t = 0; t < frames && t < LANES; t++)
-            for (ptrdiff_t i = 0; i < kn; i++) out[t * coefficients + k0 + i] = acc[i][t];
+        if (kn == 4) {
+            // The usual case with constant bounds: four floats per row, no branch per value.
+            for (ptrdiff_t t = 0; t < frames && t < LANES; t++) {
+                const float row[4] = {acc[0][t], acc[1][t], acc[2][t], acc[3][t]};
+                memcpy(out + t * coefficients + k0, row, sizeof row);
+            }
+        } else {
+            for (ptrdiff_t t = 0; t < frames && t < LANES; t++)
+                for (ptrdiff_t i = 0; i < kn; i++) out[t * coefficients + k0 + i] = acc[i][t];
+        }
     }
 }
 
