@@ -87,9 +87,9 @@ struct LoadReport: Encodable {
     func text() -> String {
         var out = "\(model) version \(version) at \(address): \(input_kind) input (\(Units.grouped(request_bytes))-byte request), "
             + "concurrency \(concurrency) over \(connections) connection\(connections == 1 ? "" : "s")\n"
-        out += "\(Units.oneDecimal(window_seconds)) s measured"
+        out += "\(Self.seconds(window_seconds)) measured"
         if warmup_seconds > 0 {
-            out += " after \(Units.oneDecimal(warmup_seconds)) s of warm-up (\(Units.grouped(warmup_requests)) requests)"
+            out += " after \(DurationText.format(.milliseconds(Int64((warmup_seconds * 1000).rounded())))) of warm-up (\(Units.grouped(warmup_requests)) requests)"
         }
         out += interrupted ? ", cut short by Ctrl-C\n\n" : "\n\n"
         var table = Table(["", ""])
@@ -115,6 +115,11 @@ struct LoadReport: Encodable {
     private static func cpu(_ cpu: CPU) -> String {
         let perRequest = cpu.per_request_us >= 100 ? Units.grouped(Int(cpu.per_request_us.rounded())) : tenths(cpu.per_request_us)
         return "\(perRequest) µs/request, \(String(format: "%.2f", cpu.cores)) cores"
+    }
+
+    /// `10.0 s`, `1.84 s`, `0.012 s`: short windows (a few --requests) keep their digits.
+    static func seconds(_ value: Double) -> String {
+        String(format: value >= 10 ? "%.1f s" : value >= 1 ? "%.2f s" : "%.3f s", value)
     }
 
     /// `12,345.6`.
