@@ -1,6 +1,7 @@
 /*
- * A version's audio front-end and class labels: deep copies from decoded messages (ListVersions,
- * RegisterModel answers) and the wire form of the caller's structs (RegisterModel headers).
+ * A version's serving settings (audio front-end, class labels, batching): deep copies from decoded
+ * messages (ListVersions, RegisterModel answers) and the wire form of the caller's structs (RegisterModel
+ * headers).
  */
 #include "maas_results.h"
 
@@ -94,6 +95,17 @@ void maas_results_classes_free(const maas_class_labels *classes)
     free((void *)classes);
 }
 
+maas_batching *maas_results_batching(const Maas__V1__BatchingConfig *in)
+{
+    maas_batching *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return NULL;
+    b->max_batch_size = in->max_batch_size;
+    b->has_max_queue_delay = in->delay_case == MAAS__V1__BATCHING_CONFIG__DELAY_MAX_QUEUE_DELAY_US;
+    b->max_queue_delay_us = b->has_max_queue_delay ? in->max_queue_delay_us : 0;
+    return b;
+}
+
 /* ---------------------------------------------------------------- to the wire */
 
 void maas_results_audio_to_wire(const maas_audio_front_end *in, Maas__V1__AudioFrontEnd *out)
@@ -140,4 +152,14 @@ int maas_results_classes_to_wire(const maas_class_labels *in, Maas__V1__ClassLab
         out->ctc_blank = in->ctc_blank;
     }
     return 0;
+}
+
+void maas_results_batching_to_wire(const maas_batching *in, Maas__V1__BatchingConfig *out)
+{
+    maas__v1__batching_config__init(out);
+    out->max_batch_size = in->max_batch_size;
+    if (in->has_max_queue_delay) {
+        out->delay_case = MAAS__V1__BATCHING_CONFIG__DELAY_MAX_QUEUE_DELAY_US;
+        out->max_queue_delay_us = in->max_queue_delay_us;
+    }
 }

@@ -196,6 +196,14 @@ typedef struct maas_class_labels {
     int32_t ctc_blank;
 } maas_class_labels;
 
+/* A version's own dynamic-batching settings (maas.v1.BatchingConfig); what it leaves unset follows the
+ * server's `maas serve` settings. */
+typedef struct maas_batching {
+    int32_t max_batch_size;       /* most requests per batch; 0 = the server's, 1 = no batching */
+    int has_max_queue_delay;      /* 1 when max_queue_delay_us is set */
+    int64_t max_queue_delay_us;   /* how long a request may wait for others to join its batch */
+} maas_batching;
+
 /* One registered version of a model. All pointers are owned by the version (or the list holding it). */
 typedef struct maas_version {
     const char *name;
@@ -213,6 +221,7 @@ typedef struct maas_version {
     const maas_tensor_spec *outputs;
     const maas_audio_front_end *audio;  /* NULL for a version that takes only tensors */
     const maas_class_labels *classes;   /* NULL for a version without class labels */
+    const maas_batching *batching;      /* NULL when the version follows the server's batching settings */
 } maas_version;
 
 typedef struct maas_version_list {
@@ -285,6 +294,8 @@ typedef struct maas_register_options {
     const maas_audio_front_end *audio;
     /* Class names for the model's scores; NULL = none, or the model file's "maas.classes" metadata. */
     const maas_class_labels *classes;
+    /* The version's own batching settings; NULL = the server's. */
+    const maas_batching *batching;
 } maas_register_options;
 
 /*

@@ -196,6 +196,11 @@ maas_code maas_register_model(maas_client *client, const char *name, const char 
         }
         header.classes = &classes;
     }
+    Maas__V1__BatchingConfig batching;
+    if (options->batching != NULL) {
+        maas_results_batching_to_wire(options->batching, &batching);
+        header.batching = &batching;
+    }
     Maas__V1__ModelHeader__LabelsEntry *entries = calloc(options->n_labels + 1, sizeof *entries);
     Maas__V1__ModelHeader__LabelsEntry **entry_pointers = calloc(options->n_labels + 1, sizeof *entry_pointers);
     u.current = malloc(chunk_size);

@@ -132,6 +132,7 @@ static void free_version_fields(maas_version *v)
     free_specs((maas_tensor_spec *)v->outputs, v->n_outputs);
     maas_results_audio_free(v->audio);
     maas_results_classes_free(v->classes);
+    free((void *)v->batching);
 }
 
 static int copy_specs(Maas__V1__TensorSpec *const *in, size_t n, const maas_tensor_spec **out)
@@ -220,6 +221,8 @@ static int copy_version(const Maas__V1__ModelVersion *in, maas_version *out)
     if (in->audio != NULL && (out->audio = maas_results_audio(in->audio)) == NULL)
         return -1;
     if (in->classes != NULL && (out->classes = maas_results_classes(in->classes)) == NULL)
+        return -1;
+    if (in->batching != NULL && (out->batching = maas_results_batching(in->batching)) == NULL)
         return -1;
     return 0;
 }

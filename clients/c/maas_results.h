@@ -34,8 +34,9 @@ int maas_results_utf8_ok(const char *s);
 /* A malloc'd copy of s ("" for NULL); NULL when out of memory. */
 char *maas_results_copy_string(const char *s);
 
-/* A version's audio front-end and class labels (maas_audio_config.c): deep copies, NULL when out of
- * memory, freed by the matching free (NULL is a no-op). */
+/* A version's audio front-end, class labels and batching (maas_audio_config.c): deep copies, NULL when
+ * out of memory, freed by the matching free (NULL is a no-op; batching is one free()). */
+maas_batching *maas_results_batching(const Maas__V1__BatchingConfig *in);
 maas_audio_front_end *maas_results_audio(const Maas__V1__AudioFrontEnd *in);
 void maas_results_audio_free(const maas_audio_front_end *audio);
 maas_class_labels *maas_results_classes(const Maas__V1__ClassLabels *in);
@@ -45,6 +46,7 @@ void maas_results_classes_free(const maas_class_labels *classes);
  * is NULL. */
 void maas_results_audio_to_wire(const maas_audio_front_end *in, Maas__V1__AudioFrontEnd *out);
 int maas_results_classes_to_wire(const maas_class_labels *in, Maas__V1__ClassLabels *out);
+void maas_results_batching_to_wire(const maas_batching *in, Maas__V1__BatchingConfig *out);
 
 /* Copies n elements of `size` bytes (4 or 8) from little-endian `src` to host order `dst` (or back:
  * the swap is its own inverse). */

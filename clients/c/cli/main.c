@@ -3,7 +3,7 @@
  *
  *   maas-c register NAME FILE [--description D] [--label k=v]... [--sha256 HEX] [--format onnx|maas-plan]
  *                   [--profile P] [--layout L] [--classes a,b,c | --classes-file F] [--clip-decision D]
- *                   [--ctc-blank I] [--top-k N]
+ *                   [--ctc-blank I] [--top-k N] [--max-batch-size N] [--max-queue-delay-us US]
  *   maas-c versions NAME
  *   maas-c predict NAME[:VERSION] --tensor FILE.npy [--input-name NAME]
  *   maas-c predict NAME[:VERSION] --input NAME=FILE.npy [--input NAME=FILE.npy]...
@@ -263,8 +263,8 @@ static int validate(command_line *cl)
     if ((is_versions || (is_predict && (cl->tensor || cl->n_inputs))) && cl->top_k)
         return problem(cl, "%s", "--top-k is for register, or predict with an audio clip");
     if (!is_register && register_flags_given(&cl->reg))
-        return problem(cl, "--profile, --layout, --classes, --classes-file, --clip-decision and --ctc-blank are for "
-                           "register, not %s", c);
+        return problem(cl, "--profile, --layout, --classes, --classes-file, --clip-decision, --ctc-blank and the "
+                           "batching options are for register, not %s", c);
     if (cl->pcm_channels && !cl->pcm_rate)
         return problem(cl, "%s", "--pcm-channels needs --pcm-rate");
     if (is_register && cl->n_positionals != 2)
@@ -333,6 +333,7 @@ static maas_code run_register(maas_client *client, const command_line *cl, const
         .sha256 = cl->sha256,
         .audio = audio->audio,
         .classes = audio->classes,
+        .batching = audio->batching,
     };
     /* A progress line only for a person watching a large upload. */
     if (!cl->json && isatty(STDERR_FILENO))

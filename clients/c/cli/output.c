@@ -96,6 +96,10 @@ static void json_version(json_writer *w, const maas_version *v)
         json_key(w, "audio");
         json_audio(w, v->audio);
     }
+    if (v->batching != NULL) {
+        json_key(w, "batching");
+        json_batching(w, v->batching);
+    }
     if (v->classes != NULL) {
         json_key(w, "classes");
         json_classes(w, v->classes);
@@ -223,6 +227,12 @@ void print_registered(FILE *out, const maas_version *v, int json)
         put_human_string(out, v->classes->output);
         fprintf(out, "', %s\n", decision);
         text_free(&classes);
+    }
+    if (v->batching != NULL) {
+        text batching = {0};
+        append_batching_summary(&batching, v->batching);
+        fprintf(out, "  batching %s\n", batching.chars);
+        text_free(&batching);
     }
     text_free(&inputs);
     text_free(&outputs);

@@ -43,6 +43,20 @@ int register_flag(register_flags *f, const char *name, const char *value, char *
             snprintf(problem, problem_size, "--clip-decision wants mean-log-prob or last-frame, not \"%.50s\"", value);
             return -1;
         }
+    } else if (strcmp(name, "max-batch-size") == 0 || strcmp(name, "max-queue-delay-us") == 0) {
+        int rows = name[4] == 'b';
+        char *end;
+        errno = 0;
+        long long n = strtoll(value, &end, 10);
+        if (*value == '\0' || *end != '\0' || errno != 0 || n < (rows ? 1 : 0) || n > (rows ? 4096 : 1000000)) {
+            snprintf(problem, problem_size, "--%s must be between %s, not %.50s", name,
+                     rows ? "1 and 4096" : "0 and 1000000", value);
+            return -1;
+        }
+        if (rows)
+            f->max_batch_size = (int)n;
+        else
+            f->max_queue_delay_us = n;
     } else if (strcmp(name, "ctc-blank") == 0) {
         char *end;
         errno = 0;
@@ -61,7 +75,7 @@ int register_flag(register_flags *f, const char *name, const char *value, char *
 int register_flags_given(const register_flags *f)
 {
     return f->profile || f->layout >= 0 || f->classes || f->classes_file || f->clip_decision >= 0 ||
-           f->ctc_blank >= 0 || f->top_k;
+           f->ctc_blank >= 0 || f->top_k || f->max_batch_size || f->max_queue_delay_us >= 0;
 }
 
 /* Reads --classes-file whole (NUL-terminated), refusing more than MAX_CLASSES_FILE bytes. */
@@ -152,6 +166,12 @@ int register_flags_resolve(register_flags *f, maas_register_options *options, ch
         };
         f->audio = a;
         options->audio = &f->audio;
+    }
+    if (f->max_batch_size || f->max_queue_delay_us >= 0) {
+        f->batching.max_batch_size = f->max_batch_size;
+        f->batching.has_max_queue_delay = f->max_queue_delay_us >= 0;
+        f->batching.max_queue_delay_us = f->max_queue_delay_us >= 0 ? f->max_queue_delay_us : 0;
+        options->batching = &f->batching;
     }
     if (has_names) {
         if (f->classes != NULL)

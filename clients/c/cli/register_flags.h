@@ -1,7 +1,8 @@
 /*
  * maas-c register's audio flags, as `maas register` has them (Sources/maas/Options/ServingOptions.swift):
  * --profile librosa|speech16k, --layout, --classes a,b,c or --classes-file FILE, --clip-decision,
- * --ctc-blank, --top-k. They become the maas_audio_front_end and maas_class_labels sent with the upload.
+ * --ctc-blank, --top-k, and the batching flags --max-batch-size, --max-queue-delay-us. They become the
+ * maas_audio_front_end, maas_class_labels and maas_batching sent with the upload.
  * (`maas register --config model.json` has no maas-c counterpart: maas-c reads no JSON.)
  */
 #ifndef MAAS_CLI_REGISTER_FLAGS_H
@@ -19,14 +20,17 @@ typedef struct register_flags {
     int clip_decision;        /* a maas_clip_decision; -1 = not given */
     int ctc_blank;            /* -1 = not given */
     int top_k;                /* 0 = not given */
+    int max_batch_size;       /* 0 = not given */
+    long long max_queue_delay_us; /* -1 = not given */
     /* What register_flags_resolve builds (freed by register_flags_free). */
     maas_audio_front_end audio;
     maas_class_labels labels;
+    maas_batching batching;
     char *names_text;         /* the labels' storage */
     const char **names;
 } register_flags;
 
-#define REGISTER_FLAGS_INIT {.layout = -1, .clip_decision = -1, .ctc_blank = -1}
+#define REGISTER_FLAGS_INIT {.layout = -1, .clip_decision = -1, .ctc_blank = -1, .max_queue_delay_us = -1}
 
 /* One --NAME VALUE: 1 when it is one of these flags (applied), 0 when it is not, -1 when its value is
  * bad (problem[] says why). */

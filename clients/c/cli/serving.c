@@ -118,3 +118,27 @@ void json_classes(json_writer *w, const maas_class_labels *k)
     json_int(w, k->top_k);
     json_end_object(w);
 }
+
+void append_batching_summary(text *t, const maas_batching *b)
+{
+    if (b->max_batch_size == 0)
+        text_append(t, "the server's batch size");
+    else if (b->max_batch_size == 1)
+        text_append(t, "off");
+    else
+        text_appendf(t, "at most %d rows", (int)b->max_batch_size);
+    if (b->has_max_queue_delay)
+        text_appendf(t, ", waiting up to %lld \xC2\xB5s", (long long)b->max_queue_delay_us); /* U+00B5 */
+}
+
+void json_batching(json_writer *w, const maas_batching *b)
+{
+    json_begin_object(w);
+    json_key(w, "max_batch_size");
+    json_int(w, b->max_batch_size);
+    if (b->has_max_queue_delay) {
+        json_key(w, "max_queue_delay_us");
+        json_int(w, b->max_queue_delay_us);
+    }
+    json_end_object(w);
+}

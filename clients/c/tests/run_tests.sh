@@ -136,7 +136,8 @@ usage_errors=("" "versions" "register only-name" "versions a --tensor x.npy" "re
     "predict a" "predict a b.wav --input-name x" "predict a:0 --tensor x.npy" "predict a --tensor x.npy --input y=z.npy"
     "register a b --layout frames" "register a b --top-k 2" "register a b --ctc-blank 0" "versions a --profile librosa"
     "register a b --classes x --classes-file y" "register a b --profile htk" "register a b --clip-decision max"
-    "predict a --tensor x.npy --classes a,b" "predict a b.wav --top-k 0" "predict a x.npy" "predict a b.raw --pcm-channels 2" "predict a b.raw --pcm-rate 0" "predict a b.wav --top-k x" "predict a --tensor x.npy --top-k 3"
+    "predict a --tensor x.npy --classes a,b" "register a b --max-batch-size 0" "register a b --max-batch-size 4097"
+    "register a b --max-queue-delay-us 1000001" "versions a --max-batch-size 2" "predict a b.wav --top-k 0" "predict a x.npy" "predict a b.raw --pcm-channels 2" "predict a b.raw --pcm-rate 0" "predict a b.wav --top-k x" "predict a --tensor x.npy --top-k 3"
     "versions a --features f.npy" "predict a --input x=1.npy --features f.npy" "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey"
     "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy")
 for i in "${!usage_errors[@]}"; do

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     TEST(the_servers_audio_refusals_keep_the_connection);
     TEST(bad_audio_arguments_are_refused_before_sending);
     TEST(versions_carry_the_audio_front_end_and_class_labels);
-    TEST(register_sends_the_audio_front_end_and_class_labels);
+    TEST(register_sends_the_audio_front_end_class_labels_and_batching);
     TEST(hostile_audio_answers_are_errors_or_consistent_results);
     TEST(bad_utf8_in_labels_or_transcripts_is_a_bad_answer);
     TEST(damaged_audio_answers_never_crash);

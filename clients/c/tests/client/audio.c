@@ -1,5 +1,6 @@
-/* test_client: audio predictions (a file's bytes, raw samples), the audio front-end and class labels of
- * versions, what the client refuses before sending, and hostile top classes, transcripts and features. */
+/* test_client: audio predictions (a file's bytes, raw samples), the audio front-end, class labels and
+ * batching of versions, what the client refuses before sending, and hostile top classes, transcripts and
+ * features. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
@@ -229,11 +230,14 @@ void versions_carry_the_audio_front_end_and_class_labels(void)
                   strcmp(k->output, "log_probs") == 0 && k->clip_decision == MAAS_CLIP_LAST_FRAME && k->top_k == 3 &&
                   k->has_ctc_blank == 1 && k->ctc_blank == 0,
               "class labels");
+        const maas_batching *b = v->batching;
+        CHECK(b != NULL && b->max_batch_size == 8 && b->has_max_queue_delay && b->max_queue_delay_us == 500, "batching");
     }
     maas_version_list_free(list);
     code = maas_list_versions(c, "iris", &list, &err);
     if (code == MAAS_OK)
-        CHECK(list->versions[0].audio == NULL && list->versions[0].classes == NULL, "iris takes no audio");
+        CHECK(list->versions[0].audio == NULL && list->versions[0].classes == NULL && list->versions[0].batching == NULL,
+              "iris takes no audio and follows the server's batching");
     maas_version_list_free(list);
     /* A class name that is not UTF-8 (protobuf-c does not check): a bad answer, and only this call fails. */
     code = maas_list_versions(c, "bad-utf8-version", &list, &err);
@@ -244,7 +248,7 @@ void versions_carry_the_audio_front_end_and_class_labels(void)
     maas_close(c);
 }
 
-void register_sends_the_audio_front_end_and_class_labels(void)
+void register_sends_the_audio_front_end_class_labels_and_batching(void)
 {
     char path[512];
     make_file(path, sizeof path, "audio-model.onnx", 1000);
@@ -255,7 +259,8 @@ void register_sends_the_audio_front_end_and_class_labels(void)
         .input = "mfcc",
     };
     maas_class_labels classes = {.n_names = 3, .names = names, .top_k = 2, .has_ctc_blank = 1, .ctc_blank = 0};
-    maas_register_options options = {.audio = &audio, .classes = &classes};
+    const maas_batching batching = {.max_batch_size = 1, .has_max_queue_delay = 1, .max_queue_delay_us = 0};
+    maas_register_options options = {.audio = &audio, .classes = &classes, .batching = &batching};
     maas_client *c = open_client(5000);
     maas_version *v;
     maas_error err;
@@ -269,6 +274,9 @@ void register_sends_the_audio_front_end_and_class_labels(void)
                   v->classes->names[2][0] == '\0' && v->classes->top_k == 2 && v->classes->has_ctc_blank &&
                   v->classes->output[0] == '\0',
               "the server got the labels");
+        CHECK(v->batching != NULL && v->batching->max_batch_size == 1 && v->batching->has_max_queue_delay &&
+                  v->batching->max_queue_delay_us == 0,
+              "the server got the batching settings (a zero delay is set, not absent)");
         maas_version_free(v);
     }
     names[1] = NULL;

@@ -36,7 +36,7 @@ void audio_bytes_and_pcm_reach_the_server(void);
 void the_servers_audio_refusals_keep_the_connection(void);
 void bad_audio_arguments_are_refused_before_sending(void);
 void versions_carry_the_audio_front_end_and_class_labels(void);
-void register_sends_the_audio_front_end_and_class_labels(void);
+void register_sends_the_audio_front_end_class_labels_and_batching(void);
 void hostile_audio_answers_are_errors_or_consistent_results(void);
 void bad_utf8_in_labels_or_transcripts_is_a_bad_answer(void);
 void damaged_audio_answers_never_crash(void);

@@ -1,6 +1,6 @@
 /*
  * The audio names. "speech" (10 keyword labels, an audio front-end) and "speech-ctc" (per-frame CTC
- * labels, a transcript) answer audio predictions with values derived from the bytes sent, so a test can
+ * labels, a transcript, its own batching settings) answer audio predictions with values derived from the bytes sent, so a test can
  * tell different clips apart; a version without an audio front-end ("iris") refuses audio. The "audio-*"
  * and "fuzza-SEED" names answer with hostile top classes, transcripts and features.
  *
@@ -93,6 +93,14 @@ Maas__V1__ModelVersion *speech_version(arena *a, const char *name)
         k->ctc_blank = 0;
     }
     v->classes = k;
+    if (ctc) {
+        Maas__V1__BatchingConfig *b = arena_new(a, sizeof *b);
+        maas__v1__batching_config__init(b);
+        b->max_batch_size = 8;
+        b->delay_case = MAAS__V1__BATCHING_CONFIG__DELAY_MAX_QUEUE_DELAY_US;
+        b->max_queue_delay_us = 500;
+        v->batching = b;
+    }
     return v;
 }
 

@@ -109,6 +109,7 @@ static void finish(connection *c, upload *u)
     v.description = h->description;
     v.audio = h->audio;
     v.classes = h->classes;
+    v.batching = h->batching;
     const char *diagnostics = header_label(h, "x-diagnostics");
     int diagnose = diagnostics != NULL && strcmp(diagnostics, "1") == 0;
     v.labels = arena_new(&a, (h->n_labels + 4) * sizeof *v.labels);
