@@ -17,6 +17,7 @@
 #define ISA_NAME "avx2"
 
 #include "fft_template.h"
+#include "framing_template.h"
 #include "spectrum_template.h"
 
 #pragma clang attribute pop

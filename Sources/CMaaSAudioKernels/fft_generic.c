@@ -10,4 +10,5 @@
 #define ISA_NAME "generic"
 
 #include "fft_template.h"
+#include "framing_template.h"
 #include "spectrum_template.h"

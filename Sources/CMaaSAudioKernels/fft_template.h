@@ -1,10 +1,11 @@
 // The FFT stages, written once as plain loops over contiguous floats and compiled once per instruction set.
 //
 // Not a public header: fft_avx512f.c, fft_avx2.c and fft_generic.c each define SUFFIX, ISA_NAME and LANES
-// (and a target attribute), then include this file and spectrum_template.h, which defines the table
-// `maas_fft_kernels_SUFFIX`. The loops are left to the compiler's vectoriser: every inner loop runs over
-// `width` = LANES·stride contiguous floats with `restrict` pointers and no shuffles, and LANES is one
-// register (or two) of the variant's width, so even the first stage (stride 1) fills whole registers.
+// (and a target attribute), then include this file, framing_template.h and spectrum_template.h, which
+// defines the table `maas_fft_kernels_SUFFIX`. Every inner loop runs over `width` = LANES·stride contiguous
+// floats with `restrict` pointers and no shuffles (radix 2 to 5 as scalar loops left to the vectoriser,
+// radix 8 and 16 on explicit LANES-wide vectors), and LANES is one register (or two) of the variant's
+// width, so even the first stage (stride 1) fills whole registers.
 //
 // Each stage has three shapes: stride 1 (width is the constant LANES, no inner loop), p = 0 (every twiddle
 // is 1, skipped) and the rest.
