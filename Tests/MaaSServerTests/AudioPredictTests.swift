@@ -19,6 +19,7 @@ struct AudioPredictTests {
         (.batchMajor, .lastFrame, .batchMajor),
         (.clipLevel, .meanLogProb, .timeMajor),
         (.ctcLogits, .meanLogProb, .timeMajor),
+        (.frames, .lastFrame, .frames),
     ]
 
     @Test("registration stores the front-end with the inferred layout and input, and the labels with their output",
@@ -60,7 +61,12 @@ struct AudioPredictTests {
                 // The features fed back as a tensor give the very same outputs: the server shaped them for the
                 // model exactly as this layout says.
                 let features = try #require(response.features)
-                let shape = layout == .batchMajor ? [1, clip.features.shape[0], 13] : [clip.features.shape[0], 1, 13]
+                let frames = clip.features.shape[0]
+                let shape = switch layout {
+                case .batchMajor: [1, frames, 13]
+                case .frames: [frames, 13]
+                default: [frames, 1, 13]
+                }
                 let again = try await client.predict(PredictRequest(name: model.rawValue, inputs: [
                     NamedTensor(name: model.input, tensor: Tensor(shape: shape, floats: features.floatValues())),
                 ]))
@@ -82,7 +88,9 @@ struct AudioPredictTests {
 
         #expect(response.outputs.map(\.name) == [model.output])
         let output = try #require(response.outputs.first?.tensor)
-        #expect(output.shape == reference.output.shape.map(Int64.init))
+        // The frames model is batch_major's graph without the batch axis.
+        let shape = model == .frames ? Array(reference.output.shape.dropFirst()) : reference.output.shape
+        #expect(output.shape == shape.map(Int64.init))
         let outputError = maxDifference(output.floatValues(), reference.output.values)
         #expect(outputError <= reference.outputTolerance, "\(model) outputs off by \(outputError)")
 
@@ -111,6 +119,51 @@ struct AudioPredictTests {
             }
         } else {
             #expect(response.transcript.isEmpty)
+        }
+    }
+
+    @Test("a model that fixes its frame count answers clips of that length and refuses others with the length it needs")
+    func fixedFrames() async throws {
+        let reference = try #require(AudioFixture.clip("speech_16k.wav").models["batch_major"])
+        try await withClient { client in
+            let version = try await AudioFixture.register(.fixedFrames, as: AudioFixture.header("fixed"), on: client)
+            #expect(version.audio?.layout == .batchMajor)
+            let response = try await client.predict(
+                PredictRequest(name: "fixed", audio: try AudioFixture.audio("speech_16k.wav")))
+            let output = try #require(response.outputs.first?.tensor)
+            #expect(output.shape == [1, 61, 4])
+            #expect(maxDifference(output.floatValues(), reference.output.values) <= reference.outputTolerance)
+            let error = await failure {
+                _ = try await client.predict(PredictRequest(name: "fixed", audio: try AudioFixture.audio("other_16k.flac")))
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message.contains("takes exactly 61 frames") == true, "\(error?.message ?? "no error")")
+            #expect(error?.message.contains("the clip makes 51") == true)
+        }
+    }
+
+    @Test("predictions on several connections at once each get their own clip's answer")
+    func concurrent() async throws {
+        let clips = AudioFixture.manifest.clips
+        try await TestServer.with({ $0.inferenceWorkers = 2; $0.inferenceQueueDepth = 32 }) { _, port in
+            let setup = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            _ = try await AudioFixture.register(
+                .ctcLogits, as: AudioFixture.header("ctc", classes: AudioFixture.labels(.ctcLogits)), on: setup)
+            await setup.close()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<16 {
+                    let name = clips[index % clips.count]
+                    group.addTask {
+                        let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+                        let response = try await client.predict(PredictRequest(name: "ctc", audio: try AudioFixture.audio(name)))
+                        let reference = try #require(AudioFixture.clip(name).models["ctc_logits"])
+                        let output = try #require(response.outputs.first?.tensor)
+                        #expect(maxDifference(output.floatValues(), reference.output.values) <= reference.outputTolerance)
+                        await client.close()
+                    }
+                }
+                try await group.waitForAll()
+            }
         }
     }
 

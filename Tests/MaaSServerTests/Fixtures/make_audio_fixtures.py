@@ -13,6 +13,8 @@ Writes Fixtures/audio/:
   - clip_level.onnx   time_major followed by ReduceMean over time -> clip float32[1, 4]
   - ctc_logits.onnx   mfcc float32[T, 1, 13] -> MatMul/Add -> logits float32[T, 1, 5] (no softmax; blank = 0)
   - ambiguous.onnx    mfcc float32[T, B, 13] -> MatMul/Add -> Softmax -> probs float32[T, B, 4]
+  - frames.onnx       batch_major's graph on features float32[T, 13] -> scores float32[T, 4]
+  - fixed_frames.onnx batch_major's graph on exactly 61 frames (speech_16k.wav's): features float32[1, 61, 13]
   - with_metadata.onnx  time_major with metadata_props "maas.audio" / "maas.classes" (the JSON ServingConfig reads)
 - Clips: speech_16k.wav (16 kHz mono 16-bit, 0.6 s), other_16k.flac (16 kHz mono 16-bit FLAC, 0.5 s, different
   content), stereo_44k.wav (44.1 kHz stereo 16-bit, 0.35 s: channel averaging and resampling), mono_16k.f32 (raw
@@ -196,6 +198,22 @@ def make_models(seed, standard):
     return models
 
 
+def reshaped(model, input_shape, output_shape):
+    """The same graph with other declared shapes (its nodes work on any rank)."""
+    copy = onnx.ModelProto()
+    copy.CopyFrom(model)
+    for value, shape in ((copy.graph.input[0], input_shape), (copy.graph.output[0], output_shape)):
+        del value.type.tensor_type.shape.dim[:]
+        for dim in shape:
+            entry = value.type.tensor_type.shape.dim.add()
+            if isinstance(dim, str):
+                entry.dim_param = dim
+            else:
+                entry.dim_value = dim
+    onnx.checker.check_model(copy)
+    return copy
+
+
 def with_metadata(model):
     tagged = onnx.ModelProto()
     tagged.CopyFrom(model)
@@ -349,6 +367,11 @@ def main():
     else:
         raise SystemExit("no seed below 200 gives answers stable within the tolerances")
     models["with_metadata"] = with_metadata(models["time_major"])
+    # batch_major's graph on [T, 13] (the frames layout) and on exactly speech_16k.wav's 61 frames: its references
+    # answer for both.
+    models["frames"] = reshaped(models["batch_major"], ["T", FEATURES], ["T", 4])
+    frames = expected["speech_16k.wav"]["features"]["shape"][0]
+    models["fixed_frames"] = reshaped(models["batch_major"], [1, frames, FEATURES], [1, frames, 4])
     for name, model in models.items():
         onnx.save(model, os.path.join(HERE, name + ".onnx"))
     manifest = dict(seed=seed, classes=CLASSES, ctcNames=CTC_NAMES, metadataClasses=METADATA_CLASSES,

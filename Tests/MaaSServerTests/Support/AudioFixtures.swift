@@ -59,12 +59,16 @@ enum AudioFixture {
         case ctcLogits = "ctc_logits"
         case ambiguous
         case withMetadata = "with_metadata"
+        /// batch_major's graph on [T, 13].
+        case frames
+        /// batch_major's graph on exactly 61 frames, what speech_16k.wav makes.
+        case fixedFrames = "fixed_frames"
 
-        var input: String { self == .batchMajor ? "features" : "mfcc" }
+        var input: String { [.batchMajor, .frames, .fixedFrames].contains(self) ? "features" : "mfcc" }
 
         var output: String {
             switch self {
-            case .batchMajor: "scores"
+            case .batchMajor, .frames, .fixedFrames: "scores"
             case .clipLevel: "clip"
             case .ctcLogits: "logits"
             default: "probs"
@@ -75,12 +79,20 @@ enum AudioFixture {
             switch self {
             case .batchMajor: [1, -1, 13]
             case .ambiguous: [-1, -1, 13]
+            case .frames: [-1, 13]
+            case .fixedFrames: [1, 61, 13]
             default: [-1, 1, 13]
             }
         }
 
-        /// The model whose references answer for this one (the metadata model is time_major with labels).
-        var reference: String { self == .withMetadata ? Model.timeMajor.rawValue : rawValue }
+        /// The model whose references answer for this one: the same graph and weights.
+        var reference: String {
+            switch self {
+            case .withMetadata: Model.timeMajor.rawValue
+            case .frames, .fixedFrames: Model.batchMajor.rawValue
+            default: rawValue
+            }
+        }
 
         var path: String { directory.appendingPathComponent(rawValue + ".onnx").path }
     }
