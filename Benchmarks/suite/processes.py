@@ -71,6 +71,19 @@ class Server:
     def cpu_seconds(self):
         return cpu_seconds(self.pid)
 
+    def wait_idle(self, timeout=60, interval=0.5, busy=0.05):
+        """Waits until the server uses under `busy` of a core over `interval` (a generator that stops at its
+        deadline leaves calls behind; a peer worker may still be importing librosa's lazy parts)."""
+        deadline = time.monotonic() + timeout
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(interval)
+            after = self.cpu_seconds()
+            if after - before < busy * interval:
+                return
+            before = after
+        raise RuntimeError(f"{self.name} stayed busy for {timeout} s without load")
+
     def stop(self):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

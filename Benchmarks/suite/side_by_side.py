@@ -123,9 +123,11 @@ def main():
             # second of CPU each): every worker gets busy once before anything is measured.
             for kind in args.inputs_kinds.split(","):
                 drive(kind, 2 * CORES, max(5.0, args.warmup))
+                server.wait_idle()
             for kind in args.inputs_kinds.split(","):
                 for concurrency in levels:
                     drive(kind, concurrency, args.warmup)
+                    server.wait_idle()
                     load = load_average()
                     cpu0 = server.cpu_seconds()
                     result = drive(kind, concurrency, args.duration)
