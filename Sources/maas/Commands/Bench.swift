@@ -39,7 +39,7 @@ struct Bench: AsyncParsableCommand {
     var file: String
 
     @Option(help: ArgumentHelp(
-        "Untimed work before measuring: a time for a server (e.g. 2s, 500ms; default 2s), a number of runs with --local (default 5).",
+        "Untimed work before measuring: a time for a server (2s, 500ms; a bare number is seconds; default 2s), a number of runs with --local (default 5).",
         valueName: "time | runs"))
     var warmup: String?
 

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The live line on stderr during `maas bench`, redrawn in place:
 /// `warming up  1.2 s / 2 s  4,210 requests` then
 /// `measuring   3.4 s / 10 s  12,345 ok  0 failed  3,631 req/s  p50 2.10 ms  p99 3.85 ms`.
@@ -30,7 +34,9 @@ final class LoadProgress {
     }
 
     func draw(_ numbers: Numbers) {
-        let text = line(numbers, at: .now)
+        var text = line(numbers, at: .now)
+        // A line longer than the terminal wraps, and "\r" would then redraw only its last part.
+        if let columns = Self.columns(terminal), text.count >= columns { text = String(text.prefix(columns - 1)) }
         // Blanks overwrite what is left of a longer previous line.
         terminal.write("\r" + text + String(repeating: " ", count: max(0, longest - text.count)))
         longest = max(longest, text.count)
@@ -42,7 +48,7 @@ final class LoadProgress {
     }
 
     func line(_ numbers: Numbers, at now: ContinuousClock.Instant) -> String {
-        guard numbers.phase == .measuring || numbers.measuringSince != nil, let since = numbers.measuringSince else {
+        guard let since = numbers.measuringSince else {
             return "warming up  \(Self.tenths(now - start)) / \(DurationText.format(warmup))  "
                 + "\(Units.grouped(numbers.warmupCompleted)) requests"
         }
@@ -61,6 +67,12 @@ final class LoadProgress {
             text += "  p50 \(LoadReport.milliseconds(p50))  p99 \(LoadReport.milliseconds(p99))"
         }
         return text
+    }
+
+    private static func columns(_ terminal: Terminal) -> Int? {
+        var size = winsize()
+        guard ioctl(terminal.descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 1 else { return nil }
+        return Int(size.ws_col)
     }
 
     private static func tenths(_ duration: Duration) -> String {
