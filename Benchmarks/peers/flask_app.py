@@ -5,7 +5,7 @@
   POST /predict/audio   multipart/form-data with the WAV in field "file"
                         -> {"predictions": [{"label": ..., "probability": ...}, ...]}
 
-Served by gunicorn (Benchmarks/run.sh): `gunicorn --workers <cores> --worker-class sync flask_app:app`.
+Served by gunicorn (Benchmarks/run.sh): `gunicorn --workers <cores> --worker-class gthread --threads 4 flask_app:app`.
 Each worker process loads its own session with one intra-op thread (see speech_model.py).
 """
 import numpy as np
