@@ -142,6 +142,24 @@ struct AudioPredictTests {
         }
     }
 
+    @Test("silence and a one-sample clip still answer: one frame, finite features, probabilities that sum to 1",
+          arguments: [1, 16000])
+    func edgeClips(samples: Int) async throws {
+        let silence = [UInt8](repeating: 0, count: 4 * samples)
+        try await withClient { client in
+            _ = try await AudioFixture.register(
+                .timeMajor, as: AudioFixture.header("kws", classes: AudioFixture.labels(.timeMajor)), on: client)
+            let response = try await client.predict(PredictRequest(
+                name: "kws", audio: .pcm(RawAudio(sampleRate: 16000, samples: silence)), includeFeatures: true))
+            let features = try #require(response.features)
+            // librosa: frames = 1 + samples // hop with center=True.
+            #expect(features.shape == [Int64(1 + samples / 160), 13])
+            #expect(features.floatValues().allSatisfy { $0.isFinite })
+            #expect(response.topClasses.count == 4)
+            #expect(abs(response.topClasses.map(\.probability).reduce(0, +) - 1) <= 1e-5)
+        }
+    }
+
     @Test("predictions on several connections at once each get their own clip's answer")
     func concurrent() async throws {
         let clips = AudioFixture.manifest.clips
@@ -184,7 +202,7 @@ struct AudioPredictTests {
 
     enum BadAudio: String, CaseIterable, Sendable {
         case emptyFile, garbage, truncatedHeader, truncatedFLAC, emptyPCM, nanPCM, infinitePCM, raggedPCM, zeroRate
-        case tooManyChannels
+        case tooManyChannels, negativeChannels, hugeRate
 
         func audio() throws -> PredictRequest.Audio {
             let wav = try AudioFixture.bytes("speech_16k.wav")
@@ -202,6 +220,8 @@ struct AudioPredictTests {
             case .raggedPCM: return .pcm(RawAudio(sampleRate: 16000, samples: [0, 0, 0, 0, 0, 0]))
             case .zeroRate: return .pcm(RawAudio(sampleRate: 0, samples: Self.floats(count: 800, poisoned: nil, with: 0)))
             case .tooManyChannels: return .pcm(RawAudio(sampleRate: 16000, channels: 65, samples: Self.floats(count: 65 * 4, poisoned: nil, with: 0)))
+            case .negativeChannels: return .pcm(RawAudio(sampleRate: 16000, channels: -2, samples: Self.floats(count: 8, poisoned: nil, with: 0)))
+            case .hugeRate: return .pcm(RawAudio(sampleRate: 1_000_000_000, samples: Self.floats(count: 800, poisoned: nil, with: 0)))
             }
         }
 
@@ -214,7 +234,9 @@ struct AudioPredictTests {
             case .infinitePCM: "sample 7 is NaN or infinite"
             case .raggedPCM: "not a whole number"
             case .zeroRate: "sampleRate"
-            case .tooManyChannels: "channels"
+            case .tooManyChannels: "invalid channels: must be between 1 and 64, got 65"
+            case .negativeChannels: "invalid channels: must be between 1 and 64, got -2"
+            case .hugeRate: "invalid sampleRate: must be between 1 and 768000 Hz"
             }
         }
 
