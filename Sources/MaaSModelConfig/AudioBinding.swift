@@ -87,7 +87,9 @@ public struct AudioBinding: Sendable, Equatable {
             throw ConfigError(
                 "audio features are [T, F]; \(where_) of \(model) has rank \(shape.count), which no feature layout fits")
         }
-        // A batch axis fixed at 1 says which axis is time; two dynamic axes do not.
+        let candidates = [FeatureLayout.timeMajor, .batchMajor].filter(fits)
+        if candidates.count == 1, let only = candidates.first { return only }
+        // Both fit: a batch axis fixed at 1 says which axis is time; two dynamic axes do not.
         if shape[1] == 1 { return .timeMajor }
         if shape[0] == 1 { return .batchMajor }
         if shape[0] < 0 && shape[1] < 0 {

@@ -100,8 +100,11 @@ public struct ServingConfig: Sendable, Equatable {
         switch type {
         case is String.Type: "a string"
         case is Bool.Type: "true or false"
-        case is Int.Type, is Double.Type: "a number"
+        case is Int.Type, is Int32.Type: "a whole number"
+        case is Double.Type: "a number"
         case is [String].Type: "an array of strings"
+        case is [Any].Type: "an array"
+        case is [String: Any].Type: "an object"
         default: "\(type)"
         }
     }

@@ -96,13 +96,8 @@ extension AudioBindingTests {
     func onlyOneLayoutFits(shape: [Int64], layout: FeatureLayout, frames: Int) throws {
         var asked = Self.config
         asked.layout = layout
-        // Asking for it works, so the input can take a clip's features...
         #expect(try AudioBinding.resolve(asked, inputs: [Self.spec(shape)], model: "m").fixedFrames == frames)
-        // ...but inference refuses it as if no layout fitted ("has no batch axis of size 1"). Fix in pickLayout:
-        // infer the layout when exactly one of time-major and batch-major `fits`.
-        withKnownIssue("AudioBinding.pickLayout refuses an input only one layout fits") {
-            let inferred = try AudioBinding.resolve(Self.config, inputs: [Self.spec(shape)], model: "m")
-            #expect(inferred == AudioBinding(input: "mfcc", layout: layout, fixedFrames: frames))
-        }
+        let inferred = try AudioBinding.resolve(Self.config, inputs: [Self.spec(shape)], model: "m")
+        #expect(inferred == AudioBinding(input: "mfcc", layout: layout, fixedFrames: frames))
     }
 }
