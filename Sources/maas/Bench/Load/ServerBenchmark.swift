@@ -68,7 +68,7 @@ struct ServerBenchmark {
                 target: address.display)
         }
         guard let numbers = LoadReport.numbers(snapshot) else {
-            throw CLIError("nothing was measured: the run ended during warm-up", exit: .failure)
+            throw CLIError("nothing was measured: interrupted during warm-up", exit: .failure)
         }
         var unavailable: String?
         var server: LoadReport.Server?
