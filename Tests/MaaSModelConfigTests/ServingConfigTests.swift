@@ -71,10 +71,14 @@ struct ServingConfigTests {
         #expect(error.message.contains(wanted), "\(error)")
     }
 
-    @Test("a non-array where an array goes is named")
-    func notAnArray() throws {
-        let error = try #require(Self.failure(#"{"classes": {"names": "yes"}}"#))
-        #expect(error.message.contains("'classes.names' should be an array"), "\(error)")
+    @Test("a non-array where an array goes, or a non-object where an object goes, is named", arguments: [
+        (#"{"classes": {"names": "yes"}}"#, "'classes.names' should be an array"),
+        (#"{"audio": 5}"#, "'audio' should be an object"),
+        (#"{"classes": [1]}"#, "'classes' should be an object"),
+    ])
+    func wrongContainer(json: String, message: String) throws {
+        let error = try #require(Self.failure(json))
+        #expect(error.message.contains(message), "\(error)")
     }
 
     @Test("a fraction where a whole number goes is refused, naming the key", arguments: [
