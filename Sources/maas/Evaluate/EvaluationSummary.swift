@@ -31,9 +31,11 @@ struct EvaluationSummary {
 
     /// The text for people: metrics, confusion matrix, failures, and a closing line with the headline numbers.
     func text(maxListed: Int = 5) -> String {
+        let seconds = ClipProgress.seconds(result.elapsed)
         let labels = Set(result.failures.map(\.label)).union(report.classes.filter { $0.support > 0 }.map(\.label))
         var out = "\(model) version \(version) on \(data): \(result.clips) clips of \(labels.count) labels, "
-            + "\(Units.oneDecimal(ClipProgress.seconds(result.elapsed))) s\n\n"
+            + "\(Units.oneDecimal(seconds)) s" + (seconds > 0 ? " (\(Units.oneDecimal(Double(result.clips) / seconds)) clips/s)" : "")
+            + "\n\n"
         let shown = Self.printable(report)
         out += shown.metricsTable() + "\n"
         out += "confusion matrix (rows: true label, columns: predicted label)\n"
