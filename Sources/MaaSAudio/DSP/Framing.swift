@@ -19,8 +19,9 @@ struct Framing {
         self.lanes = lanes
         width = min(self.hop, nFFT)
         reach = (nFFT - 1) / self.hop + 1
-        // About 2^18 floats (1 MiB, in L2), and at most 8 batches.
-        chunkBatches = max(1, min(8, (1 << 18) / (width * lanes)))
+        // 128 frames (the `reach` columns each chunk repeats and its rounding to 16 are then a few percent),
+        // and at most about 2^18 floats (1 MiB, in L2).
+        chunkBatches = max(1, min(128 / lanes, (1 << 18) / (width * lanes)))
         rowStride = (chunkBatches * lanes + reach + 15) / 16 * 16
     }
 

@@ -50,7 +50,7 @@ struct FeatureExtractorFramingTests {
             let extractor = try FeatureExtractor(configuration, kernels: kernels)
             let mel = try extractor.melSpectrogram(AudioClip(samples: signal, sampleRate: configuration.sampleRate))
             let lanes = kernels.lanes
-            // The ends, and both sides of each multiple of one batch and of 8 batches (a chunk) up to 300.
+            // The ends, and both sides of every batch boundary up to 300 (chunks are 128 frames, or fewer).
             var frames: Set<Int> = [0, 1, mel.frames - 2, mel.frames - 1]
             for edge in stride(from: lanes, to: min(mel.frames, 300), by: lanes) { frames.formUnion([edge - 1, edge]) }
             var worst = 0.0
