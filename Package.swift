@@ -99,6 +99,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        .testTarget(name: "maasTests", dependencies: ["maas"]),
         .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSProtocolTests", dependencies: ["MaaSProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSEngineTests", dependencies: ["MaaSEngine"], resources: [.copy("Fixtures")]),
