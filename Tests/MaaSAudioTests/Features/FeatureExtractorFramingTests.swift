@@ -39,11 +39,12 @@ struct FeatureExtractorFramingTests {
         return configuration
     }
 
-    // (nFFT, hop, centred, samples): hops that are and are not multiples of 16, a hop longer than the frame,
-    // no centring, and enough frames for several chunks of every variant's batches.
+    // (nFFT, hop, centred, samples): hops that are and are not multiples of 16, a hop longer than the frame
+    // and one longer than the signal, no centring, and enough frames for several chunks of every variant's
+    // batches.
     @Test("frames across batch and chunk boundaries match a direct STFT, every variant",
           arguments: [(512, 160, true, 48000), (256, 441, true, 30000), (128, 300, false, 40000), (400, 100, true, 30000),
-                      (64, 16, true, 25000)])
+                      (64, 16, true, 25000), (256, 1 << 50, true, 3000)])
     func chunkBoundaries(nFFT: Int, hop: Int, center: Bool, samples: Int) throws {
         let configuration = Self.configuration(nFFT: nFFT, hop: hop, center: center)
         let signal = (0..<samples).map { Float(sin(Double($0) * 0.0123) * 0.5 + sin(Double($0 * $0 % 7919) * 0.37) * 0.1) }
