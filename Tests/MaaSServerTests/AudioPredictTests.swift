@@ -142,6 +142,40 @@ struct AudioPredictTests {
         }
     }
 
+    @Test("a model with another input: the config names the audio's, and the request sends the rest as tensors")
+    func audioBesideTensors() async throws {
+        let audio = try AudioFixture.audio("speech_16k.wav")
+        let reference = try #require(AudioFixture.clip("speech_16k.wav").models["ambiguous"])
+        let gain: @Sendable (Float) -> NamedTensor = { NamedTensor(name: "gain", tensor: Tensor(shape: [1], floats: [$0])) }
+        try await withClient { client in
+            let unnamed = await failure {
+                _ = try await AudioFixture.register(.twoInputs, as: AudioFixture.header("two"), on: client)
+            }
+            #expect(unnamed?.code == .invalidArgument)
+            #expect(unnamed?.message.contains("set \"input\" in the audio config") == true, "\(unnamed?.message ?? "")")
+
+            var frontEnd = AudioFixture.frontEnd()
+            frontEnd.input = "mfcc"
+            let version = try await AudioFixture.register(
+                .twoInputs, as: AudioFixture.header("two", audio: frontEnd, classes: AudioFixture.labels(.twoInputs)),
+                on: client)
+            #expect(version.audio?.input == "mfcc")
+            #expect(version.audio?.layout == .timeMajor)
+
+            let response = try await client.predict(PredictRequest(name: "two", inputs: [gain(1)], audio: audio))
+            let output = try #require(response.outputs.first?.tensor)
+            #expect(maxDifference(output.floatValues(), reference.output.values) <= reference.outputTolerance)
+            // A zero gain flattens every frame to 1/4: the tensor reached the model beside the features.
+            let flat = try await client.predict(PredictRequest(name: "two", inputs: [gain(0)], audio: audio))
+            #expect(try #require(flat.outputs.first?.tensor).floatValues().allSatisfy { abs($0 - 0.25) <= 1e-6 })
+            #expect(flat.topClasses.map(\.index) == [0, 1, 2, 3])
+
+            let missing = await failure { _ = try await client.predict(PredictRequest(name: "two", audio: audio)) }
+            #expect(missing?.code == .invalidArgument)
+            #expect(missing?.message.contains("needs input 'gain'") == true, "\(missing?.message ?? "")")
+        }
+    }
+
     @Test("silence and a one-sample clip still answer: one frame, finite features, probabilities that sum to 1",
           arguments: [1, 16000])
     func edgeClips(samples: Int) async throws {

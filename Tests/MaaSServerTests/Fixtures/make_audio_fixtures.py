@@ -15,6 +15,7 @@ Writes Fixtures/audio/:
   - ambiguous.onnx    mfcc float32[T, B, 13] -> MatMul/Add -> Softmax -> probs float32[T, B, 4]
   - frames.onnx       batch_major's graph on features float32[T, 13] -> scores float32[T, 4]
   - fixed_frames.onnx batch_major's graph on exactly 61 frames (speech_16k.wav's): features float32[1, 61, 13]
+  - two_inputs.onnx   ambiguous's graph on mfcc float32[T, 1, 13] plus gain float32[1] multiplying the logits
   - with_metadata.onnx  time_major with metadata_props "maas.audio" / "maas.classes" (the JSON ServingConfig reads)
 - Clips: speech_16k.wav (16 kHz mono 16-bit, 0.6 s), other_16k.flac (16 kHz mono 16-bit FLAC, 0.5 s, different
   content), stereo_44k.wav (44.1 kHz stereo 16-bit, 0.35 s: channel averaging and resampling), mono_16k.f32 (raw
@@ -214,6 +215,19 @@ def reshaped(model, input_shape, output_shape):
     return copy
 
 
+def with_gain(model):
+    """The ambiguous model on [T, 1, 13] with a second input, gain float32[1], scaling the logits before the
+    softmax: with gain 1 it answers as the ambiguous model registered time-major."""
+    copy = reshaped(model, ["T", 1, FEATURES], ["T", 1, 4])
+    nodes = list(copy.graph.node)
+    softmax = next(n for n in nodes if n.op_type == "Softmax")
+    softmax.input[0] = "scaled"
+    copy.graph.node.insert(len(nodes) - 1, helper.make_node("Mul", ["logits", "gain"], ["scaled"]))
+    copy.graph.input.append(helper.make_tensor_value_info("gain", TensorProto.FLOAT, [1]))
+    onnx.checker.check_model(copy)
+    return copy
+
+
 def with_metadata(model):
     tagged = onnx.ModelProto()
     tagged.CopyFrom(model)
@@ -369,6 +383,7 @@ def main():
     models["with_metadata"] = with_metadata(models["time_major"])
     # batch_major's graph on [T, 13] (the frames layout) and on exactly speech_16k.wav's 61 frames: its references
     # answer for both.
+    models["two_inputs"] = with_gain(models["ambiguous"])
     models["frames"] = reshaped(models["batch_major"], ["T", FEATURES], ["T", 4])
     frames = expected["speech_16k.wav"]["features"]["shape"][0]
     models["fixed_frames"] = reshaped(models["batch_major"], [1, frames, FEATURES], [1, frames, 4])

@@ -63,6 +63,8 @@ enum AudioFixture {
         case frames
         /// batch_major's graph on exactly 61 frames, what speech_16k.wav makes.
         case fixedFrames = "fixed_frames"
+        /// ambiguous's graph on [T, 1, 13] with a second input, gain [1], scaling its logits.
+        case twoInputs = "two_inputs"
 
         var input: String { [.batchMajor, .frames, .fixedFrames].contains(self) ? "features" : "mfcc" }
 
@@ -89,6 +91,7 @@ enum AudioFixture {
         var reference: String {
             switch self {
             case .withMetadata: Model.timeMajor.rawValue
+            case .twoInputs: Model.ambiguous.rawValue
             case .frames, .fixedFrames: Model.batchMajor.rawValue
             default: rawValue
             }
