@@ -67,6 +67,13 @@ if [ "${NO_BUILD:-0}" != 1 ]; then
 fi
 [ -x "$MAAS" ] || { record_failure build "$MAAS exists"; finish; }
 
+# The scenarios run private copies of the two binaries: in a shared tree another `swift build` or `make`
+# may relink them in the middle of the suite (a half-written binary hangs or fails a scenario at random).
+BIN_COPY=$(mktemp -d "${TMPDIR:-/tmp}/maas-it-bin.XXXXXX")
+trap 'rm -rf "$BIN_COPY"' EXIT
+cp "$MAAS" "$BIN_COPY/maas" && MAAS=$BIN_COPY/maas
+if [ -x "$MAAS_C" ]; then cp "$MAAS_C" "$BIN_COPY/maas-c" && MAAS_C=$BIN_COPY/maas-c; fi
+
 # ---------------------------------------------------------------- scenarios
 
 # A process the scenario left running, if it is still the one it started (PID plus start time).
