@@ -151,7 +151,9 @@ done
 # take minutes over them), while the valgrind runs wait on sockets.
 SWIFT_MAAS=${SWIFT_MAAS:-$ROOT/.build/debug/maas}
 bits_pid=
-if [ -x "$SWIFT_MAAS" ]; then
+# A private copy: in a shared tree another swift build may relink the binary while this runs.
+if [ -x "$SWIFT_MAAS" ] && cp "$SWIFT_MAAS" "$T/maas-swift"; then
+    SWIFT_MAAS=$T/maas-swift
     (
         bits=$T/scratch/f32_random_256k.npy
         "$T/npy_tool" bit-patterns "$bits"
