@@ -15,8 +15,8 @@ extension ModelService {
         guard request.topK >= 0 else {
             throw RPCError(.invalidArgument, "top_k \(request.topK) is negative; use 0 for the version's default")
         }
-        let registry = self.registry
-        let stored = try await blocking { try registry.resolve(name: request.name, version: request.version) }
+        // The version index is in memory: no disk, so no hop to the blocking pool.
+        let stored = try registry.resolve(name: request.name, version: request.version)
         let info = stored.info
         logger[metadataKey: "model.version"] = "\(info.version)"
         let described = "'\(info.name)' version \(info.version)"
