@@ -43,6 +43,8 @@ public enum Checkpoint {
         m.epochsWithoutImprovement = UInt64(state.epochsWithoutImprovement)
         m.stoppedEarly = state.stoppedEarly
         m.dataFingerprint = state.dataFingerprint
+        m.augmentShift = UInt64(c.augmentation.maxShift)
+        m.augmentNoise = c.augmentation.noise
         return m.serializedBytes()
     }
 
@@ -73,6 +75,7 @@ public enum Checkpoint {
         c.seed = m.seed
         guard let decision = ClipDecision(rawValue: m.clipDecision) else { throw invalid("unknown clip_decision \(m.clipDecision)") }
         c.clipDecision = decision
+        c.augmentation = Augmentation(maxShift: try int(m.augmentShift, "augment_shift"), noise: m.augmentNoise)
         do { try c.validate() } catch { throw invalid(error.message) }
         let features = try int(m.features, "features")
         guard (1...4096).contains(features) else { throw invalid("features \(features) is out of range") }

@@ -20,6 +20,7 @@ import ProtoWire
 ///                                                        //  validation_loss 4, validation_accuracy 5, seconds 6}
 ///       Best best = 24;                                  // {epoch 1, validation_loss 2, repeated float parameters 3}
 ///       uint64 epochs_without_improvement = 25; bool stopped_early = 26; fixed64 data_fingerprint = 27;
+///       uint64 augment_shift = 28; double augment_noise = 29;  // 0 = off
 ///     }
 struct CheckpointMessage: ProtoMessage {
     static let currentVersion: UInt32 = 1
@@ -40,6 +41,8 @@ struct CheckpointMessage: ProtoMessage {
     var epochsWithoutImprovement: UInt64 = 0
     var stoppedEarly = false
     var dataFingerprint: UInt64 = 0
+    var augmentShift: UInt64 = 0
+    var augmentNoise = 0.0
 
     static let protoMessageName = "TrainingCheckpoint"
     static let protoFieldNames: [Int: String] = [
@@ -47,6 +50,7 @@ struct CheckpointMessage: ProtoMessage {
         9: "epsilon", 10: "clip_norm", 11: "patience", 12: "seed", 13: "clip_decision", 14: "features", 15: "labels",
         16: "mean", 17: "scale", 18: "parameters", 19: "adam_m", 20: "adam_v", 21: "adam_step", 22: "generator",
         23: "history", 24: "best", 25: "epochs_without_improvement", 26: "stopped_early", 27: "data_fingerprint",
+        28: "augment_shift", 29: "augment_noise",
     ]
 
     mutating func decodeField(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Bool {
@@ -78,6 +82,8 @@ struct CheckpointMessage: ProtoMessage {
         case 25: epochsWithoutImprovement = try reader.readUInt64(field)
         case 26: stoppedEarly = try reader.readBool(field)
         case 27: dataFingerprint = try reader.readFixed64(field)
+        case 28: augmentShift = try reader.readUInt64(field)
+        case 29: augmentNoise = try reader.readDouble(field)
         default: return false
         }
         return true
@@ -111,6 +117,8 @@ struct CheckpointMessage: ProtoMessage {
         writer.write(25, uint64: epochsWithoutImprovement)
         writer.write(26, bool: stoppedEarly)
         writer.write(27, fixed64: dataFingerprint)
+        writer.write(28, uint64: augmentShift)
+        writer.write(29, double: augmentNoise)
     }
 
     struct EpochMessage: ProtoMessage {

@@ -132,6 +132,10 @@ public final class Trainer {
         let parts = partition(indices)
         let scale = 1 / Float(count)
         let clips = train.clips
+        let augmentation = state.configuration.augmentation
+        // Drawn here, in minibatch order, so the slices' threads only compute.
+        let draws = augmentation.isEnabled ? indices.map { _ in augmentation.draw(&state.generator) } : []
+        let firstOfPart = parts.indices.map { s in parts[..<s].reduce(0) { $0 + $1.count } }
         let features = train.features
         let network = network
         let slices = slices
@@ -139,7 +143,13 @@ public final class Trainer {
             let pointer = SendablePointer(parameters.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts.count) { s in
                 let slice = slices[s]
-                let batch = Batch(clips: parts[s].map { clips[$0] }, features: features)
+                var members = parts[s].map { clips[$0] }
+                if augmentation.isEnabled {
+                    for (j, clip) in members.enumerated() {
+                        members[j] = augmentation.apply(clip, features: features, draws[firstOfPart[s] + j])
+                    }
+                }
+                let batch = Batch(clips: members, features: features)
                 slice.result = network.lossAndGradient(batch, parameters: pointer.pointer, gradient: slice.gradient.pointer,
                                                        scale: scale, workspace: slice.workspace)
             }

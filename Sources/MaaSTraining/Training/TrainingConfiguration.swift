@@ -14,6 +14,8 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var patience: Int? = 5
     public var seed: UInt64 = 0
     public var clipDecision: ClipDecision = .meanLogProb
+    /// Off unless asked for: the reference recipe trains on the features as they are.
+    public var augmentation = Augmentation()
 
     public init() {}
 
@@ -37,6 +39,9 @@ public struct TrainingConfiguration: Sendable, Hashable {
         try check(o.epsilon.isFinite && o.epsilon > 0, "epsilon must be positive, got \(o.epsilon)")
         if let clipNorm { try check(clipNorm.isFinite && clipNorm > 0, "clip norm must be positive, got \(clipNorm)") }
         if let patience { try check(patience >= 1, "patience must be at least 1, got \(patience)") }
+        try check((0...1000).contains(augmentation.maxShift), "augmentation shift must be 0...1000 frames, got \(augmentation.maxShift)")
+        try check(augmentation.noise.isFinite && (0...10).contains(augmentation.noise),
+                  "augmentation noise must be 0...10, got \(augmentation.noise)")
     }
 
     /// Whether a checkpoint written under `other` can continue as this run (everything equal but `epochs`).
@@ -51,6 +56,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
 extension TrainingConfiguration: Codable {
     private enum Keys: String, CodingKey {
         case hidden, dense, epochs, batchSize, learningRate, beta1, beta2, epsilon, clipNorm, patience, seed, clipDecision
+        case augmentShift, augmentNoise
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,6 +77,8 @@ extension TrainingConfiguration: Codable {
             throw DecodingError.dataCorruptedError(forKey: .clipDecision, in: c, debugDescription: "unknown clip decision '\(name)'")
         }
         clipDecision = decision
+        augmentation = Augmentation(maxShift: try c.decodeIfPresent(Int.self, forKey: .augmentShift) ?? 0,
+                                    noise: try c.decodeIfPresent(Double.self, forKey: .augmentNoise) ?? 0)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -87,5 +95,7 @@ extension TrainingConfiguration: Codable {
         try c.encodeIfPresent(patience, forKey: .patience)
         try c.encode(seed, forKey: .seed)
         try c.encode(clipDecision.name, forKey: .clipDecision)
+        try c.encode(augmentation.maxShift, forKey: .augmentShift)
+        try c.encode(augmentation.noise, forKey: .augmentNoise)
     }
 }

@@ -42,6 +42,15 @@ struct HyperparameterOptions: ParsableArguments {
         "How a clip's class comes from its frames: mean-log-prob (default) or last-frame.", valueName: "rule"))
     var clipDecision: String?
 
+    @Option(name: .customLong("augment-shift"), help: ArgumentHelp(
+        "Roll each training clip by up to this many frames either way, drawn per clip and epoch (default 0: off).",
+        valueName: "frames"))
+    var augmentShift: Int?
+
+    @Option(name: .customLong("augment-noise"), help: ArgumentHelp(
+        "Add Gaussian noise of this deviation to the standardised training features (default 0: off).", valueName: "sigma"))
+    var augmentNoise: Double?
+
     /// The configuration these flags give on top of `base` (the defaults, or a checkpoint's settings).
     func configuration(over base: TrainingConfiguration = TrainingConfiguration()) throws -> TrainingConfiguration {
         var c = base
@@ -56,6 +65,8 @@ struct HyperparameterOptions: ParsableArguments {
         if let clipNorm { c.clipNorm = clipNorm == 0 ? nil : clipNorm }
         if let patience { c.patience = patience == 0 ? nil : patience }
         if let seed { c.seed = seed }
+        if let augmentShift { c.augmentation.maxShift = augmentShift }
+        if let augmentNoise { c.augmentation.noise = augmentNoise }
         if let clipDecision {
             guard let decision = ClipDecision.allCases.first(where: { $0.name == clipDecision }) else {
                 throw ValidationError("--clip-decision must be mean-log-prob or last-frame, not '\(clipDecision)'")

@@ -35,12 +35,13 @@ struct TrainerTests {
         #expect(first.parameters != other.parameters)
     }
 
-    @Test("resuming from a checkpoint file gives exactly the uninterrupted run")
-    func resume() throws {
+    @Test("resuming from a checkpoint file gives exactly the uninterrupted run", arguments: [false, true])
+    func resume(augmented: Bool) throws {
         let data = SyntheticClips.make(perClass: 6, seed: 3)
         let split = data.split(validationFraction: 0.25, seed: 5)
         var configuration = SyntheticClips.configuration
         configuration.epochs = 4
+        if augmented { configuration.augmentation = Augmentation(maxShift: 3, noise: 0.2) }
         let whole = try Trainer(configuration: configuration, train: split.train, validation: split.validation)
         while !whole.isFinished { whole.runEpoch() }
 
