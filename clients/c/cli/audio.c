@@ -45,7 +45,7 @@ maas_code audio_save_features(const maas_prediction *p, const char *path, maas_e
         snprintf(err->message, sizeof err->message, "the server sent no features (asked for with --features)");
     } else if (f->dtype != MAAS_DTYPE_FLOAT32) {
         snprintf(err->message, sizeof err->message, "the server sent features of dtype %d, not float32", f->dtype);
-    } else if (npy_write_f32(path, f->shape, f->rank, f->data, f->count, why, sizeof why) != 0) {
+    } else if (npy_write(path, NPY_FLOAT32, f->shape, f->rank, f->data, f->count, why, sizeof why) != 0) {
         snprintf(err->message, sizeof err->message, "%s", why);
     } else {
         return MAAS_OK;

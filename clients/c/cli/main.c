@@ -28,6 +28,7 @@
 #include "npy.h"
 #include "output.h"
 #include "register_flags.h"
+#include "save.h"
 #include "usage.h"
 
 #define DEFAULT_TIMEOUT_MS 60000
@@ -91,6 +92,7 @@ typedef struct command_line {
     size_t n_inputs;
     int top_k;                  /* 0 = not given */
     const char *features;       /* --features OUT.npy */
+    const char *output_dir;     /* --output DIR */
     register_flags reg;         /* register's audio flags */
     int pcm_rate;               /* --pcm-rate HZ: the clip is raw float32 samples; 0 = a file to decode */
     int pcm_channels;           /* 0 = not given (1) */
@@ -194,6 +196,10 @@ static int apply_option(command_line *cl, const char *name, const char *value)
         if (parse_int(value, 1, INT32_MAX, &n) != 0)
             return problem(cl, "--pcm-rate and --pcm-channels want a positive number, not \"%.50s\"", value);
         *(name[4] == 'r' ? &cl->pcm_rate : &cl->pcm_channels) = (int)n;
+    } else if (strcmp(name, "output") == 0) {
+        if (*value == '\0')
+            return problem(cl, "%s", "--output must name a directory");
+        cl->output_dir = value;
     } else if (strcmp(name, "features") == 0) {
         if (*value == '\0')
             return problem(cl, "%s", "--features must name a file");
@@ -256,8 +262,8 @@ static int validate(command_line *cl)
         return problem(cl, "unknown command \"%.100s\" (register, versions, predict)", c);
     if (!is_register && (cl->description || cl->n_labels || cl->sha256 || cl->format_given))
         return problem(cl, "--description, --label, --sha256 and --format are for register, not %s", c);
-    if (!is_predict && (cl->tensor || cl->input_name || cl->n_inputs))
-        return problem(cl, "--tensor, --input-name and --input are for predict, not %s", c);
+    if (!is_predict && (cl->tensor || cl->input_name || cl->n_inputs || cl->output_dir))
+        return problem(cl, "--tensor, --input-name, --input and --output are for predict, not %s", c);
     if ((!is_predict || cl->tensor || cl->n_inputs) && (cl->features || cl->pcm_rate || cl->pcm_channels))
         return problem(cl, "%s", "--features, --pcm-rate and --pcm-channels are for predict with an audio clip");
     if ((is_versions || (is_predict && (cl->tensor || cl->n_inputs))) && cl->top_k)
@@ -460,16 +466,29 @@ static maas_code run_predict(maas_client *client, const command_line *cl, const 
     }
     if (code != MAAS_OK)
         return code;
-    if (cl->features != NULL && (code = audio_save_features(prediction, cl->features, err)) != MAAS_OK) {
+    char **files = NULL;
+    const char *unreadable = NULL;
+    for (size_t i = 0; i < prediction->n_outputs && unreadable == NULL; i++)
+        if (prediction->outputs[i].dtype != MAAS_DTYPE_FLOAT32 && prediction->outputs[i].dtype != MAAS_DTYPE_INT64)
+            unreadable = prediction->outputs[i].name;
+    if (unreadable == NULL && cl->output_dir != NULL &&
+        (code = save_outputs(prediction, cl->output_dir, &files, err)) != MAAS_OK) {
         maas_prediction_free(prediction);
         return code;
     }
-    const char *unreadable = NULL;
-    if (print_prediction(stdout, prediction, cl->json, cl->features, &unreadable) != 0) {
+    if (unreadable == NULL && cl->features != NULL &&
+        (code = audio_save_features(prediction, cl->features, err)) != MAAS_OK) {
+        free_saved_paths(files, prediction->n_outputs);
+        maas_prediction_free(prediction);
+        return code;
+    }
+    if (unreadable != NULL ||
+        print_prediction(stdout, prediction, cl->json, (const char *const *)files, cl->features, &unreadable) != 0) {
         code = err->code = MAAS_ERR_INTERNAL;
         snprintf(err->message, sizeof err->message,
                  "the server sent output '%.200s' with a dtype the client cannot read", unreadable);
     }
+    free_saved_paths(files, prediction->n_outputs);
     maas_prediction_free(prediction);
     return code;
 }

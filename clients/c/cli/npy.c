@@ -383,16 +383,18 @@ static int write_all(FILE *f, const void *data, size_t n)
     return n == 0 || fwrite(data, 1, n, f) == n ? 0 : -1;
 }
 
-int npy_write_f32(const char *path, const int64_t *shape, size_t rank, const float *data, size_t count, char *why,
-                  size_t why_size)
+int npy_write(const char *path, npy_dtype dtype, const int64_t *shape, size_t rank, const void *data, size_t count,
+              char *why, size_t why_size)
 {
+    size_t size = dtype == NPY_INT64 ? 8 : 4;
     if (rank > NPY_MAX_RANK) {
         snprintf(why, why_size, "%s: rank %zu is over the limit of %d", path, rank, NPY_MAX_RANK);
         return -1;
     }
     /* NumPy's spelling: () (3,) (2, 3); then room for the first dimension to grow to 21 digits. */
     char dict[NPY_MAX_RANK * 24 + 160];
-    size_t n = (size_t)snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    size_t n = (size_t)snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+                                dtype == NPY_INT64 ? "<i8" : "<f4");
     for (size_t i = 0; i < rank; i++)
         n += (size_t)snprintf(dict + n, sizeof dict - n, "%s%lld%s", i > 0 ? " " : "", (long long)shape[i],
                               rank == 1 || i + 1 < rank ? "," : "");
@@ -420,13 +422,13 @@ int npy_write_f32(const char *path, const int64_t *shape, size_t rank, const flo
         failed = fputc(' ', f) == EOF;
     failed = failed || fputc('\n', f) == EOF;
     if (host_is_little_endian()) {
-        failed = failed || write_all(f, data, count * sizeof(float));
+        failed = failed || write_all(f, data, count * size);
     } else {
         for (size_t i = 0; i < count && !failed; i++) {
-            uint8_t le[4];
-            memcpy(le, &data[i], 4);
-            swap_in_place(le, 1, 4);
-            failed = write_all(f, le, 4);
+            uint8_t le[8];
+            memcpy(le, (const uint8_t *)data + i * size, size);
+            swap_in_place(le, 1, size);
+            failed = write_all(f, le, size);
         }
     }
     int errno_saved = errno;

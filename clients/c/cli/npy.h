@@ -1,5 +1,5 @@
 /*
- * A minimal NumPy .npy reader (and float32 writer) for maas-c: format versions 1.0, 2.0 and 3.0, C order, dtype '<f4'
+ * A minimal NumPy .npy reader (and writer) for maas-c: format versions 1.0, 2.0 and 3.0, C order, dtype '<f4'
  * (float32) or '<i8' (int64) as they are, and the two dtypes users produce by accident, as the Swift CLI
  * does: '<f8' (NumPy's default float) narrowed to float32 and '<i4' widened to int64. Files are input, so
  * they are treated as hostile: the header is at most NPY_MAX_HEADER bytes, parsed strictly, and the data
@@ -44,10 +44,11 @@ int npy_read_file(const char *path, size_t max_bytes, npy_array *out, char *why,
 
 void npy_free(npy_array *array);
 
-/* Writes a float32 C-order array as NumPy does (and the Swift CLI): version 1.0 (2.0 when the header
- * needs it), the dictionary padded for the first dimension to grow, the data starting at a multiple of 64
- * bytes. 0 on success; -1 with a reason in why[] (which names the file). */
-int npy_write_f32(const char *path, const int64_t *shape, size_t rank, const float *data, size_t count, char *why,
-                  size_t why_size);
+/* Writes a C-order array of `count` float32 (NPY_FLOAT32) or int64 (NPY_INT64) values in host order as
+ * NumPy does (and the Swift CLI): version 1.0 (2.0 when the header needs it), the dictionary padded for the
+ * first dimension to grow, the data starting at a multiple of 64 bytes. 0 on success; -1 with a reason in
+ * why[] (which names the file). */
+int npy_write(const char *path, npy_dtype dtype, const int64_t *shape, size_t rank, const void *data, size_t count,
+              char *why, size_t why_size);
 
 #endif /* MAAS_CLI_NPY_H */

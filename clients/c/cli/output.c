@@ -475,7 +475,8 @@ static int readable(const maas_tensor *t)
     return t->dtype == MAAS_DTYPE_FLOAT32 || t->dtype == MAAS_DTYPE_INT64;
 }
 
-int print_prediction(FILE *out, const maas_prediction *p, int json, const char *features_file, const char **unreadable)
+int print_prediction(FILE *out, const maas_prediction *p, int json, const char *const *output_files,
+                     const char *features_file, const char **unreadable)
 {
     for (size_t i = 0; i < p->n_outputs; i++)
         if (!readable(&p->outputs[i])) {
@@ -504,6 +505,11 @@ int print_prediction(FILE *out, const maas_prediction *p, int json, const char *
                 put_tensor_header(out, &p->outputs[i]);
             else
                 put_human_tensor(out, &p->outputs[i]);
+            if (output_files != NULL) {
+                fputs("  written to ", out);
+                put_human_string(out, output_files[i]);
+                fputc('\n', out);
+            }
         }
         if (features_file != NULL && p->features != NULL) {
             char dtype[FORMAT_NUMBER_MAX];
@@ -529,7 +535,7 @@ int print_prediction(FILE *out, const maas_prediction *p, int json, const char *
     json_key(&w, "outputs");
     json_begin_array(&w);
     for (size_t i = 0; i < p->n_outputs; i++)
-        json_tensor(&w, p->outputs[i].name, &p->outputs[i], NULL);
+        json_tensor(&w, p->outputs[i].name, &p->outputs[i], output_files != NULL ? output_files[i] : NULL);
     json_end_array(&w);
     if (p->n_top_classes > 0)
         json_top_classes(&w, p);

@@ -19,9 +19,13 @@ exec 9>"$WORK/stdin"
 for _ in $(seq 100); do grep -q '^PORT' "$WORK/server.out" && break; sleep 0.1; done
 port=$(sed -n 's/^PORT //p' "$WORK/server.out")
 
-mkdir -p "$HERE/expected"
-grep -v '^#' "$HERE/cli_cases.txt" | while IFS='|' read -r name arguments; do
+mkdir -p "$HERE/expected" "$WORK/run"
+# In a scratch directory: relative --output and --features paths in the cases land there (run_tests.sh
+# runs maas-c in one too), and their sha256s are recorded beside the outputs.
+grep -v '^#' "$HERE/cli_cases.txt" | (cd "$WORK/run" && while IFS='|' read -r name arguments; do
     # shellcheck disable=SC2086
     "$MAAS" ${arguments//\{F\}/$HERE/fixtures} --port "$port" >"$HERE/expected/$name.txt"
     echo "expected/$name.txt"
-done
+done)
+(cd "$WORK/run" && find . -type f -name '*.npy' | LC_ALL=C sort | xargs sha256sum) >"$HERE/expected/written-files.sha256"
+echo "expected/written-files.sha256"

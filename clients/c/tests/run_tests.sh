@@ -109,6 +109,7 @@ add_case control-chars versions control-chars
 add_case audio predict iris clip.wav
 printf 'yes\r\nno\r\n\r\n\n' >"$T/scratch/labels.txt"
 add_case classes-file --json register reg-file "$F/iris_x.npy" --profile librosa --classes-file "$T/scratch/labels.txt"
+add_case output-unwritable predict iris --tensor "$F/iris_x.npy" --output /proc/maas-c-cannot-write-here
 add_case classes-file-missing register reg-file "$F/iris_x.npy" --classes-file /nonexistent/labels.txt
 add_case audio-features predict speech "$F/clip.wav" --top-k 2 --features "$T/scratch/features.npy"
 add_case audio-control predict audio-control "$F/clip.wav"
@@ -137,7 +138,7 @@ usage_errors=("" "versions" "register only-name" "versions a --tensor x.npy" "re
     "register a b --layout frames" "register a b --top-k 2" "register a b --ctc-blank 0" "versions a --profile librosa"
     "register a b --classes x --classes-file y" "register a b --profile htk" "register a b --clip-decision max"
     "predict a --tensor x.npy --classes a,b" "register a b --max-batch-size 0" "register a b --max-batch-size 4097"
-    "register a b --max-queue-delay-us 1000001" "versions a --max-batch-size 2" "predict a b.wav --top-k 0" "predict a x.npy" "predict a b.raw --pcm-channels 2" "predict a b.raw --pcm-rate 0" "predict a b.wav --top-k x" "predict a --tensor x.npy --top-k 3"
+    "register a b --max-queue-delay-us 1000001" "versions a --max-batch-size 2" "versions a --output d" "predict a b.wav --top-k 0" "predict a x.npy" "predict a b.raw --pcm-channels 2" "predict a b.raw --pcm-rate 0" "predict a b.wav --top-k x" "predict a --tensor x.npy --top-k 3"
     "versions a --features f.npy" "predict a --input x=1.npy --features f.npy" "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey"
     "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy")
 for i in "${!usage_errors[@]}"; do
@@ -172,7 +173,8 @@ grind test_npy "$T/test_npy" "$F" "$T/scratch/npy" &
 npy_pid=$!
 grind test_client "$T/test_client" "$PORT" "$F" "$T/scratch" &
 client_pid=$!
-grind cli "$T/cli_runner" "$PLAN" "$T/cli" &
+# In $T/run: the cases' relative --output and --features paths land there (make_expected.sh does the same).
+(cd "$T/run" && grind cli "$T/cli_runner" "$PLAN" "$T/cli") &
 cli_pid=$!
 wait "$npy_pid" "$client_pid" "$cli_pid"
 
@@ -220,6 +222,12 @@ check() {
 while IFS='|' read -r name _; do
     check "same-$name" 0 "prints what maas prints: $name" stdout "$EXPECTED/$name.txt"
 done < <(grep -v '^#' "$HERE/cli_cases.txt")
+# The files the cases wrote, against the Swift CLI's (make_expected.sh records their sha256s).
+if (cd "$T/run" && sha256sum -c --quiet "$EXPECTED/written-files.sha256" >"$T/written.check" 2>&1); then
+    pass "--output and --features files are byte for byte the Swift CLI's ($(wc -l <"$EXPECTED/written-files.sha256") files)"
+else
+    fail "--output and --features files are byte for byte the Swift CLI's" "$(cat "$T/written.check")"
+fi
 
 check tensor 0 "--tensor feeds the model's only input, found with ListVersions" stdout "$EXPECTED/predict-iris.txt"
 check tensor-named 0 "--tensor with --input-name and options before the command" stdout "$EXPECTED/predict-iris-v1-json.txt"
@@ -310,6 +318,8 @@ if ran classes-file 0 "--classes-file: one label per line, CRLF and trailing emp
     [ "$names" = "yes no " ] && pass "--classes-file: one label per line, CRLF and trailing empty lines dropped" ||
         fail "--classes-file: one label per line, CRLF and trailing empty lines dropped" "names: $names"
 fi
+check output-unwritable 1 "--output where no directory can be made (exit 1)" stderr-starts \
+    "error: INTERNAL: cannot create output directory '/proc/maas-c-cannot-write-here': "
 check classes-file-missing 65 "an unreadable --classes-file is refused before connecting (exit 65)" stderr \
     'error: INVALID_ARGUMENT: cannot read --classes-file /nonexistent/labels.txt: No such file or directory'
 check audio-no-front-end 2 "audio for a version without a front-end: the server's FAILED_PRECONDITION (exit 2)" stderr \

@@ -144,7 +144,7 @@ static int64_t element_count(const Maas__V1__Tensor *t)
     return count;
 }
 
-/* Outputs for the names that answer with broken tensors; 0 for any other name. */
+/* Outputs for the names that answer with broken tensors or odd names; 0 for any other name. */
 static size_t odd_outputs(arena *a, const char *name, Maas__V1__NamedTensor **outputs)
 {
     static const int64_t two_by_3[] = {2, 3};
@@ -161,6 +161,16 @@ static size_t odd_outputs(arena *a, const char *name, Maas__V1__NamedTensor **ou
         for (size_t i = 0; i < 1048576; i++)
             values[i] = (float)i * 0.5f;
         outputs[0] = new_named(a, "y", new_tensor(a, FLOAT32, 2, megapixel, values, 1048576 * sizeof *values));
+    } else if (strcmp(name, "odd-names") == 0) { /* names that are not file names, for predict --output */
+        static const char *const names[] = {".hidden", "a/b", "a_b", "\xc3\xa9t\xc3\xa9", ""};
+        static const int64_t two[] = {2};
+        for (size_t i = 0; i < 5; i++) {
+            int64_t *values = arena_new(a, 2 * sizeof *values);
+            values[0] = (int64_t)i;
+            values[1] = -(int64_t)i * 1000000007;
+            outputs[i] = new_named(a, names[i], new_tensor(a, INT64, 1, two, values, 2 * sizeof *values));
+        }
+        return 5;
     } else {
         return 0;
     }
@@ -245,7 +255,7 @@ next predict(connection *c, const Maas__V1__Envelope *envelope)
         return outcome;
     }
     arena a = {0};
-    Maas__V1__NamedTensor *outputs[3];
+    Maas__V1__NamedTensor *outputs[5];
     Maas__V1__PredictResponse response = MAAS__V1__PREDICT_RESPONSE__INIT;
     response.name = request->name;
     response.version = request->version ? request->version : 2;
