@@ -81,6 +81,10 @@ check_same_files "both CLIs write the same features file" "$S/features.npy" "$S/
 check_eq "the features are float32 [44, 20] (1 + 22050 // 512 frames of 20 MFCCs)" "<f4 44 20" \
     "$(npy_descr "$S/features.npy") $(npy_shape "$S/features.npy")"
 check_file_contains "--features is reported" "$SCRATCH/predict --features.c.out" "features  float32 [44, 20]  written to $S/features.npy"
+same "predict --output --json" json "predict speech '$S/clip.wav' --output '$S/outputs'"
+cp "$S/outputs/probabilities.npy" "$S/probabilities.c.npy"
+run_cli output-swift "$MAAS" predict speech "$S/clip.wav" --output "$S/outputs" --port "$PORT"
+check_same_files "--output: both CLIs write the same probabilities.npy" "$S/outputs/probabilities.npy" "$S/probabilities.c.npy"
 tail -c +$(($(npy_data_offset "$S/features.npy") + 1)) "$S/features.npy" >"$S/features.raw"
 npy_write "$S/mfcc-44.npy" '<f4' "44 1 20" "$S/features.raw"
 run_cli as-tensor "$MAAS_C" --port "$PORT" --json predict speech --input mfcc="$S/mfcc-44.npy"
@@ -171,6 +175,8 @@ if need_valgrind; then
     clean "predict clip.wav" 0 predict speech "$S/clip.wav"
     clean "predict clip.wav --json --top-k 3 --features" 0 --json predict speech "$S/clip.wav" --top-k 3 --features "$S/vg.npy"
     check_same_files "the features written under valgrind are the same" "$S/features.npy" "$S/vg.npy"
+    clean "predict clip.wav --output" 0 predict speech "$S/clip.wav" --output "$S/vg-outputs"
+    check_same_files "the outputs written under valgrind are the same" "$S/outputs/probabilities.npy" "$S/vg-outputs/probabilities.npy"
     [ -f "$S/clip.f32" ] && clean "predict raw float samples" 0 predict speech "$S/clip.f32" --pcm-rate 22050
     printf '%s\n' zero one two three four five six seven eight nine >"$S/labels.txt"
     clean "register --profile librosa --classes-file" 0 register flags "$DEMO_MODEL" --profile librosa --classes-file "$S/labels.txt"
