@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Closed-loop load for the gRPC peer: PROCESSES client processes, each with INFLIGHT threads that send a
-Predict, wait for its answer and send the next, sharing one channel per process (HTTP/2 multiplexes them).
+Predict, wait for its answer and send the next. Each thread has its own channel and connection, as separate
+clients would (and so a server of several SO_REUSEPORT processes gets its calls spread by the kernel).
 
   grpc_load.py --target HOST:PORT --processes N --inflight M --duration S (--tensor x.npy | --audio clip.wav)
 
@@ -38,13 +39,18 @@ def client(args, barrier, results):
     import speech_pb2_grpc
 
     request = make_request(args)
-    channel = grpc.insecure_channel(args.target)
-    grpc.channel_ready_future(channel).result(timeout=30)
-    stub = speech_pb2_grpc.SpeechStub(channel)
-    stub.Predict(request)  # one call before the window, so connection set-up is not timed
+    stubs, channels = [], []
+    for _ in range(args.inflight):
+        # A local subchannel pool: otherwise grpcio shares one connection among channels to the same target.
+        channel = grpc.insecure_channel(args.target, options=[("grpc.use_local_subchannel_pool", 1)])
+        grpc.channel_ready_future(channel).result(timeout=30)
+        stub = speech_pb2_grpc.SpeechStub(channel)
+        stub.Predict(request)  # one call before the window, so connection set-up is not timed
+        stubs.append(stub)
+        channels.append(channel)
     latencies, errors = [], []
 
-    def loop(start, end):
+    def loop(stub, end):
         while True:
             t0 = time.perf_counter()
             if t0 >= end:
@@ -59,13 +65,14 @@ def client(args, barrier, results):
     cpu0 = cpu_seconds()
     start = time.perf_counter()
     end = start + args.duration
-    threads = [threading.Thread(target=loop, args=(start, end)) for _ in range(args.inflight)]
+    threads = [threading.Thread(target=loop, args=(stub, end)) for stub in stubs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     results.put(dict(latencies=latencies, errors=errors, cpu=cpu_seconds() - cpu0, seconds=time.perf_counter() - start))
-    channel.close()
+    for channel in channels:
+        channel.close()
 
 
 def percentile(sorted_values, p):

@@ -88,8 +88,10 @@ def start_flask(args):
 def start_grpc(args):
     port = free_port()
     env = peer_env(args)
-    server = Server("grpc", [args.python, os.path.join(PEERS, "grpc_server.py"), "--port", str(port)], port,
-                    env=env, log_path=os.path.join(args.work, "grpc.log"))
+    # One process per core, like gunicorn's workers: a single grpcio process is held to about one core by the GIL.
+    processes = os.environ.get("GRPC_PROCESSES", str(CORES))
+    server = Server("grpc", [args.python, os.path.join(PEERS, "grpc_server.py"), "--port", str(port),
+                             "--processes", processes], port, env=env, log_path=os.path.join(args.work, "grpc.log"))
     server.wait_ready()
     inputs = {"tensor": ("--tensor", os.path.join(args.inputs, "mfcc.npy")),
               "audio": ("--audio", os.path.join(args.inputs, "clip.wav"))}
