@@ -110,6 +110,11 @@ add_case audio predict iris clip.wav
 printf 'yes\r\nno\r\n\r\n\n' >"$T/scratch/labels.txt"
 add_case classes-file --json register reg-file "$F/iris_x.npy" --profile librosa --classes-file "$T/scratch/labels.txt"
 add_case output-unwritable predict iris --tensor "$F/iris_x.npy" --output /proc/maas-c-cannot-write-here
+# maas-c prints whatever survives seeded damage to an audio answer (or says why not), under valgrind.
+for seed in $(seq 1 40); do
+    add_case "fuzza-$seed" predict "fuzza-$seed" "$F/clip.wav" --features "fuzza-$seed.npy"
+    add_case "fuzza-json-$seed" --json predict "fuzza-$seed" "$F/clip.wav"
+done
 add_case classes-file-missing register reg-file "$F/iris_x.npy" --classes-file /nonexistent/labels.txt
 add_case audio-features predict speech "$F/clip.wav" --top-k 2 --features "$T/scratch/features.npy"
 add_case audio-control predict audio-control "$F/clip.wav"
@@ -320,6 +325,23 @@ if ran classes-file 0 "--classes-file: one label per line, CRLF and trailing emp
 fi
 check output-unwritable 1 "--output where no directory can be made (exit 1)" stderr-starts \
     "error: INTERNAL: cannot create output directory '/proc/maas-c-cannot-write-here': "
+fuzz_ok=0 fuzz_refused=0 fuzz_bad=
+for seed in $(seq 1 40); do
+    for id in "fuzza-$seed" "fuzza-json-$seed"; do
+        status=$(cat "$T/cli/$id.status" 2>/dev/null)
+        case $status in
+        0) fuzz_ok=$((fuzz_ok + 1)) ;;
+        1 | 7) [ "$(wc -l <"$T/cli/$id.err")" = 1 ] && grep -q '^error: ' "$T/cli/$id.err" &&
+            fuzz_refused=$((fuzz_refused + 1)) || fuzz_bad+=" $id" ;;
+        *) fuzz_bad+=" $id(exit $status)" ;;
+        esac
+    done
+done
+if [ -z "$fuzz_bad" ] && [ "$fuzz_ok" -gt 0 ] && [ "$fuzz_refused" -gt 0 ]; then
+    pass "80 damaged audio answers: $fuzz_ok printed, $fuzz_refused refused with one error line"
+else
+    fail "80 damaged audio answers are printed or refused with one error line" "bad:$fuzz_bad ($fuzz_ok printed, $fuzz_refused refused)"
+fi
 check classes-file-missing 65 "an unreadable --classes-file is refused before connecting (exit 65)" stderr \
     'error: INVALID_ARGUMENT: cannot read --classes-file /nonexistent/labels.txt: No such file or directory'
 check audio-no-front-end 2 "audio for a version without a front-end: the server's FAILED_PRECONDITION (exit 2)" stderr \
