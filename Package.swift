@@ -46,7 +46,7 @@ let package = Package(
         // Audio front-end: libsndfile decoding, libsoxr resampling, librosa-compatible MFCC.
         .target(
             name: "MaaSAudio",
-            dependencies: ["CSndFile", "CSoxr", "COpenBLAS", "CMaaSAudioKernels"]
+            dependencies: ["CSndFile", "CSoxr", "CMaaSAudioKernels"]
         ),
         // A model version's serving configuration (audio front-end, class labels): the JSON users write, the
         // protobuf messages the server stores, the MFCCConfiguration the front-end runs.
@@ -132,7 +132,8 @@ let package = Package(
         .testTarget(
             name: "MaaSServerTests",
             dependencies: [
-                "MaaSServer", "MaaSClient", "MaaSEngine", "MaaSTransport", "MaaSProtocol", "ProtoWire",
+                "MaaSServer", "MaaSClient", "MaaSEngine", "MaaSTransport", "MaaSProtocol", "ProtoWire", "MaaSModelConfig",
+                "MaaSAudio",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -80,6 +80,14 @@ public struct AudioBinding: Sendable, Equatable {
             guard fits(requested) else {
                 throw ConfigError("layout \(requested.name) (\(pattern(requested))) does not fit \(where_) of \(model)")
             }
+            // Reading a batch axis of 1 as the time axis would allow one-frame clips only.
+            let time = requested == .batchMajor ? shape[1] : shape[0]
+            let other: FeatureLayout = requested == .batchMajor ? .timeMajor : .batchMajor
+            if shape.count == 3, time == 1, fits(other) {
+                throw ConfigError(
+                    "layout \(requested.name) (\(pattern(requested))) reads the axis of size 1 of \(where_) of \(model) as "
+                        + "time, so only one-frame clips would fit; its layout is \(other.name) (\(pattern(other)))")
+            }
             return requested
         }
         if shape.count == 2 { return .frames }

@@ -42,7 +42,9 @@ public struct ClassBinding: Sendable, Equatable {
         let scores: Scores
         switch spec.shape.count {
         case 1: scores = .perClip
-        case 2: scores = audioLayout == .frames ? .perFrame : .perClip
+        // [1, C] is one clip. [N, C] from an audio model is per-frame ([T, C], or [T, 1, C] squeezed): a
+        // Predict on audio is one clip, so more than one row can only be frames.
+        case 2: scores = audioLayout != nil && spec.shape[0] != 1 ? .perFrame : .perClip
         default: scores = .perFrame
         }
         if scores == .perClip, spec.shape.count == 2, spec.shape[0] > 1 {

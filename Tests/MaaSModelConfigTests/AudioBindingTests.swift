@@ -47,6 +47,8 @@ struct AudioBindingTests {
         ([-1, 2, 13], .timeMajor, "layout time-major ([T, 1, F]) does not fit"),
         ([2, -1, 13], .batchMajor, "layout batch-major ([1, T, F]) does not fit"),
         ([-1, 1, 13], .frames, "layout frames ([T, F]) does not fit"),
+        ([-1, 1, 13], .batchMajor, "so only one-frame clips would fit; its layout is time-major"),
+        ([1, -1, 13], .timeMajor, "so only one-frame clips would fit; its layout is batch-major"),
     ])
     func refused(shape: [Int64], layout: FeatureLayout, message: String) {
         var config = Self.config

@@ -28,7 +28,6 @@ struct ClassBindingTests {
 
     @Test("refuses outputs the labels cannot read, saying why", arguments: [
         (ClassesConfig(names: ["a", "b", "c"]), [-1, 1, 4] as [Int64], "has 4 classes in its last dimension but the config names 3"),
-        (four, [3, 4], "holds 3 rows; a single clip's scores need a batch axis of 1"),
         (four, [-1, 1, 1, 4], "has rank 4; class scores are"),
         (four, [], "has rank 0"),
         (ClassesConfig(names: ["", "a", "b", "c"], ctcBlank: 0), [1, 4], "ctcBlank is set but output 'probs' float32[1, 4] of m holds one row per clip"),
@@ -39,6 +38,20 @@ struct ClassBindingTests {
             try ClassBinding.resolve(classes, outputs: [Self.output(shape)], audioLayout: .timeMajor, model: "m")
         } throws: { error in
             (error as? ConfigError)?.message.contains(message) == true
+        }
+    }
+
+    @Test("reads [N, C] as frames for an audio model (one clip per request) and as N clips for a tensor model")
+    func twoDimensional() throws {
+        let audio = try ClassBinding.resolve(Self.four, outputs: [Self.output([-1, 4])], audioLayout: .timeMajor, model: "m")
+        #expect(audio.scores == .perFrame)
+        let single = try ClassBinding.resolve(Self.four, outputs: [Self.output([1, 4])], audioLayout: .timeMajor, model: "m")
+        #expect(single.scores == .perClip)
+        #expect(try ClassBinding.resolve(Self.four, outputs: [Self.output([-1, 4])], audioLayout: nil, model: "m").scores == .perClip)
+        #expect {
+            try ClassBinding.resolve(Self.four, outputs: [Self.output([3, 4])], audioLayout: nil, model: "m")
+        } throws: { error in
+            (error as? ConfigError)?.message.contains("holds 3 rows; a single clip's scores need a batch axis of 1") == true
         }
     }
 
