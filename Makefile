@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and tests need (see .ci/run, which calls `make deps`).
-APT_PACKAGES := pkg-config libopenblas-dev libsndfile1-dev libsoxr-dev gcc make protobuf-c-compiler libprotobuf-c-dev valgrind
+APT_PACKAGES := pkg-config libopenblas-dev libsndfile1-dev libsoxr-dev gcc make protobuf-c-compiler libprotobuf-c-dev valgrind sox
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release test unit-test c-client c-client-test integration-test demo clean

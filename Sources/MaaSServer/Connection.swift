@@ -142,6 +142,17 @@ final class Connection: Sendable {
 
     /// Runs the handler, racing it against the deadline; whichever ends first answers the call.
     private func serve(_ context: CallContext, request: Envelope, uploads: UploadStream?, responder: CallResponder) async {
+        guard let deadline = context.deadline else {
+            // Nothing to race: run the handler in this task rather than in a child of a new group.
+            let result: Result<[UInt8], any Error>
+            do {
+                result = .success(try await service.handle(context, request: request, uploads: uploads))
+            } catch {
+                result = .failure(error)
+            }
+            await responder.finish(result)
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 let result: Result<[UInt8], any Error>
@@ -152,16 +163,14 @@ final class Connection: Sendable {
                 }
                 await responder.finish(result)
             }
-            if let deadline = context.deadline {
-                group.addTask {
-                    do {
-                        try await Task.sleep(until: deadline, clock: .continuous)
-                    } catch {
-                        return  // the handler answered first
-                    }
-                    await responder.finish(.failure(RPCError(
-                        .deadlineExceeded, "the call did not finish within its deadline ('\(MetadataKey.timeoutMs)')")))
+            group.addTask {
+                do {
+                    try await Task.sleep(until: deadline, clock: .continuous)
+                } catch {
+                    return  // the handler answered first
                 }
+                await responder.finish(.failure(RPCError(
+                    .deadlineExceeded, "the call did not finish within its deadline ('\(MetadataKey.timeoutMs)')")))
             }
             await group.next()
             // A handler still running after its deadline is cancelled; its late answer is discarded.

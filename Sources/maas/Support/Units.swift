@@ -15,8 +15,12 @@ enum Units {
     }
 
     static func oneDecimal(_ value: Double) -> String {
+        // A server's numbers are not trusted: NaN, infinities and huge values print instead of trapping.
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         let tenths = (value * 10).rounded()
-        return "\(Int(tenths) / 10).\(Int(tenths) % 10)"
+        guard abs(tenths) < 1e15 else { return "\(value)" }
+        let magnitude = Int(abs(tenths))
+        return "\(tenths < 0 ? "-" : "")\(magnitude / 10).\(magnitude % 10)"
     }
 
     /// `97.3%`: a probability as a percentage with one decimal (rounded half away from zero, like `oneDecimal`).
