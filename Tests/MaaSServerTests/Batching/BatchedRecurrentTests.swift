@@ -1,0 +1,56 @@
+import Foundation
+import MaaSEngine
+import Testing
+
+@testable import MaaSServer
+
+/// Dynamic batching on a real recurrent network: the engine's reference speech LSTM ([T, B, 20] →
+/// [T, B, 10], ONNX Runtime-checked in MaaSEngineTests). Rows must not affect each other.
+@Suite("Batched LSTM", .timeLimit(.minutes(1)))
+struct BatchedRecurrentTests {
+    private static let modelPath = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("MaaSEngineTests/Fixtures/models/reference_speech/model.onnx").path
+
+    private func input(frames: Int, seed: Int) -> HostTensor {
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+        let values = (0..<frames * 20).map { _ -> Float in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: state >> 11) % 2000) / 500
+        }
+        return HostTensor(shape: [frames, 1, 20], floats: values)
+    }
+
+    @Test("batched answers equal each request run alone within 1e-5, for clips of the same and of different lengths")
+    func batchedEqualsAlone() async throws {
+        let model = try LoadedModel.load(bytes: try ModelCompiler.compile(onnxFileAt: Self.modelPath).serialized())
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 1]))
+        #expect(layout.outputAxes == ["probabilities": 1])
+        let pool = InferencePool(workers: 1, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(
+            model: model, layout: layout,
+            settings: .init(maxBatchSize: 32, maxQueueDelay: .milliseconds(50), maxInFlight: 1, maxWaiting: 64), pool: pool)
+        let requests = (0..<24).map { index in input(frames: index % 3 == 0 ? 61 : 44, seed: index) }
+        let alone = try requests.map { try model.run(["x": $0]) }
+        let batched = try await withThrowingTaskGroup(of: (Int, [String: HostTensor]).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask { (index, try await queue.run(["x": request])) }
+            }
+            var results = [[String: HostTensor]](repeating: [:], count: requests.count)
+            for try await (index, result) in group { results[index] = result }
+            return results
+        }
+        for (one, many) in zip(alone, batched) {
+            let a = try #require(one["probabilities"])
+            let b = try #require(many["probabilities"])
+            #expect(a.shape == b.shape)
+            let difference = zip(try #require(a.floats), try #require(b.floats)).map { abs($0 - $1) }.max() ?? 0
+            #expect(difference <= 1e-5)
+        }
+        let statistics = queue.statistics
+        #expect(statistics.rows == requests.count)
+        #expect(statistics.sizes.keys.contains { $0 >= 8 }, "the 50 ms delay gathered the requests: \(statistics.sizes)")
+        await pool.shutdown()
+    }
+}
