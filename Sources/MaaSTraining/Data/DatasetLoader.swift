@@ -51,12 +51,39 @@ public enum DatasetLoader {
         return LabelledClips(labels: labels, clips: clips, sources: files.map(\.path), features: extractor.configuration.nMFCC)
     }
 
-    static func features(of path: String, label: Int, extractor: FeatureExtractor, maxClipSeconds: Double) throws(TrainingError) -> FeatureClip {
+    /// Speed perturbation (Ko et al. 2015): every clip of `clips` again at each factor, computed by the front-end
+    /// from the clip's samples declared at `factor` × their rate, so resampling plays them faster (> 1) or slower
+    /// (< 1) with pitch and formants shifted, roughly as another voice would say the word. Meant for training
+    /// clips only, after the validation split, so no validation file leaks into training through a copy.
+    public static func speedPerturbed(
+        _ clips: LabelledClips, factors: [Double], extractor: FeatureExtractor, maxClipSeconds: Double = 60,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws(TrainingError) -> LabelledClips {
+        let jobs = factors.flatMap { factor in clips.clips.indices.map { (index: $0, factor: factor) } }
+        let results = ResultSlots<Result<FeatureClip, TrainingError>>(count: jobs.count)
+        let done = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let job = jobs[i]
+            results[i] = Result { () throws(TrainingError) in
+                try features(of: clips.sources[job.index], label: clips.clips[job.index].label, extractor: extractor,
+                             maxClipSeconds: maxClipSeconds, speed: job.factor)
+            }
+            progress?(done.wrappingAdd(1, ordering: .relaxed).newValue, jobs.count)
+        }
+        var perturbed: [FeatureClip] = []
+        for i in jobs.indices { perturbed.append(try results[i]!.get()) }
+        return LabelledClips(labels: clips.labels, clips: perturbed,
+                             sources: jobs.map { "\(clips.sources[$0.index])@\($0.factor)" }, features: clips.features)
+    }
+
+    static func features(of path: String, label: Int, extractor: FeatureExtractor, maxClipSeconds: Double,
+                         speed: Double = 1) throws(TrainingError) -> FeatureClip {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrainingError(.io, "cannot read \(path)")
         }
         do {
-            let clip = try AudioDecoder.decode([UInt8](data), maxDuration: maxClipSeconds)
+            var clip = try AudioDecoder.decode([UInt8](data), maxDuration: maxClipSeconds)
+            if speed != 1 { clip.sampleRate = Int((Double(clip.sampleRate) * speed).rounded()) }
             let mfcc = try extractor.mfcc(clip)
             guard mfcc.frames > 0 else { throw TrainingError(.invalidData, "\(path) is too short for one frame") }
             return FeatureClip(frames: mfcc.frames, values: mfcc.values, label: label)

@@ -18,6 +18,12 @@ public struct LabelledClips: Sendable {
 
     public var count: Int { clips.count }
 
+    /// These clips followed by `other`'s (same labels and features).
+    public func appending(_ other: LabelledClips) -> LabelledClips {
+        precondition(other.labels == labels && other.features == features, "appending clips of another label set")
+        return LabelledClips(labels: labels, clips: clips + other.clips, sources: sources + other.sources, features: features)
+    }
+
     /// Clips per label, in label order.
     public var countsPerLabel: [Int] {
         var counts = [Int](repeating: 0, count: labels.count)

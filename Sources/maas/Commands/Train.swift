@@ -41,6 +41,11 @@ struct Train: AsyncParsableCommand {
 
     @OptionGroup var hyperparameters: HyperparameterOptions
 
+    @Option(name: .customLong("augment-speed"), parsing: .upToNextOption, help: ArgumentHelp(
+        "Also train on every training clip played at these speeds (e.g. 0.9 1.1): more voices, pitches and tempos.",
+        valueName: "factor"))
+    var speedFactors: [Double] = []
+
     @Option(name: .customLong("checkpoint-dir"), help: ArgumentHelp("Save the whole run state here after every epoch.", valueName: "dir"))
     var checkpointDirectory: String?
 
@@ -57,6 +62,9 @@ struct Train: AsyncParsableCommand {
         guard !data.isEmpty, !output.isEmpty else { throw ValidationError("--data and --output must not be empty") }
         guard valSplit.isFinite, (0..<1).contains(valSplit) else {
             throw ValidationError("--val-split must be at least 0 and below 1, not \(valSplit)")
+        }
+        for factor in speedFactors where !(factor.isFinite && (0.5...2).contains(factor) && factor != 1) {
+            throw ValidationError("--augment-speed factors must be between 0.5 and 2 and not 1, not \(factor)")
         }
         if resume, checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir") }
         if let register {
@@ -82,11 +90,19 @@ struct Train: AsyncParsableCommand {
             }
             let labels = try library { () throws(TrainingError) in try DatasetLoader.labels(in: data) }
             let all = try load(data, labels: labels, extractor: extractor, what: "train")
-            let (train, validation): (LabelledClips, LabelledClips)
+            var (train, validation): (LabelledClips, LabelledClips)
             if let val {
                 (train, validation) = (all, try load(val, labels: labels, extractor: extractor, what: "val"))
             } else {
                 (train, validation) = all.split(validationFraction: valSplit, seed: configuration.seed)
+            }
+            if !speedFactors.isEmpty {
+                let bar = FeatureProgress(label: "speed")
+                let copies = try library { () throws(TrainingError) in
+                    try DatasetLoader.speedPerturbed(train, factors: speedFactors, extractor: extractor) { bar.update($0, $1) }
+                }
+                bar.finish(copies.count, directory: "speed factors " + speedFactors.map { "\($0)" }.joined(separator: ", "))
+                train = train.appending(copies)
             }
             let trainer = try library { () throws(TrainingError) in
                 if var resumed {

@@ -24,6 +24,26 @@ struct DatasetLoaderTests {
         #expect(clips.clips[2].frames < clips.clips[4].frames)
     }
 
+    @Test("speed-perturbed copies are the clip played slower or faster: more or fewer frames, same label")
+    func speedPerturbation() throws {
+        let root = try ToneFiles.directory([("a", [500]), ("b", [1000])], seconds: 0.5)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let extractor = try FeatureExtractor(.speech16k)
+        let clips = try DatasetLoader.load(root, labels: ["a", "b"], extractor: extractor)
+        let copies = try DatasetLoader.speedPerturbed(clips, factors: [0.5, 2], extractor: extractor)
+        #expect(copies.count == 4)
+        #expect(copies.clips.map(\.label) == [0, 1, 0, 1])
+        #expect(copies.sources[0] == clips.sources[0] + "@0.5")
+        // 0.5 s at speed 0.5 lasts 1 s: 101 frames instead of 51; at speed 2, 0.25 s: 26.
+        #expect(clips.clips[0].frames == 51)
+        #expect(copies.clips[0].frames == 101 && copies.clips[2].frames == 26)
+        // The 1000 Hz tone played at half speed is a 500 Hz tone: its features match the 500 Hz clip's frames.
+        let slowed = copies.clips[1], tone = clips.clips[0]
+        let middle = 20
+        let difference = (0..<13).map { abs(slowed.values[middle * 13 + $0] - tone.values[middle * 13 + $0]) }.max()!
+        #expect(difference < 1, "max coefficient difference \(difference) dB")
+    }
+
     @Test("a file that is not audio is an error naming it")
     func badFile() throws {
         let root = try ToneFiles.directory([("a", [300]), ("b", [600])])
