@@ -109,7 +109,8 @@ let package = Package(
         .testTarget(name: "MaaSModelConfigTests", dependencies: ["MaaSModelConfig", "MaaSProtocol", "MaaSAudio"]),
         .testTarget(
             name: "MaaSTrainingTests",
-            dependencies: ["MaaSTraining", "MaaSEngine", "MaaSAudio", "MaaSModelConfig"]
+            dependencies: ["MaaSTraining", "MaaSEngine", "MaaSAudio", "MaaSModelConfig"],
+            resources: [.copy("Metrics/Fixtures")]
         ),
         .testTarget(name: "MaaSRegistryTests", dependencies: ["MaaSRegistry", "MaaSProtocol"]),
         .testTarget(
