@@ -52,14 +52,15 @@ def section_engine(local, out):
 
 def section_servers(points, model_ms, out):
     out.append("### 2. Servers: maas vs Flask (gunicorn) vs gRPC (grpcio), same model and inputs\n")
-    out.append("| input | c | server | req/s | p50 ms | p99 ms | server CPU ms/req | generator CPU | errors |")
-    out.append("|---|---|---|---|---|---|---|---|---|")
+    out.append("| input | c | server | req/s | p50 ms | p99 ms | server CPU ms/req | server cores busy | "
+               "generator CPU | errors |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
     order = {"tensor": 0, "audio": 1, "maas": 0, "flask": 1, "grpc": 2}
     for point in sorted(points, key=lambda p: (order[p["input"]], p["concurrency"], order[p["server"]])):
         gen = point["generator_cpu_s"] / point["seconds"] * 100
         out.append(f"| {point['input']} | {point['concurrency']} | {point['server']} | {point['req_per_s']:,.0f} | "
                    f"{point['p50_ms']:.3f} | {point['p99_ms']:.3f} | {point['server_cpu_ms_per_request']:.3f} | "
-                   f"{gen:.0f}% of a core | {point['errors'] or ''} |")
+                   f"{point['server_cpu_s'] / point['seconds']:.2f} | {gen:.0f}% of a core | {point['errors'] or ''} |")
     out.append("")
 
 
