@@ -37,7 +37,7 @@ integration-test: deps
 
 test: unit-test c-client-test integration-test
 
-demo: release
+demo: release c-client
 	bash deploy/demo.sh
 
 clean:

@@ -54,7 +54,7 @@ let package = Package(
         // `maas train`: the reference speech network trained on OpenBLAS, exported as ONNX and a native plan.
         .target(
             name: "MaaSTraining",
-            dependencies: ["COpenBLAS", "CMaaSKernels", "ProtoWire", "MaaSAudio", "MaaSModelConfig", "MaaSEngine"]
+            dependencies: ["COpenBLAS", "CMaaSKernels", "ProtoWire", "MaaSProtocol", "MaaSAudio", "MaaSModelConfig", "MaaSEngine"]
         ),
         .target(
             name: "MaaSRegistry",
@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "MaaSModelConfigTests", dependencies: ["MaaSModelConfig", "MaaSProtocol", "MaaSAudio"]),
         .testTarget(
             name: "MaaSTrainingTests",
-            dependencies: ["MaaSTraining", "MaaSEngine", "MaaSAudio", "MaaSModelConfig"],
+            dependencies: ["MaaSTraining", "MaaSEngine", "MaaSAudio", "MaaSModelConfig", "MaaSProtocol"],
             resources: [.copy("Metrics/Fixtures")]
         ),
         .testTarget(name: "MaaSRegistryTests", dependencies: ["MaaSRegistry", "MaaSProtocol"]),
