@@ -306,7 +306,7 @@ if ran audio-control 0 "control characters in labels and transcripts are shown a
     printf 'audio-control version 1: bad?[31m?label (50.0%%)\n  bad?[31m?label   50.0%%\ntranscript: forged?line?\n' >"$T/expected-control.txt"
     same_stdout audio-control "$T/expected-control.txt" "control characters in labels and transcripts are shown as ?"
 fi
-# NaN, infinite, negative and > 1 probabilities print as numbers (the Swift CLI traps on NaN: no case there).
+# NaN, infinite, negative and > 1 probabilities print as numbers (also a parity case in cli_cases.txt).
 cat >"$T/expected-odd.txt" <<'TEXT'
 audio-odd-scores version 1: negative index (250.0%)
   negative index                                    250.0%
