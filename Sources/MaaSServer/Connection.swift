@@ -121,9 +121,11 @@ final class Connection: Sendable {
         _ method: Method, _ request: Envelope, uploads: UploadStream?, receivedAt: ContinuousClock.Instant,
         calls: inout DiscardingTaskGroup
     ) {
+        // One metadata update: a stream log handler re-renders its metadata on every change, per call.
         var callLogger = logger
-        callLogger[metadataKey: "call.id"] = "\(request.callID)"
-        callLogger[metadataKey: "rpc.method"] = "\(method.shortName)"
+        callLogger.handler.metadata.merge(
+            ["call.id": .stringConvertible(request.callID), "rpc.method": .string(method.shortName)]
+        ) { _, new in new }
         let responder = CallResponder(callID: request.callID, connection: self, logger: callLogger)
         calls.addTask {
             let deadline: ContinuousClock.Instant?

@@ -6,8 +6,6 @@ import MaaSProtocol
 extension ModelService {
     func predict(_ call: CallContext, payload: [UInt8]) async throws -> [UInt8] {
         let request = try PredictRequest(serializedBytes: payload)
-        var logger = call.logger
-        logger[metadataKey: "model.name"] = "\(request.name)"
         try ModelName.validate(request.name)
         guard request.version >= 0 else {
             throw RPCError(.invalidArgument, "version \(request.version) is negative; use 0 for the latest or a version number")
@@ -18,7 +16,6 @@ extension ModelService {
         // The version index is in memory: no disk, so no hop to the blocking pool.
         let stored = try registry.resolve(name: request.name, version: request.version)
         let info = stored.info
-        logger[metadataKey: "model.version"] = "\(info.version)"
         let described = "'\(info.name)' version \(info.version)"
         let plan = try plans.plan(for: info)
 
@@ -50,7 +47,10 @@ extension ModelService {
         var inputs = tensorInputs
         var features: HostTensor? = nil
         if let audioInput {
-            let computed = try await inference.run { try audioInput.features(limits: limits, model: described) }
+            let timer = plan.featureTime
+            let computed = try await inference.run(inline: timer.isShort) {
+                try timer.measure { try audioInput.features(limits: limits, model: described) }
+            }
             inputs[audioInput.binding.input] = computed.modelInput
             features = computed.features
         }
@@ -63,7 +63,8 @@ extension ModelService {
             outputs = try await batch.run(inputs)
         } else {
             let ready = inputs
-            outputs = try await inference.run { try model.run(ready) }
+            let timer = plan.modelTime
+            outputs = try await inference.run(inline: timer.isShort) { try timer.measure { try model.run(ready) } }
         }
 
         var response = PredictResponse(name: info.name, version: info.version, outputs: [])
@@ -88,7 +89,10 @@ extension ModelService {
         if request.includeFeatures, let features {
             response.features = TensorConversion.wireTensor(features)
         }
-        logger.debug("prediction made")
+        if call.logger.logLevel <= .debug {
+            call.logger.debug(
+                "prediction made", metadata: ["model.name": .string(info.name), "model.version": .stringConvertible(info.version)])
+        }
         return response.serializedBytes()
     }
 
