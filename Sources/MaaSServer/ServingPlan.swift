@@ -1,7 +1,6 @@
 import MaaSAudio
 import MaaSModelConfig
 import MaaSProtocol
-import Synchronization
 
 /// What a version needs besides its model to answer a Predict: the audio front-end (built once: window,
 /// FFT plan, mel matrix) with where its features go, and the reader of its class scores.
