@@ -48,6 +48,14 @@ def cpu_seconds(root):
     return sum(stat[1] for stat in map(_stat, process_tree(root)) if stat)
 
 
+def machine_busy_seconds():
+    """CPU time all cores have spent not idle since boot (/proc/stat's first line, less idle and iowait)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
 class Server:
     def __init__(self, name, command, port, env=None, cwd=None, log_path=None):
         self.name, self.port = name, port

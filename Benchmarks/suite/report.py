@@ -53,14 +53,15 @@ def section_engine(local, out):
 def section_servers(points, model_ms, out):
     out.append("### 2. Servers: maas vs Flask (gunicorn) vs gRPC (grpcio), same model and inputs\n")
     out.append("| input | c | server | req/s | p50 ms | p99 ms | server CPU ms/req | server cores busy | "
-               "generator CPU | errors |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|")
+               "generator CPU | rest of the machine | errors |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
     order = {"tensor": 0, "audio": 1, "maas": 0, "flask": 1, "grpc": 2}
     for point in sorted(points, key=lambda p: (order[p["input"]], p["concurrency"], order[p["server"]])):
         gen = point["generator_cpu_s"] / point["seconds"] * 100
         out.append(f"| {point['input']} | {point['concurrency']} | {point['server']} | {point['req_per_s']:,.0f} | "
                    f"{point['p50_ms']:.3f} | {point['p99_ms']:.3f} | {point['server_cpu_ms_per_request']:.3f} | "
-                   f"{point['server_cpu_s'] / point['seconds']:.2f} | {gen:.0f}% of a core | {point['errors'] or ''} |")
+                   f"{point['server_cpu_s'] / point['seconds']:.2f} | {gen:.0f}% of a core | "
+                   f"{point.get('other_cores', float('nan')):.2f} cores | {point['errors'] or ''} |")
     out.append("")
 
 
@@ -143,7 +144,9 @@ def main():
             out.append(f"- {key}: {value}")
         if points:
             loads = [p["load_before"] for p in points]
-            out.append(f"- load average (1 min) before each server measurement: {min(loads):.2f}–{max(loads):.2f}")
+            out.append(f"- load average (1 min) before each server measurement: {min(loads):.2f}–{max(loads):.2f} "
+                       "(it counts the benchmark's own threads; \"rest of the machine\" below is the CPU that other "
+                       "processes used during each measurement)")
         out.append("")
     model_ms = None
     if local:

@@ -15,7 +15,7 @@ import sys
 import time
 
 import generators
-from processes import Server, free_port
+from processes import Server, free_port, machine_busy_seconds
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
@@ -136,9 +136,13 @@ def main():
                     drive(kind, concurrency, args.warmup)
                     server.wait_idle()
                     load = load_average()
-                    cpu0 = server.cpu_seconds()
+                    cpu0, busy0, t0 = server.cpu_seconds(), machine_busy_seconds(), time.monotonic()
                     result = drive(kind, concurrency, args.duration)
                     cpu = server.cpu_seconds() - cpu0
+                    busy, wall = machine_busy_seconds() - busy0, time.monotonic() - t0
+                    # What the rest of the machine used meanwhile (other users' builds): the noise indicator that
+                    # the load average is not, since the benchmark's own threads count in that.
+                    result["other_cores"] = max(0.0, busy - cpu - result["generator_cpu_s"]) / wall
                     result.update(server=name, input=kind, concurrency=concurrency, server_cpu_s=cpu,
                                   server_cpu_ms_per_request=cpu / max(1, result["requests"]) * 1e3,
                                   load_before=load)
@@ -146,7 +150,8 @@ def main():
                     print(f"  {name:5} {kind:6} c={concurrency:<3} {result['req_per_s']:9.1f} req/s  "
                           f"p50 {result['p50_ms']:7.3f} ms  p99 {result['p99_ms']:7.3f} ms  "
                           f"server {result['server_cpu_ms_per_request']:.3f} ms CPU/req  "
-                          f"generator {result['generator_cpu_s'] / result['seconds'] * 100:.0f}% of a core"
+                          f"generator {result['generator_cpu_s'] / result['seconds'] * 100:.0f}% of a core  "
+                          f"others {result['other_cores']:.2f} cores"
                           + (f"  errors {result['error_detail']}" if result["errors"] else ""),
                           file=sys.stderr, flush=True)
         finally:
