@@ -15,8 +15,6 @@ package final class InferencePool: Sendable {
     private let threads: NIOThreadPool
     /// Jobs admitted and not yet finished: running ones plus waiting ones.
     private let admitted = Mutex(0)
-    /// Jobs running in their caller's thread (`run(inline: true)`), counted against `workers`.
-    private let inlineRunning = Mutex(0)
 
     package init(workers: Int, queueDepth: Int) {
         precondition(workers >= 1 && queueDepth >= 0)
@@ -53,31 +51,6 @@ package final class InferencePool: Sendable {
         }
         defer { admitted.withLock { $0 -= 1 } }
         return try await threads.runIfActive(work)
-    }
-
-    /// Runs `work` in the caller's thread when `inline` is set, the queue is empty and fewer than `workers`
-    /// jobs run inline; otherwise as `run(_:)` does. For work much shorter than a thread hop's cost (a small
-    /// model's run takes about 100 µs; handing it to a worker and back costs two context switches) this keeps
-    /// the event loop's thread busy instead, and never more threads than `workers` compute at once.
-    package func run<T: Sendable>(inline: Bool, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        guard inline else { return try await run(work) }
-        let claimed = admitted.withLock { count -> Bool in
-            // Only when no job waits: an inline job must not overtake queued ones.
-            guard count < workers else { return false }
-            return inlineRunning.withLock { running in
-                guard running < workers else { return false }
-                running += 1
-                count += 1
-                return true
-            }
-        }
-        guard claimed else { return try await run(work) }
-        defer {
-            inlineRunning.withLock { $0 -= 1 }
-            admitted.withLock { $0 -= 1 }
-        }
-        try Task.checkCancellation()
-        return try work()
     }
 
     /// Jobs admitted and not finished (for tests and metrics).

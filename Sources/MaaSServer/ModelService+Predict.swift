@@ -47,10 +47,7 @@ extension ModelService {
         var inputs = tensorInputs
         var features: HostTensor? = nil
         if let audioInput {
-            let timer = plan.featureTime
-            let computed = try await inference.run(inline: timer.isShort) {
-                try timer.measure { try audioInput.features(limits: limits, model: described) }
-            }
+            let computed = try await inference.run { try audioInput.features(limits: limits, model: described) }
             inputs[audioInput.binding.input] = computed.modelInput
             features = computed.features
         }
@@ -63,8 +60,7 @@ extension ModelService {
             outputs = try await batch.run(inputs)
         } else {
             let ready = inputs
-            let timer = plan.modelTime
-            outputs = try await inference.run(inline: timer.isShort) { try timer.measure { try model.run(ready) } }
+            outputs = try await inference.run { try model.run(ready) }
         }
 
         var response = PredictResponse(name: info.name, version: info.version, outputs: [])

@@ -8,9 +8,6 @@ struct ServingPlan: Sendable {
     let extractor: FeatureExtractor?
     let audio: AudioBinding?
     let classes: ClassDecoder?
-    /// How long the model and the audio front-end take on one request, to decide where they run.
-    let modelTime = StepTimer()
-    let featureTime = StepTimer()
 
     /// Built from the stored version, whose configuration was validated and resolved at registration.
     init(version: ModelVersion) throws(RPCError) {

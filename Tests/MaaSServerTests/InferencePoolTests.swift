@@ -41,30 +41,4 @@ struct InferencePoolTests {
         await #expect(throws: CancellationError.self) { try await waiting.value }
         await pool.shutdown()
     }
-
-    @Test("runs inline work in the caller's thread while a worker slot is free, and on a worker otherwise")
-    func inline() async throws {
-        let pool = InferencePool(workers: 1, queueDepth: 2)
-        pool.start()
-        // The pool's own threads are named by NIOThreadPool; the caller's are not.
-        let poolThread = try await pool.run { Thread.current.name ?? "" }
-        #expect(!poolThread.isEmpty)
-        // A free slot: the work runs in the caller's thread, and the slot is counted while it runs.
-        let inlineThread = try await pool.run(inline: true) { () -> String in
-            #expect(pool.admittedJobs == 1)
-            return Thread.current.name ?? ""
-        }
-        #expect(inlineThread != poolThread)
-        #expect(pool.admittedJobs == 0)
-        // The only worker busy: inline work waits its turn on the pool instead of computing beside it.
-        let gate = DispatchSemaphore(value: 0)
-        let blocker = Task { try await pool.run { gate.wait() } }
-        try await eventually { pool.admittedJobs == 1 }
-        let queued = Task { try await pool.run(inline: true) { Thread.current.name ?? "" } }
-        try await eventually { pool.admittedJobs == 2 }
-        gate.signal()
-        try await blocker.value
-        #expect(try await queued.value == poolThread, "it ran on the worker, after the blocker")
-        await pool.shutdown()
-    }
 }

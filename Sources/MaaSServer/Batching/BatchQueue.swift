@@ -42,8 +42,6 @@ final class BatchQueue: Sendable {
     private let model: LoadedModel
     private let pool: InferencePool
     private let state = Mutex(State())
-    /// How long a batch takes, so short batches run on the thread that formed them.
-    private let batchTime = StepTimer()
 
     init(model: LoadedModel, layout: BatchLayout, settings: Settings, pool: InferencePool) {
         self.model = model
@@ -140,8 +138,7 @@ final class BatchQueue: Sendable {
             do {
                 let joined = layout.join(batch.map(\.inputs))
                 let rows = batch.map(\.rows)
-                let timer = batchTime
-                let outputs = try await pool.run(inline: timer.isShort) { try timer.measure { try model.run(joined) } }
+                let outputs = try await pool.run { try model.run(joined) }
                 result = .success(try layout.split(outputs, rows: rows))
             } catch {
                 result = .failure(error)
