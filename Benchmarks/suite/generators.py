@@ -55,12 +55,14 @@ def grpc_clients(python, load_script, env, target, input_flag, input_path, concu
     inflight = max(1, concurrency // processes)
     command = [python, load_script, "--target", target, "--processes", str(processes), "--inflight", str(inflight),
                "--duration", str(seconds), input_flag, input_path]
+    cpu0 = _children_cpu()
     out, _ = _run(command, env=env)
+    cpu = _children_cpu() - cpu0
     result = _json_line(out)
     return dict(requests=result["requests"], seconds=result["seconds"], req_per_s=result["req_per_s"],
                 p50_ms=result["p50_ms"], p99_ms=result["p99_ms"], errors=sum(result["errors"].values()),
                 error_detail=result["errors"], generator_cpu_s=result["client_cpu_s"],
-                shape=f"{processes}x{inflight}")
+                generator_total_cpu_s=cpu, shape=f"{processes}x{inflight}")
 
 
 def maas_bench(maas, port, model, input_args, concurrency, seconds, server_pid):

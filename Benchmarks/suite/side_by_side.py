@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Part (2) of the suite: the maas server, the Flask peer and the gRPC peer on the same model and inputs, at
-each concurrency, with tensor and with audio input. Each server runs alone (started, measured, stopped);
-each point is a warm-up run of the generator, then the measured run with the server's CPU read from /proc
-before and after it. Writes DIR/servers.json (a list of points) for report.py.
+each concurrency, with tensor and with audio input. The servers are all started, then take turns (only the
+one being measured has load); each point is a warm-up run of the generator, then the measured run with the
+server's CPU read from /proc before and after it. Writes DIR/servers.json (a list of points) for report.py.
 
   side_by_side.py --maas BIN --model ONNX --inputs DIR --stubs DIR --work DIR [--duration 10] [--warmup 2]
                   [--concurrency 1,8,32] [--servers maas,flask,grpc]
@@ -107,6 +107,31 @@ def start_grpc(args):
 STARTERS = {"maas": start_maas, "flask": start_flask, "grpc": start_grpc}
 
 
+def measure(name, server, drive, kind, concurrency, args):
+    """One point: a warm-up run, then the measured run with the server's and the machine's CPU around it."""
+    drive(kind, concurrency, args.warmup)
+    server.wait_idle()
+    load = load_average()
+    cpu0, busy0, t0 = server.cpu_seconds(), machine_busy_seconds(), time.monotonic()
+    result = drive(kind, concurrency, args.duration)
+    cpu = server.cpu_seconds() - cpu0
+    busy, wall = machine_busy_seconds() - busy0, time.monotonic() - t0
+    # What the rest of the machine used meanwhile (other users' builds): the noise indicator that the load
+    # average is not, since the benchmark's own threads count in that.
+    generator = result.get("generator_total_cpu_s", result["generator_cpu_s"])  # with its start-up
+    result["other_cores"] = max(0.0, busy - cpu - generator) / wall
+    result.update(server=name, input=kind, concurrency=concurrency, server_cpu_s=cpu,
+                  server_cpu_ms_per_request=cpu / max(1, result["requests"]) * 1e3, load_before=load)
+    print(f"  {name:5} {kind:6} c={concurrency:<3} {result['req_per_s']:9.1f} req/s  "
+          f"p50 {result['p50_ms']:7.3f} ms  p99 {result['p99_ms']:7.3f} ms  "
+          f"server {result['server_cpu_ms_per_request']:.3f} ms CPU/req  "
+          f"generator {result['generator_cpu_s'] / result['seconds'] * 100:.0f}% of a core  "
+          f"others {result['other_cores']:.2f} cores"
+          + (f"  errors {result['error_detail']}" if result["errors"] else ""),
+          file=sys.stderr, flush=True)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--maas", required=True)
@@ -122,41 +147,27 @@ def main():
     parser.add_argument("--inputs-kinds", default="tensor,audio")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
+    kinds = args.inputs_kinds.split(",")
     points = []
-    for name in args.servers.split(","):
-        server, drive = STARTERS[name](args)
-        try:
-            # The first calls of a peer's worker import and initialise librosa's lazily loaded parts (about a
-            # second of CPU each): every worker gets busy once before anything is measured.
-            for kind in args.inputs_kinds.split(","):
+    servers = {}
+    try:
+        # All servers start first and take turns at each point, so a change in what else runs on the machine
+        # falls on all of them alike rather than on whichever was being measured; an idle server costs nothing.
+        for name in args.servers.split(","):
+            servers[name] = STARTERS[name](args)
+        # The first calls of a peer's worker import and initialise librosa's lazily loaded parts (about a
+        # second of CPU each): every worker gets busy once before anything is measured.
+        for server, drive in servers.values():
+            for kind in kinds:
                 drive(kind, 2 * CORES, max(5.0, args.warmup))
                 server.wait_idle()
-            for kind in args.inputs_kinds.split(","):
-                for concurrency in levels:
-                    drive(kind, concurrency, args.warmup)
-                    server.wait_idle()
-                    load = load_average()
-                    cpu0, busy0, t0 = server.cpu_seconds(), machine_busy_seconds(), time.monotonic()
-                    result = drive(kind, concurrency, args.duration)
-                    cpu = server.cpu_seconds() - cpu0
-                    busy, wall = machine_busy_seconds() - busy0, time.monotonic() - t0
-                    # What the rest of the machine used meanwhile (other users' builds): the noise indicator that
-                    # the load average is not, since the benchmark's own threads count in that.
-                    result["other_cores"] = max(0.0, busy - cpu - result["generator_cpu_s"]) / wall
-                    result.update(server=name, input=kind, concurrency=concurrency, server_cpu_s=cpu,
-                                  server_cpu_ms_per_request=cpu / max(1, result["requests"]) * 1e3,
-                                  load_before=load)
-                    points.append(result)
-                    print(f"  {name:5} {kind:6} c={concurrency:<3} {result['req_per_s']:9.1f} req/s  "
-                          f"p50 {result['p50_ms']:7.3f} ms  p99 {result['p99_ms']:7.3f} ms  "
-                          f"server {result['server_cpu_ms_per_request']:.3f} ms CPU/req  "
-                          f"generator {result['generator_cpu_s'] / result['seconds'] * 100:.0f}% of a core  "
-                          f"others {result['other_cores']:.2f} cores"
-                          + (f"  errors {result['error_detail']}" if result["errors"] else ""),
-                          file=sys.stderr, flush=True)
-        finally:
+        for kind in kinds:
+            for concurrency in levels:
+                for name, (server, drive) in servers.items():
+                    points.append(measure(name, server, drive, kind, concurrency, args))
+    finally:
+        for server, _ in servers.values():
             server.stop()
-        time.sleep(1)
     with open(os.path.join(args.work, "servers.json"), "w") as f:
         json.dump(points, f, indent=1)
 
