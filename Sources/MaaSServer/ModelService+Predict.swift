@@ -19,27 +19,8 @@ extension ModelService {
         let described = "'\(info.name)' version \(info.version)"
         let plan = try plans.plan(for: info)
 
-        let audioInput: AudioInput?
-        let tensorSpecs: [TensorSpec]
-        if let audio = request.audio {
-            guard let extractor = plan.extractor, let binding = plan.audio else {
-                throw RPCError(
-                    .failedPrecondition,
-                    "model \(described) has no audio front-end, so it takes tensors only (\(Self.listInputs(info.inputs))); "
-                        + "register a version with an audio config (maas register --config) to send audio")
-            }
-            if request.inputs.contains(where: { $0.name == binding.input }) {
-                throw RPCError(.invalidArgument, "input '\(binding.input)' is computed from the audio; do not send it as a tensor too")
-            }
-            audioInput = AudioInput(audio: audio, extractor: extractor, binding: binding)
-            tensorSpecs = info.inputs.filter { $0.name != binding.input }
-        } else {
-            if request.includeFeatures {
-                throw RPCError(.invalidArgument, "include_features needs audio input; this request sends tensors")
-            }
-            audioInput = nil
-            tensorSpecs = info.inputs
-        }
+        let audioInput = try Self.audioInput(of: request, plan: plan, version: info, model: described)
+        let tensorSpecs = info.inputs.filter { $0.name != audioInput?.binding.input }
         let tensorInputs = try PredictInputs.validated(request.inputs, specs: tensorSpecs, model: described)
         let model = try await models.model(for: stored)
         let limits = audioLimits
@@ -71,16 +52,8 @@ extension ModelService {
             }
             response.outputs.append(NamedTensor(name: spec.name, tensor: TensorConversion.wireTensor(tensor)))
         }
-        if let decoder = plan.classes, let scores = outputs[decoder.binding.output], case .float32(let values) = scores.storage {
-            let topK = request.topK > 0 ? Int(request.topK) : decoder.classes.effectiveTopK
-            do throws(ConfigError) {
-                if let answer = try decoder.answer(values: values, shape: scores.shape, topK: topK) {
-                    response.topClasses = answer.top
-                    response.transcript = answer.transcript ?? ""
-                }
-            } catch {
-                throw RPCError(.failedPrecondition, "model \(described): \(error.message)")
-            }
+        if let decoder = plan.classes {
+            try Self.addAnswer(to: &response, from: outputs, decoder: decoder, requestedTopK: request.topK, model: described)
         }
         if request.includeFeatures, let features {
             response.features = TensorConversion.wireTensor(features)
@@ -90,6 +63,44 @@ extension ModelService {
                 "prediction made", metadata: ["model.name": .string(info.name), "model.version": .stringConvertible(info.version)])
         }
         return response.serializedBytes()
+    }
+
+    /// The request's audio with what turns it into the model's input; nil for a tensor request.
+    private static func audioInput(
+        of request: PredictRequest, plan: ServingPlan, version: ModelVersion, model: String
+    ) throws(RPCError) -> AudioInput? {
+        guard let audio = request.audio else {
+            if request.includeFeatures {
+                throw RPCError(.invalidArgument, "include_features needs audio input; this request sends tensors")
+            }
+            return nil
+        }
+        guard let extractor = plan.extractor, let binding = plan.audio else {
+            throw RPCError(
+                .failedPrecondition,
+                "model \(model) has no audio front-end, so it takes tensors only (\(listInputs(version.inputs))); "
+                    + "register a version with an audio config (maas register --config) to send audio")
+        }
+        if request.inputs.contains(where: { $0.name == binding.input }) {
+            throw RPCError(.invalidArgument, "input '\(binding.input)' is computed from the audio; do not send it as a tensor too")
+        }
+        return AudioInput(audio: audio, extractor: extractor, binding: binding)
+    }
+
+    /// The top classes (and transcript) read from the version's scores output with its class labels.
+    private static func addAnswer(
+        to response: inout PredictResponse, from outputs: [String: HostTensor], decoder: ClassDecoder,
+        requestedTopK: Int32, model: String
+    ) throws(RPCError) {
+        guard let scores = outputs[decoder.binding.output], case .float32(let values) = scores.storage else { return }
+        let topK = requestedTopK > 0 ? Int(requestedTopK) : decoder.classes.effectiveTopK
+        do throws(ConfigError) {
+            guard let answer = try decoder.answer(values: values, shape: scores.shape, topK: topK) else { return }
+            response.topClasses = answer.top
+            response.transcript = answer.transcript ?? ""
+        } catch {
+            throw RPCError(.failedPrecondition, "model \(model): \(error.message)")
+        }
     }
 
     static func listInputs(_ specs: [TensorSpec]) -> String {
