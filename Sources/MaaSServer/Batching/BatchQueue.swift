@@ -93,10 +93,13 @@ final class BatchQueue: Sendable {
         }
     }
 
-    private func nextBatch() -> [Item]? {
+    /// The next batch that may start, taking an in-flight slot for it unless the caller already holds one.
+    private func nextBatch(holdingSlot: Bool = false) -> [Item]? {
         let now = ContinuousClock.now
         let decision = state.withLock { state -> (batch: [Item]?, armTimer: Duration?) in
-            guard state.inFlight < settings.maxInFlight, let oldest = state.waiting.first else { return (nil, nil) }
+            guard holdingSlot || state.inFlight < settings.maxInFlight, let oldest = state.waiting.first else {
+                return (nil, nil)
+            }
             let compatibleRows = state.waiting.lazy.filter { $0.group == oldest.group }.reduce(0) { $0 + $1.rows }
             let waited = now - oldest.arrived
             guard compatibleRows >= settings.maxBatchSize || waited >= settings.maxQueueDelay else {
@@ -116,7 +119,7 @@ final class BatchQueue: Sendable {
                 }
             }
             state.waiting = remaining
-            state.inFlight += 1
+            if !holdingSlot { state.inFlight += 1 }
             state.statistics.record(batchRows: rows, queueWaits: batch.map { now - $0.arrived })
             return (batch, nil)
         }
@@ -130,27 +133,43 @@ final class BatchQueue: Sendable {
         return decision.batch
     }
 
-    private func start(_ batch: [Item]) {
-        let model = self.model
-        let layout = self.layout
+    /// Hands `first` to a worker, which keeps running the batches that are ready after it (see `runBatches`).
+    private func start(_ first: [Item]) {
         Task {
+            do {
+                try await pool.run { self.runBatches(first) }
+            } catch {
+                // The pool refused the job (full, or shutting down): nothing ran.
+                state.withLock { $0.inFlight -= 1 }
+                for item in first { item.continuation.resume(throwing: error) }
+                schedule()
+            }
+        }
+    }
+
+    /// On a worker: runs a batch, answers its requests, and goes on with the next ready batch in the same slot,
+    /// so under load the worker does not go back to sleep and wait to be handed each batch.
+    private func runBatches(_ first: [Item]) {
+        var batch = first
+        while true {
             let result: Result<[[String: HostTensor]], any Error>
             do {
-                let joined = layout.join(batch.map(\.inputs))
-                let rows = batch.map(\.rows)
-                let outputs = try await pool.run { try model.run(joined) }
-                result = .success(try layout.split(outputs, rows: rows))
+                let outputs = try model.run(layout.join(batch.map(\.inputs)))
+                result = .success(try layout.split(outputs, rows: batch.map(\.rows)))
             } catch {
                 result = .failure(error)
             }
-            state.withLock { $0.inFlight -= 1 }
             switch result {
             case .success(let parts):
                 for (item, part) in zip(batch, parts) { item.continuation.resume(returning: part) }
             case .failure(let error):
                 for item in batch { item.continuation.resume(throwing: error) }
             }
-            schedule()
+            guard let next = nextBatch(holdingSlot: true) else { break }
+            batch = next
         }
+        state.withLock { $0.inFlight -= 1 }
+        // A request that arrived after the last look found no free slot: look again now that there is one.
+        schedule()
     }
 }
