@@ -29,9 +29,6 @@ public struct BatchingConfig: ProtoMessage, Equatable {
     public func encode(to writer: inout ProtoWriter) {
         writer.write(1, int32: maxBatchSize)
         // A oneof member is written even when zero: its presence is the information.
-        if let maxQueueDelayMicroseconds {
-            writer.writeTag(2, .varint)
-            writer.writeRawVarint(UInt64(bitPattern: maxQueueDelayMicroseconds))
-        }
+        if let maxQueueDelayMicroseconds { writer.writePresent(2, int64: maxQueueDelayMicroseconds) }
     }
 }

@@ -56,10 +56,7 @@ public struct ClassLabels: ProtoMessage, Equatable {
         writer.write(3, enum: clipDecision.rawValue)
         writer.write(4, int32: topK)
         // A oneof member is written even when zero: its presence is the information.
-        if let ctcBlank {
-            writer.writeTag(5, .varint)
-            writer.writeRawVarint(UInt64(bitPattern: Int64(ctcBlank)))
-        }
+        if let ctcBlank { writer.writePresent(5, int64: Int64(ctcBlank)) }
     }
 }
 

@@ -132,6 +132,20 @@ public struct ProtoWriter: Sendable {
         bytes.append(contentsOf: value)
     }
 
+    // MARK: Fields with presence (oneof members, optional values): written even when zero
+
+    /// An int64 (or sign-extended int32) varint field, written even when 0.
+    public mutating func writePresent(_ number: Int, int64 value: Int64) {
+        writeTag(number, .varint)
+        writeRawVarint(UInt64(bitPattern: value))
+    }
+
+    /// A double field, written even when 0.
+    public mutating func writePresent(_ number: Int, double value: Double) {
+        writeTag(number, .fixed64)
+        writeRawFixed64(value.bitPattern)
+    }
+
     /// Writes an embedded message; always written, since message fields have presence.
     public mutating func writeMessage<M: ProtoMessage>(_ number: Int, _ message: M) {
         writeLengthDelimited(number, message.serializedBytes())

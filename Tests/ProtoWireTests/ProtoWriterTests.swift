@@ -62,4 +62,13 @@ struct ProtoWriterTests {
         }
         #expect(keys == ["", "a", "ab", "z", "\u{e9}"])
     }
+
+    @Test("writes fields with presence even when zero, negatives as 10-byte varints")
+    func present() {
+        var writer = ProtoWriter()
+        writer.writePresent(1, int64: 0)
+        writer.writePresent(2, double: 0)
+        writer.writePresent(3, int64: -1)
+        #expect(writer.bytes == hex("08 00 11 00 00 00 00 00 00 00 00 18 ff ff ff ff ff ff ff ff ff 01"))
+    }
 }

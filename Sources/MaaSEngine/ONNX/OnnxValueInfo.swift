@@ -97,9 +97,7 @@ package struct OnnxValueInfo: ProtoMessage, Equatable {
             for dim in shape {
                 var dimWriter = ProtoWriter()
                 switch dim {
-                case .value(let value):
-                    dimWriter.writeTag(1, .varint)
-                    dimWriter.writeRawVarint(UInt64(bitPattern: value))
+                case .value(let value): dimWriter.writePresent(1, int64: value)
                 case .param(let name): dimWriter.write(2, string: name)
                 case .unknown: break
                 }

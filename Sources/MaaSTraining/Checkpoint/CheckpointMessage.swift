@@ -150,14 +150,8 @@ struct CheckpointMessage: ProtoMessage {
             writer.write(2, double: trainLoss)
             writer.write(3, double: trainAccuracy)
             // Present-or-absent: written even when 0.
-            if let validationLoss {
-                writer.writeTag(4, .fixed64)
-                writer.writeRawFixed64(validationLoss.bitPattern)
-            }
-            if let validationAccuracy {
-                writer.writeTag(5, .fixed64)
-                writer.writeRawFixed64(validationAccuracy.bitPattern)
-            }
+            if let validationLoss { writer.writePresent(4, double: validationLoss) }
+            if let validationAccuracy { writer.writePresent(5, double: validationAccuracy) }
             writer.write(6, double: seconds)
         }
     }

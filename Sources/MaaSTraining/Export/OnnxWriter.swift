@@ -21,8 +21,7 @@ enum OnnxWriter {
             case .int(let name, let value):
                 w.write(1, string: name)
                 // `i` is written even when 0: an attribute's value is not optional.
-                w.writeTag(3, .varint)
-                w.writeRawVarint(UInt64(bitPattern: Int64(value)))
+                w.writePresent(3, int64: Int64(value))
                 w.write(20, enum: 2)  // AttributeType.INT
             }
             return w.bytes
@@ -77,8 +76,7 @@ enum OnnxWriter {
             var d = ProtoWriter()
             switch dim {
             case .value(let value):
-                d.writeTag(1, .varint)
-                d.writeRawVarint(UInt64(value))
+                d.writePresent(1, int64: Int64(value))
             case .param(let name):
                 d.write(2, string: name)
             }
