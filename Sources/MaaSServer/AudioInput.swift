@@ -19,7 +19,10 @@ struct AudioInput: Sendable {
             case .file(let bytes):
                 clip = try AudioDecoder.decode(bytes, limits: limits)
             case .pcm(let raw):
-                clip = try Self.decode(raw, limits: limits)
+                // channels 0 means 1 on the wire; MaaSAudio averages interleaved channels to mono, as for files.
+                clip = try AudioDecoder.decodeRawFloat32(
+                    raw.samples, sampleRate: Int(raw.sampleRate), channels: raw.channels == 0 ? 1 : Int(raw.channels),
+                    limits: limits)
             }
             mfcc = try extractor.mfcc(clip)
         } catch {
@@ -41,35 +44,6 @@ struct AudioInput: Sendable {
         )
     }
 
-    /// Raw PCM: interleaved channels are averaged to mono first, as for files.
-    private static func decode(_ raw: RawAudio, limits: AudioLimits) throws(AudioError) -> AudioClip {
-        let channels = raw.channels == 0 ? 1 : Int(raw.channels)
-        guard (1...limits.maxChannels).contains(channels) else {
-            throw AudioError(.invalidParameter(name: "channels", reason: "must be between 1 and \(limits.maxChannels), got \(raw.channels)"))
-        }
-        guard raw.samples.count % (4 * channels) == 0 else {
-            throw AudioError(.invalidParameter(
-                name: "samples", reason: "\(raw.samples.count) bytes is not a whole number of \(channels)-channel float32 frames"))
-        }
-        guard channels > 1 else {
-            return try AudioDecoder.decodeRawFloat32(raw.samples, sampleRate: Int(raw.sampleRate), limits: limits)
-        }
-        let frames = raw.samples.count / (4 * channels)
-        var mono = [UInt8](repeating: 0, count: frames * 4)
-        raw.samples.withUnsafeBytes { source in
-            mono.withUnsafeMutableBytes { target in
-                for frame in 0..<frames {
-                    var sum: Float = 0
-                    for channel in 0..<channels {
-                        let bits = source.loadUnaligned(fromByteOffset: (frame * channels + channel) * 4, as: UInt32.self)
-                        sum += Float(bitPattern: UInt32(littleEndian: bits))
-                    }
-                    target.storeBytes(of: (sum / Float(channels)).bitPattern.littleEndian, toByteOffset: frame * 4, as: UInt32.self)
-                }
-            }
-        }
-        return try AudioDecoder.decodeRawFloat32(mono, sampleRate: Int(raw.sampleRate), limits: limits)
-    }
 
     private static func seconds(_ frames: Int, hop: Int, rate: Int) -> String {
         let value = Double(max(frames - 1, 0) * hop) / Double(rate)

@@ -28,33 +28,50 @@ public enum AudioDecoder {
         return AudioClip(samples: samples, sampleRate: file.sampleRate)
     }
 
-    /// Raw little-endian float32 mono PCM, for callers that decoded the audio themselves.
-    public static func decodeRawFloat32(_ bytes: [UInt8], sampleRate: Int, limits: AudioLimits) throws(AudioError) -> AudioClip {
+    /// Raw little-endian float32 PCM, interleaved when `channels` > 1 (averaged to mono, as files are), for
+    /// callers that decoded the audio themselves.
+    public static func decodeRawFloat32(
+        _ bytes: [UInt8], sampleRate: Int, channels: Int = 1, limits: AudioLimits
+    ) throws(AudioError) -> AudioClip {
         try bytes.withUnsafeBytes { buffer in
-            Result { () throws(AudioError) in try decodeRawFloat32(buffer, sampleRate: sampleRate, limits: limits) }
+            Result { () throws(AudioError) in
+                try decodeRawFloat32(buffer, sampleRate: sampleRate, channels: channels, limits: limits)
+            }
         }.get()
     }
 
-    public static func decodeRawFloat32(_ bytes: UnsafeRawBufferPointer, sampleRate: Int, limits: AudioLimits) throws(AudioError) -> AudioClip {
+    public static func decodeRawFloat32(
+        _ bytes: UnsafeRawBufferPointer, sampleRate: Int, channels: Int = 1, limits: AudioLimits
+    ) throws(AudioError) -> AudioClip {
         try limits.validate()
         guard sampleRate > 0, sampleRate <= limits.maxSampleRate else {
             throw AudioError(.invalidParameter(name: "sampleRate", reason: "must be between 1 and \(limits.maxSampleRate) Hz, got \(sampleRate)"))
+        }
+        guard (1...limits.maxChannels).contains(channels) else {
+            throw AudioError(.invalidParameter(name: "channels", reason: "must be between 1 and \(limits.maxChannels), got \(channels)"))
         }
         guard !bytes.isEmpty else { throw AudioError(.empty) }
         guard bytes.count <= limits.maxBytes else {
             throw AudioError(.tooLarge(what: "audio input (bytes)", value: bytes.count, limit: limits.maxBytes))
         }
-        guard bytes.count % 4 == 0 else {
-            throw AudioError(.invalidParameter(name: "raw float32 PCM", reason: "\(bytes.count) bytes is not a whole number of 4-byte samples"))
+        let frameBytes = 4 * channels
+        guard bytes.count % frameBytes == 0 else {
+            let unit = channels == 1 ? "4-byte samples" : "\(channels)-channel float32 frames"
+            throw AudioError(.invalidParameter(name: "raw float32 PCM", reason: "\(bytes.count) bytes is not a whole number of \(unit)"))
         }
-        let count = bytes.count / 4
+        let count = bytes.count / frameBytes
         let seconds = Double(count) / Double(sampleRate)
         guard seconds <= limits.maxDuration else {
             throw AudioError(.tooLong(seconds: seconds, limit: limits.maxDuration))
         }
         let samples = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             for i in 0..<count {
-                buffer[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                var sum: Float = 0
+                for channel in 0..<channels {
+                    let offset = (i * channels + channel) * 4
+                    sum += Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                }
+                buffer[i] = channels == 1 ? sum : sum / Float(channels)
             }
             initialized = count
         }

@@ -87,6 +87,25 @@ struct AudioDecoderTests {
         #expect(clip == AudioClip(samples: values, sampleRate: 16000))
     }
 
+    @Test("interleaved raw channels are averaged to mono, frame by frame")
+    func rawFloat32Channels() throws {
+        let interleaved: [Float] = [1, 0, 0.5, 0.25, -1, -0.5]
+        let bytes = interleaved.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        let stereo = try AudioDecoder.decodeRawFloat32(bytes, sampleRate: 8000, channels: 2, limits: AudioLimits())
+        #expect(stereo == AudioClip(samples: [0.5, 0.375, -0.75], sampleRate: 8000))
+        let three = try AudioDecoder.decodeRawFloat32(bytes, sampleRate: 8000, channels: 3, limits: AudioLimits())
+        #expect(three == AudioClip(samples: [0.5, Float(-1.25) / 3], sampleRate: 8000))
+        #expect(throws: AudioError(.invalidParameter(
+            name: "raw float32 PCM", reason: "24 bytes is not a whole number of 4-channel float32 frames"))) {
+            try AudioDecoder.decodeRawFloat32(bytes, sampleRate: 8000, channels: 4, limits: AudioLimits())
+        }
+        for channels in [0, -2, 65] {
+            #expect(throws: AudioError(.invalidParameter(name: "channels", reason: "must be between 1 and 64, got \(channels)"))) {
+                try AudioDecoder.decodeRawFloat32(bytes, sampleRate: 8000, channels: channels, limits: AudioLimits())
+            }
+        }
+    }
+
     static let badRaw: [(bytes: [UInt8], rate: Int, expected: AudioError.Kind)] = [
         ([], 16000, .empty),
         ([0, 0, 128], 16000, .invalidParameter(name: "raw float32 PCM", reason: "3 bytes is not a whole number of 4-byte samples")),
