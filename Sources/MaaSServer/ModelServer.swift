@@ -108,7 +108,8 @@ public final class ModelServer: Sendable {
                 for try await channel in inbound {
                     let connection = Connection(channel: channel, service: service, configuration: configuration, logger: logger)
                     let drainNow = lifecycle.withLock { $0.add(connection) }
-                    group.addTask {
+                    // The connection's tasks (and their child calls) keep to the loop that owns its socket.
+                    group.addTask(executorPreference: EventLoopTaskExecutor(channel.channel.eventLoop)) {
                         if drainNow { connection.drain() }
                         await connection.run()
                         self.lifecycle.withLock { $0.remove(connection) }
