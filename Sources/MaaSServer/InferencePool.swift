@@ -38,6 +38,30 @@ package final class InferencePool: Sendable {
     /// A job cancelled while it waits (its call timed out) is dropped when it reaches a worker instead of
     /// running; a job already running finishes, since a model run cannot be interrupted midway.
     package func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try admit()
+        defer { admitted.withLock { $0 -= 1 } }
+        return try await threads.runIfActive(work)
+    }
+
+    /// Hands `work` to a worker without waiting for it, or throws RESOURCE_EXHAUSTED at once when the queue is full.
+    ///
+    /// For callers that answer from the worker themselves (a batch resumes each of its requests): no task waits
+    /// for the job, so finishing it wakes no event loop. `notRun` is called instead of `work` when the pool shut
+    /// down before a worker took the job.
+    package func submit(
+        _ work: @escaping @Sendable () -> Void, notRun: @escaping @Sendable () -> Void
+    ) throws(RPCError) {
+        try admit()
+        threads.submit { state in
+            defer { self.admitted.withLock { $0 -= 1 } }
+            switch state {
+            case .active: work()
+            case .cancelled: notRun()
+            }
+        }
+    }
+
+    private func admit() throws(RPCError) {
         let capacity = workers + queueDepth
         let wasAdmitted = admitted.withLock { count in
             guard count < capacity else { return false }
@@ -49,9 +73,10 @@ package final class InferencePool: Sendable {
                 .resourceExhausted,
                 "inference queue is full (\(workers) running, \(queueDepth) waiting); retry later")
         }
-        defer { admitted.withLock { $0 -= 1 } }
-        return try await threads.runIfActive(work)
     }
+
+    /// Whether some admitted job waits for a worker (more jobs admitted than there are workers).
+    package var hasWaitingJobs: Bool { admitted.withLock { $0 > workers } }
 
     /// Jobs admitted and not finished (for tests and metrics).
     package var admittedJobs: Int { admitted.withLock { $0 } }

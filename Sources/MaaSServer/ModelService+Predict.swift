@@ -23,25 +23,20 @@ extension ModelService {
         let tensorSpecs = info.inputs.filter { $0.name != audioInput?.binding.input }
         let tensorInputs = try PredictInputs.validated(request.inputs, specs: tensorSpecs, model: described)
         let model = try await models.model(for: stored)
-        let limits = audioLimits
-        // Decoding, features and the model all run on the inference pool: the queue bounds every CPU-heavy step.
-        var inputs = tensorInputs
-        var features: HostTensor? = nil
-        if let audioInput {
-            let computed = try await inference.run { try audioInput.features(limits: limits, model: described) }
-            inputs[audioInput.binding.input] = computed.modelInput
-            features = computed.features
-        }
         let blockingPool = self.blockingPool
         let batch = await batches.queue(for: info, model: model, audio: plan.audio) { probe in
             (try? await blockingPool.runIfActive(probe)) ?? nil
         }
+        // Decoding, features and the model all run on the inference pool: the queue bounds every CPU-heavy step.
         let outputs: [String: HostTensor]
-        if let batch, batch.layout.accepts(inputs) {
-            outputs = try await batch.run(inputs)
+        var features: HostTensor? = nil
+        if let audioInput {
+            (outputs, features) = try await predictAudio(
+                audioInput, tensors: tensorInputs, model: model, batch: batch, described: described)
+        } else if let batch, batch.layout.accepts(tensorInputs) {
+            outputs = try await batch.run(tensorInputs)
         } else {
-            let ready = inputs
-            outputs = try await inference.run { try model.run(ready) }
+            outputs = try await inference.run { try model.run(tensorInputs) }
         }
 
         var response = PredictResponse(name: info.name, version: info.version, outputs: [])
@@ -63,6 +58,49 @@ extension ModelService {
                 "prediction made", metadata: ["model.name": .string(info.name), "model.version": .stringConvertible(info.version)])
         }
         return response.serializedBytes()
+    }
+
+    /// Features and then the model in one worker job: the event loop is woken once, with the answer.
+    /// A batched version gets the features' rows in its queue from the worker, which runs the batch itself
+    /// when one can start (see `BatchQueue.enqueueOnWorker`).
+    private func predictAudio(
+        _ audio: AudioInput, tensors: [String: HostTensor], model: LoadedModel, batch: BatchQueue?, described: String
+    ) async throws -> (outputs: [String: HostTensor], features: HostTensor) {
+        let limits = audioLimits
+        let pool = inference
+        let id = batch?.makeID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let job: @Sendable () -> Void = {
+                    let computed: (modelInput: HostTensor, features: HostTensor)
+                    do {
+                        computed = try audio.features(limits: limits, model: described)
+                    } catch {
+                        continuation.resume(throwing: error)
+                        return
+                    }
+                    var inputs = tensors
+                    inputs[audio.binding.input] = computed.modelInput
+                    if let batch, let id, batch.layout.accepts(inputs) {
+                        batch.enqueueOnWorker(inputs, id: id) { result in
+                            continuation.resume(with: result.map { ($0, computed.features) })
+                        }
+                    } else {
+                        continuation.resume(with: Result { (try model.run(inputs), computed.features) })
+                    }
+                }
+                do {
+                    try pool.submit(job) {
+                        continuation.resume(throwing: RPCError(.unavailable, "the server is shutting down; the request was not run"))
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            // Leaves the batch queue if it waits there; features being computed finish and are discarded.
+            if let id { batch?.cancel(id) }
+        }
     }
 
     /// The request's audio with what turns it into the model's input; nil for a tensor request.

@@ -26,13 +26,19 @@ final class BatchQueue: Sendable {
         let group: [String: [Int]]
         let rows: Int
         let arrived: ContinuousClock.Instant
-        let continuation: CheckedContinuation<[String: HostTensor], any Error>
+        let completion: Completion
     }
+
+    /// Called once with a request's rows of the batch's outputs, or with why it did not run.
+    typealias Completion = @Sendable (Result<[String: HostTensor], any Error>) -> Void
 
     private struct State {
         var waiting: [Item] = []
         var nextID: UInt64 = 0
+        /// Slots held by workers running batches, and by starts handed to the pool.
         var inFlight = 0
+        /// Starts handed to the pool whose worker has not taken its batch yet.
+        var pendingStarts = 0
         var timerArmed = false
         var statistics = BatchStatistics()
     }
@@ -52,76 +58,97 @@ final class BatchQueue: Sendable {
 
     var statistics: BatchStatistics { state.withLock { $0.statistics } }
 
+    /// Requests in the queue, not yet taken into a batch by a worker.
+    var waitingRequests: Int { state.withLock { $0.waiting.count } }
+
     /// Runs `inputs` (each with its rows along the layout's batch axis) as part of a batch.
     func run(_ inputs: [String: HostTensor]) async throws -> [String: HostTensor] {
-        let group = layout.group(of: inputs)
-        let rows = layout.rows(of: inputs)
-        let id = state.withLock { state -> UInt64 in
+        let id = makeID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                enqueue(inputs, id: id) { continuation.resume(with: $0) }
+            }
+        } onCancel: {
+            cancel(id)
+        }
+    }
+
+    /// The id a request waits under; taken before it is enqueued so that it can be cancelled from then on.
+    func makeID() -> UInt64 {
+        state.withLock { state in
             state.nextID += 1
             return state.nextID
         }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let item = Item(
-                    id: id, inputs: inputs, group: group, rows: rows, arrived: .now, continuation: continuation)
-                let admitted = state.withLock { state -> Bool in
-                    guard state.waiting.count < settings.maxWaiting else { return false }
-                    state.waiting.append(item)
-                    return true
-                }
-                guard admitted else {
-                    continuation.resume(throwing: RPCError(
-                        .resourceExhausted,
-                        "the batching queue of this model version is full (\(settings.maxWaiting) waiting); retry later"))
-                    return
-                }
-                schedule()
-            }
-        } onCancel: {
-            let removed = state.withLock { state -> Item? in
-                guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiting.remove(at: index)
-            }
-            removed?.continuation.resume(throwing: CancellationError())
-        }
     }
 
-    /// Starts every batch that may start now, and arms the delay timer when the oldest request must wait.
+    /// Adds a request to the queue from any thread; `completion` is called once, on a worker or right here
+    /// (queue full). Batches that can start now are handed to workers.
+    func enqueue(_ inputs: [String: HostTensor], id: UInt64, completion: @escaping Completion) {
+        guard admit(inputs, id: id, completion: completion) else { return }
+        schedule()
+    }
+
+    /// `enqueue` for a caller that is itself running on an inference worker (audio features were computed
+    /// there). When no other job waits for a worker, the batch runs in this thread rather than waking another
+    /// worker while this one goes back to sleep; when jobs wait (their features would join this batch), the
+    /// batch starts behind them as usual.
+    func enqueueOnWorker(_ inputs: [String: HostTensor], id: UInt64, completion: @escaping Completion) {
+        guard admit(inputs, id: id, completion: completion) else { return }
+        guard !pool.hasWaitingJobs else { return schedule() }
+        let slot = state.withLock { state -> Bool in
+            guard state.pendingStarts == 0, state.inFlight < settings.maxInFlight else { return false }
+            state.inFlight += 1
+            return true
+        }
+        if slot { runBatches(pending: false) } else { schedule() }
+    }
+
+    /// Removes a request that is still waiting (its call was cancelled) and ends it with CancellationError.
+    /// A request already in a batch runs to the end; one not enqueued yet is not affected.
+    func cancel(_ id: UInt64) {
+        let removed = state.withLock { state -> Item? in
+            guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiting.remove(at: index)
+        }
+        removed?.completion(.failure(CancellationError()))
+    }
+
+    private func admit(_ inputs: [String: HostTensor], id: UInt64, completion: @escaping Completion) -> Bool {
+        let item = Item(
+            id: id, inputs: inputs, group: layout.group(of: inputs), rows: layout.rows(of: inputs), arrived: .now,
+            completion: completion)
+        let admitted = state.withLock { state -> Bool in
+            guard state.waiting.count < settings.maxWaiting else { return false }
+            state.waiting.append(item)
+            return true
+        }
+        if !admitted {
+            completion(.failure(RPCError(
+                .resourceExhausted,
+                "the batching queue of this model version is full (\(settings.maxWaiting) waiting); retry later")))
+        }
+        return admitted
+    }
+
+    /// Takes a slot and hands it to a worker when a batch may start, or arms the delay timer when the oldest
+    /// request must wait. One start is pending at a time: the worker picks its batch only when it begins
+    /// (`runBatches`), so requests that arrive while it wakes up join that batch instead of each taking a slot.
     private func schedule() {
-        while let batch = nextBatch() {
-            start(batch)
-        }
-    }
-
-    /// The next batch that may start, taking an in-flight slot for it unless the caller already holds one.
-    private func nextBatch(holdingSlot: Bool = false) -> [Item]? {
         let now = ContinuousClock.now
-        let decision = state.withLock { state -> (batch: [Item]?, armTimer: Duration?) in
-            guard holdingSlot || state.inFlight < settings.maxInFlight, let oldest = state.waiting.first else {
-                return (nil, nil)
-            }
-            let compatibleRows = state.waiting.lazy.filter { $0.group == oldest.group }.reduce(0) { $0 + $1.rows }
-            let waited = now - oldest.arrived
-            guard compatibleRows >= settings.maxBatchSize || waited >= settings.maxQueueDelay else {
-                guard !state.timerArmed else { return (nil, nil) }
+        let decision = state.withLock { state -> (start: Bool, armTimer: Duration?) in
+            guard state.pendingStarts == 0, state.inFlight < settings.maxInFlight else { return (false, nil) }
+            switch readiness(state, now: now) {
+            case nil:
+                return (false, nil)
+            case .some(.zero):
+                state.inFlight += 1
+                state.pendingStarts += 1
+                return (true, nil)
+            case .some(let wait):
+                guard !state.timerArmed else { return (false, nil) }
                 state.timerArmed = true
-                return (nil, settings.maxQueueDelay - waited)
+                return (false, wait)
             }
-            var batch: [Item] = []
-            var rows = 0
-            var remaining: [Item] = []
-            for item in state.waiting {
-                if item.group == oldest.group, batch.isEmpty || rows + item.rows <= settings.maxBatchSize {
-                    batch.append(item)
-                    rows += item.rows
-                } else {
-                    remaining.append(item)
-                }
-            }
-            state.waiting = remaining
-            if !holdingSlot { state.inFlight += 1 }
-            state.statistics.record(batchRows: rows, queueWaits: batch.map { now - $0.arrived })
-            return (batch, nil)
         }
         if let delay = decision.armTimer {
             Task {
@@ -130,28 +157,70 @@ final class BatchQueue: Sendable {
                 self.schedule()
             }
         }
-        return decision.batch
-    }
-
-    /// Hands `first` to a worker, which keeps running the batches that are ready after it (see `runBatches`).
-    private func start(_ first: [Item]) {
-        Task {
-            do {
-                try await pool.run { self.runBatches(first) }
-            } catch {
-                // The pool refused the job (full, or shutting down): nothing ran.
-                state.withLock { $0.inFlight -= 1 }
-                for item in first { item.continuation.resume(throwing: error) }
-                schedule()
+        guard decision.start else { return }
+        do {
+            try pool.submit {
+                self.runBatches(pending: true)
+            } notRun: {
+                self.refuse(RPCError(.unavailable, "the server is shutting down; the request was not run"))
             }
+        } catch {
+            refuse(error)
         }
     }
 
-    /// On a worker: runs a batch, answers its requests, and goes on with the next ready batch in the same slot,
-    /// so under load the worker does not go back to sleep and wait to be handed each batch.
-    private func runBatches(_ first: [Item]) {
-        var batch = first
-        while true {
+    /// How long until the oldest request's batch may start (zero: now); nil when nothing waits.
+    private func readiness(_ state: State, now: ContinuousClock.Instant) -> Duration? {
+        guard let oldest = state.waiting.first else { return nil }
+        let compatibleRows = state.waiting.lazy.filter { $0.group == oldest.group }.reduce(0) { $0 + $1.rows }
+        let waited = now - oldest.arrived
+        guard compatibleRows < settings.maxBatchSize, waited < settings.maxQueueDelay else { return .zero }
+        return settings.maxQueueDelay - waited
+    }
+
+    /// The batch that may start now, taken out of the queue by a worker that holds a slot.
+    private func takeBatch(_ state: inout State, now: ContinuousClock.Instant) -> [Item]? {
+        guard readiness(state, now: now) == .zero, let oldest = state.waiting.first else { return nil }
+        var batch: [Item] = []
+        var rows = 0
+        var remaining: [Item] = []
+        for item in state.waiting {
+            if item.group == oldest.group, batch.isEmpty || rows + item.rows <= settings.maxBatchSize {
+                batch.append(item)
+                rows += item.rows
+            } else {
+                remaining.append(item)
+            }
+        }
+        state.waiting = remaining
+        state.statistics.record(batchRows: rows, queueWaits: batch.map { now - $0.arrived })
+        return batch
+    }
+
+    /// The pool refused the pending start (full, or shutting down): the batch it would have run fails with
+    /// `error` rather than waiting for a slot that may never come.
+    private func refuse(_ error: RPCError) {
+        let now = ContinuousClock.now
+        let batch = state.withLock { state -> [Item]? in
+            state.inFlight -= 1
+            state.pendingStarts -= 1
+            return takeBatch(&state, now: now)
+        }
+        for item in batch ?? [] { item.completion(.failure(error)) }
+        schedule()
+    }
+
+    /// On a worker that holds a slot (`pending`: handed to it by `schedule`): runs the ready batch, answers its
+    /// requests, and goes on with the next ready batch in the same slot, so under load the worker does not go
+    /// back to sleep and wait to be handed each batch. Gives the slot back when nothing is ready.
+    private func runBatches(pending: Bool) {
+        var next = state.withLock { state -> [Item]? in
+            if pending { state.pendingStarts -= 1 }
+            return takeBatch(&state, now: .now)
+        }
+        // What is left may start on another worker meanwhile.
+        if next != nil { schedule() }
+        while let batch = next {
             let result: Result<[[String: HostTensor]], any Error>
             do {
                 let outputs = try model.run(layout.join(batch.map(\.inputs)))
@@ -161,12 +230,11 @@ final class BatchQueue: Sendable {
             }
             switch result {
             case .success(let parts):
-                for (item, part) in zip(batch, parts) { item.continuation.resume(returning: part) }
+                for (item, part) in zip(batch, parts) { item.completion(.success(part)) }
             case .failure(let error):
-                for item in batch { item.continuation.resume(throwing: error) }
+                for item in batch { item.completion(.failure(error)) }
             }
-            guard let next = nextBatch(holdingSlot: true) else { break }
-            batch = next
+            next = state.withLock { takeBatch(&$0, now: .now) }
         }
         state.withLock { $0.inFlight -= 1 }
         // A request that arrived after the last look found no free slot: look again now that there is one.

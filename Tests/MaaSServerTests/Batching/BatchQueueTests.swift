@@ -42,11 +42,15 @@ struct BatchQueueTests {
         let first = Task {
             try await queue.run(["x": HostTensor(shape: expected.runs[0].x.shape, floats: expected.runs[0].x.values)])
         }
-        try await eventually { queue.statistics.batches == 1 }  // started at once, waits behind the blocker
+        // Its start is handed to the pool at once and waits behind the blocker; the batch is only formed when
+        // the worker takes it, so the requests below join it.
+        try await eventually { pool.admittedJobs == 2 && queue.waitingRequests == 1 }
         let requests = (0..<9).map { expected.runs[$0 % expected.runs.count] }
         let tasks = requests.map { run in
             Task { try await queue.run(["x": HostTensor(shape: run.x.shape, floats: run.x.values)]) }
         }
+        try await eventually { queue.waitingRequests == 10 }
+        #expect(pool.admittedJobs == 2, "one start at a time is handed to the pool")
         gate.signal()
         try await blocker.value
         _ = try await first.value
@@ -77,7 +81,7 @@ struct BatchQueueTests {
         let tasks = rows.map { count in
             Task { try await queue.run(["x": HostTensor(shape: [count, 4], floats: [Float](repeating: 0.5, count: count * 4))]) }
         }
-        try await eventually { queue.statistics.batches >= 1 }
+        try await eventually { queue.waitingRequests == rows.count }
         gate.signal()
         try await blocker.value
         for (task, count) in zip(tasks, rows) { #expect(try await task.value["y"]?.shape == [count, 3]) }
@@ -124,17 +128,21 @@ struct BatchQueueTests {
         let blocker = Task { try await pool.run { gate.wait() } }
         try await eventually { pool.admittedJobs == 1 }
         let input = ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
-        let running = Task { try await queue.run(input) }  // takes the one in-flight slot
-        try await eventually { queue.statistics.batches == 1 }
-        let waiting = [Task { try await queue.run(input) }, Task { try await queue.run(input) }]
-        try await Task.sleep(for: .milliseconds(50))
+        // The first request's start waits behind the blocker; it still counts as waiting until a worker takes it.
+        let first = Task { try await queue.run(input) }
+        try await eventually { queue.waitingRequests == 1 }
+        let second = Task { try await queue.run(input) }
+        try await eventually { queue.waitingRequests == 2 }
         await #expect(throws: RPCError.self) { try await queue.run(input) }
-        waiting[0].cancel()
-        await #expect(throws: CancellationError.self) { try await waiting[0].value }
+        second.cancel()
+        await #expect(throws: CancellationError.self) { try await second.value }
+        #expect(queue.waitingRequests == 1)
+        let third = Task { try await queue.run(input) }
+        try await eventually { queue.waitingRequests == 2 }
         gate.signal()
         try await blocker.value
-        _ = try await running.value
-        _ = try await waiting[1].value
+        #expect(try await first.value["y"]?.shape == [1, 3])
+        #expect(try await third.value["y"]?.shape == [1, 3])
         #expect(queue.statistics.batches == 2)
         await pool.shutdown()
     }
