@@ -4,6 +4,8 @@
 #   2. the maas server vs a Flask + onnxruntime peer (gunicorn, driven by wrk) and a grpcio + onnxruntime
 #      peer (driven by Python gRPC client processes), at each concurrency, with tensor and with audio input,
 #   3. MFCC extraction vs librosa (Benchmarks/audio/bench.sh),
+#   4. the floor: a C server that only spins for the in-process time (Benchmarks/floor/pingpong.c), so the
+#      c=1 ratios can be read against what this machine's loopback and wake-ups allow any server,
 # then prints Markdown tables with the ratios the issue sets targets for.
 #
 #   Benchmarks/run.sh                      # about 10 minutes once installed and built
@@ -95,6 +97,27 @@ if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
     elif grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell; fi
 fi
 "$here/audio/bench.sh" 1 > "$work/audio.txt" || echo "Benchmarks/audio/bench.sh failed (exit $?): no MFCC rows" >&2
+
+say "4/4 the floor: a C server that only spins for the in-process time"
+cc -O2 -pthread -o "$work/pingpong" "$here/floor/pingpong.c"
+# The same in-process references as the ratios (report.py): the engine's best batch-1 time, plus the MFCC time
+# for audio; the request sizes of the tensor and audio requests.
+read -r tensor_us audio_us audio_bytes < <("$python" - "$work" <<'PY'
+import json, os, sys
+work = sys.argv[1]
+local = json.load(open(os.path.join(work, "local.json")))
+model = next(r["engine_best_ms"] for r in local["rows"] if (r["config"]["frames"], r["config"]["batch"]) == (44, 1))
+features = 0.0
+for line in open(os.path.join(work, "audio.txt")).read().splitlines():
+    f = line.split()
+    if f[:4] == ["librosaDefault", "features", "1", "s"]:
+        features = float(f[5].strip("()"))
+clip = os.path.getsize(os.path.join(work, "inputs", "clip.wav"))
+print(round(model * 1000), round((model + features) * 1000), min(clip + 64, 65536))
+PY
+)
+{ "$work/pingpong" --work-us "$tensor_us" --size 3600 | sed 's/^{/{"input": "tensor", /'
+  "$work/pingpong" --work-us "$audio_us" --size "$audio_bytes" | sed 's/^{/{"input": "audio", /'; } > "$work/floor.jsonl"
 
 say "results"
 "$python" "$here/suite/report.py" --work "$work" | tee "$work/report.md"

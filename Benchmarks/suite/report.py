@@ -4,7 +4,7 @@
   report.py --work DIR
 
 Reads DIR/local.json (`maas bench --local --json`), DIR/servers.json (side_by_side.py), DIR/audio.txt
-(Benchmarks/audio/bench.sh's table) and DIR/machine.json (run.sh).
+(Benchmarks/audio/bench.sh's table), DIR/floor.jsonl (Benchmarks/floor/pingpong.c) and DIR/machine.json (run.sh).
 """
 import argparse
 import json
@@ -72,7 +72,7 @@ def find(points, server, kind, concurrency):
     return None
 
 
-def section_ratios(points, model_ms, features_ms, out):
+def section_ratios(points, model_ms, features_ms, out, floor=()):
     out.append("### Ratios\n")
     out.append(f"In-process reference: the engine's batch-1 latency at T=44, {model_ms:.3f} ms (best run, part 1)"
                + (f"; for audio input plus maas's MFCC of the 1 s clip ({features_ms:.3f} ms, part 3): "
@@ -120,6 +120,29 @@ def section_ratios(points, model_ms, features_ms, out):
         verdict = "met" if all(met for _, _, met in cases) else (
             "partly met" if any(met for _, _, met in cases) else "NOT met")
         out.append(f"- **{verdict}**: {texts[key]}: {values}")
+    for row in floor:
+        reference = model_ms if row["input"] == "tensor" else (model_ms + features_ms if features_ms else None)
+        if reference:
+            out.append(f"- the floor on this machine (part 4), {row['input']}, {row['server']}: server CPU "
+                       f"{row['server_cpu_us_per_request'] / 1000 / reference:.2f}×, p99 "
+                       f"{row['p99_us'] / 1000 / reference:.2f}× the in-process reference")
+    out.append("")
+
+
+def section_floor(floor, model_ms, features_ms, out):
+    out.append("### 4. The floor: a C server that only spins for the in-process time (Benchmarks/floor/pingpong.c)\n")
+    out.append("One loopback connection, one request at a time, a blocking C client; no framing, parsing or allocation. "
+               "*inline* computes on the thread that reads the socket; *hand-off* passes each request to a worker "
+               "thread and back (what a server must do that keeps compute off its event loop, as maas does). "
+               "The ratios use the same in-process references as above.\n")
+    out.append("| input | server | request bytes | p50 ms | p99 ms | server CPU ms/req | CPU ÷ reference | p99 ÷ reference |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    for row in floor:
+        reference = model_ms if row["input"] == "tensor" else (model_ms + features_ms if features_ms else None)
+        cpu = row["server_cpu_us_per_request"] / 1000
+        ratios = (f"{cpu / reference:.2f}× | {row['p99_us'] / 1000 / reference:.2f}×" if reference else " | ")
+        out.append(f"| {row['input']} | {row['server']} | {row['bytes']:,} | {row['p50_us'] / 1000:.3f} | "
+                   f"{row['p99_us'] / 1000:.3f} | {cpu:.3f} | {ratios} |")
     out.append("")
 
 
@@ -137,6 +160,8 @@ def main():
 
     local, points = load("local.json"), load("servers.json", [])
     audio, machine = load("audio.txt", ""), load("machine.json", {})
+    floor_text = load("floor.jsonl", "")
+    floor = [json.loads(line) for line in floor_text.splitlines() if line.strip()]
     out = []
     if machine:
         out.append("### Machine\n")
@@ -157,12 +182,15 @@ def main():
     if points:
         section_servers(points, model_ms, out)
         if model_ms:
-            section_ratios(points, model_ms, audio_features_ms(audio), out)
+            section_ratios(points, model_ms, audio_features_ms(audio), out, floor)
     if audio:
         out.append("### 3. MFCC extraction: MaaSAudio vs librosa (Benchmarks/audio/bench.sh)\n")
         out.append("```")
         out.append(audio.strip())
         out.append("```")
+        out.append("")
+    if floor and model_ms:
+        section_floor(floor, model_ms, audio_features_ms(audio), out)
     print("\n".join(out))
 
 
