@@ -38,12 +38,12 @@ def peer_env(args):
     return env
 
 
-def start_maas(args):
+def start_maas(args, serve_flags=()):
     port = free_port()
     data = os.path.join(args.work, "maas-data")
     subprocess.run(["rm", "-rf", data], check=True)
-    server = Server("maas", [args.maas, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning"],
-                    port, log_path=os.path.join(args.work, "maas-serve.log"))
+    server = Server("maas", [args.maas, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning",
+                             *serve_flags], port, log_path=os.path.join(args.work, "maas-serve.log"))
     server.wait_ready()
     subprocess.run([args.maas, "register", "bench-speech", args.model, "--port", str(port), "--profile", "librosa",
                     "--layout", "time-major", "--classes", LABELS, "--clip-decision", "mean-log-prob", "--top-k", "5"],

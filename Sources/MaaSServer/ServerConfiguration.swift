@@ -33,10 +33,14 @@ public struct ServerConfiguration: Sendable {
     /// Longest audio clip Predict accepts, in seconds. Default 60. Longer clips get INVALID_ARGUMENT, known
     /// from the file's header before anything is decoded.
     public var maxAudioSeconds: Double = 60
-    /// Most rows one batch of a version holds. Default 32; 1 turns dynamic batching off.
+    /// Most rows one batch of a version holds. Default 8; 1 turns dynamic batching off.
+    /// Measured (`Benchmarks/batching.sh`): on the reference speech LSTM the engine's cost per row stops falling
+    /// at about 4 rows, and a batch that takes every waiting row leaves the other workers idle; 8 gave the
+    /// most req/s and the lowest p99 at concurrency 8 and 32 (32 was 9 % slower at c=32). Larger models
+    /// may gain from more: `maas register --max-batch-size` sets a version's own.
     /// Concurrent Predicts of a version whose inputs differ only along the batch axis (audio clips of the same
     /// length, for a model whose input has a dynamic batch axis) are run as one batch and split back.
-    public var maxBatchSize: Int = 32
+    public var maxBatchSize: Int = 8
     /// How long the oldest waiting request may wait for more to join its batch. Default 0: a batch takes what
     /// queued up while the workers were busy, so an idle server adds no latency.
     public var maxQueueDelay: Duration = .zero

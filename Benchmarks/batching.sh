@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Dynamic batching settings measured side by side, to choose the server's defaults (issue 7): the suite's maas
+# server, model, inputs and generator (`maas bench`), restarted with each max batch size / max queue delay pair.
+#
+#   Benchmarks/batching.sh                 # about 5 minutes once installed and built
+#   CONFIGS=1/0,8/0,32/0,32/200 CONCURRENCY=8,32 DURATION=5 WARMUP=1 Benchmarks/batching.sh
+#   MAAS=path/to/maas KEEP=1 Benchmarks/batching.sh
+#
+# A config is ROWS/MICROSECONDS (`maas serve --max-batch-size ROWS --max-queue-delay-us MICROSECONDS`); 1/0 is
+# batching off. Installs what it needs as run.sh does (suite/setup.sh).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+model="$root/Tests/MaaSEngineTests/Fixtures/models/reference_speech/model.onnx"
+source "$here/suite/setup.sh"
+
+say "batching settings (${DURATION:-5}s per point after ${WARMUP:-1}s of warm-up)"
+"$python" "$here/suite/batching.py" --maas "$maas" --model "$model" --inputs "$work/inputs" --work "$work" \
+    --configs "${CONFIGS:-1/0,8/0,32/0,32/200,32/1000}" --duration "${DURATION:-5}" --warmup "${WARMUP:-1}" \
+    --concurrency "${CONCURRENCY:-1,8,32}"
