@@ -69,9 +69,11 @@ extension ModelService {
         let limits = audioLimits
         let pool = inference
         let id = batch?.makeID()
+        let cancellation = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let job: @Sendable () -> Void = {
+                    guard !cancellation.isCancelled else { return continuation.resume(throwing: CancellationError()) }
                     let computed: (modelInput: HostTensor, features: HostTensor)
                     do {
                         computed = try audio.features(limits: limits, model: described)
@@ -98,7 +100,9 @@ extension ModelService {
                 }
             }
         } onCancel: {
-            // Leaves the batch queue if it waits there; features being computed finish and are discarded.
+            // A job still waiting for a worker is dropped; one in the batch queue leaves it; features being
+            // computed finish and are discarded.
+            cancellation.cancel()
             if let id { batch?.cancel(id) }
         }
     }

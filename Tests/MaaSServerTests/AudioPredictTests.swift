@@ -219,6 +219,38 @@ struct AudioPredictTests {
         }
     }
 
+    @Test("audio waiting for a worker: DEADLINE_EXCEEDED when timeout-ms passes, RESOURCE_EXHAUSTED past the queue, then served")
+    func waitingForAWorker() async throws {
+        let clip = try #require(AudioFixture.manifest.clips.first)
+        try await TestServer.with({ $0.inferenceWorkers = 1; $0.inferenceQueueDepth = 1 }) { server, port in
+            let setup = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            _ = try await AudioFixture.register(
+                .ctcLogits, as: AudioFixture.header("ctc", classes: AudioFixture.labels(.ctcLogits)), on: setup)
+            await setup.close()
+            let request = PredictRequest(name: "ctc", audio: try AudioFixture.audio(clip))
+            let gate = Gate()
+            let blocker = gate.occupyWorker(of: server)
+            defer { gate.open() }
+            try await FrameClient.connect(port: port) { client in
+                let late = try #require(try await client.unary(1, .predict, request, metadata: [MetadataKey.timeoutMs: "50"]))
+                #expect(late.statusCode == .deadlineExceeded)
+                // The timed-out job still holds its place until a worker drops it; one more does not fit.
+                #expect(server.inferencePool.admittedJobs == 2)
+                let refused = try #require(try await client.unary(2, .predict, request))
+                #expect(refused.statusCode == .resourceExhausted)
+                gate.open()
+                try await eventually { server.inferencePool.admittedJobs == 0 }
+                let served = try #require(try await client.unary(3, .predict, request))
+                #expect(served.statusCode == .ok)
+                let response = try PredictResponse(serializedBytes: served.payload)
+                let reference = try #require(AudioFixture.clip(clip).models["ctc_logits"])
+                let output = try #require(response.outputs.first?.tensor)
+                #expect(maxDifference(output.floatValues(), reference.output.values) <= reference.outputTolerance)
+            }
+            try await blocker.value
+        }
+    }
+
     @Test("top_k: the request's wins over the version's, both clamped to the class count; without features none return")
     func topK() async throws {
         let audio = try AudioFixture.audio("speech_16k.wav")

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import MaaSProtocol
+import Synchronization
 import Testing
 
 @testable import MaaSServer
@@ -40,5 +41,37 @@ struct InferencePoolTests {
         try await blocker.value
         await #expect(throws: CancellationError.self) { try await waiting.value }
         await pool.shutdown()
+    }
+
+    @Test("submit counts against the same bound, refuses at once when full, and frees its place when the job ends")
+    func submitBounded() async throws {
+        let pool = InferencePool(workers: 1, queueDepth: 1)
+        pool.start()
+        let gate = DispatchSemaphore(value: 0)
+        let ran = Mutex(0)
+        for _ in 0..<2 {
+            try pool.submit({ gate.wait(); ran.withLock { $0 += 1 } }, notRun: {})
+        }
+        #expect(pool.admittedJobs == 2)
+        #expect(pool.hasWaitingJobs, "two jobs for one worker: one waits")
+        #expect(throws: RPCError.self) { try pool.submit({}, notRun: {}) }
+        gate.signal()
+        gate.signal()
+        try await eventually { pool.admittedJobs == 0 }
+        #expect(ran.withLock { $0 } == 2)
+        #expect(!pool.hasWaitingJobs)
+        await pool.shutdown()
+    }
+
+    @Test("a job submitted after shutdown is not run: its notRun is called instead")
+    func submitAfterShutdown() async throws {
+        let pool = InferencePool(workers: 1, queueDepth: 4)
+        pool.start()
+        await pool.shutdown()
+        let outcome = Mutex<String?>(nil)
+        try pool.submit({ outcome.withLock { $0 = "ran" } }, notRun: { outcome.withLock { $0 = "not run" } })
+        try await eventually { outcome.withLock { $0 } != nil }
+        #expect(outcome.withLock { $0 } == "not run")
+        #expect(pool.admittedJobs == 0)
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import MaaSEngine
 import MaaSProtocol
+import Synchronization
 import Testing
 
 @testable import MaaSServer
@@ -144,6 +145,64 @@ struct BatchQueueTests {
         #expect(try await first.value["y"]?.shape == [1, 3])
         #expect(try await third.value["y"]?.shape == [1, 3])
         #expect(queue.statistics.batches == 2)
+        await pool.shutdown()
+    }
+
+    @Test("from a worker with no job waiting, the batch runs in the caller's thread; with jobs waiting, it queues behind them")
+    func enqueueOnWorker() async throws {
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 1, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 8), pool: pool)
+        let input = ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
+
+        // The pool is idle: nothing is handed to it, the answer comes before enqueueOnWorker returns.
+        let answered = Mutex<[Int]?>(nil)
+        queue.enqueueOnWorker(input, id: queue.makeID()) { result in
+            answered.withLock { $0 = (try? result.get())?["y"]?.shape }
+        }
+        #expect(answered.withLock { $0 } == [1, 3])
+        #expect(pool.admittedJobs == 0)
+
+        // A job waits for the only worker: the request is left in the queue for a start behind it.
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        let waiter = Task { try await pool.run { true } }
+        try await eventually { pool.admittedJobs == 2 }
+        let later = Mutex<[Int]?>(nil)
+        queue.enqueueOnWorker(input, id: queue.makeID()) { result in
+            later.withLock { $0 = (try? result.get())?["y"]?.shape }
+        }
+        #expect(later.withLock { $0 } == nil)
+        #expect(queue.waitingRequests == 1)
+        gate.signal()
+        try await blocker.value
+        _ = try await waiter.value
+        try await eventually { later.withLock { $0 } != nil }
+        #expect(later.withLock { $0 } == [1, 3])
+        await pool.shutdown()
+    }
+
+    @Test("when the pool refuses a batch's start, its requests fail with the pool's error instead of waiting")
+    func poolRefusal() async throws {
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 1, queueDepth: 0)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 8), pool: pool)
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        let error = await #expect(throws: RPCError.self) {
+            try await queue.run(["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])])
+        }
+        #expect(error?.code == .resourceExhausted)
+        #expect(queue.waitingRequests == 0)
+        gate.signal()
+        try await blocker.value
+        // The queue recovered: the next request runs.
+        #expect(try await queue.run(["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])])["y"]?.shape == [1, 3])
         await pool.shutdown()
     }
 }
