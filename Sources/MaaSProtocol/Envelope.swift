@@ -7,7 +7,8 @@ public struct Envelope: ProtoMessage, Equatable {
     /// `/maas.v1.ModelService/<Method>` on a call's first request frame; empty otherwise.
     public var method: String = ""
     public var metadata: [String: String] = [:]
-    public var payload: [UInt8] = []
+    /// The method's request or response message, left in the frame's buffer when decoded.
+    public var payload: BytesView = []
     /// Present on the final response frame of a call.
     public var status: Status?
     public var endStream: Bool = false
@@ -15,7 +16,7 @@ public struct Envelope: ProtoMessage, Equatable {
     public init() {}
 
     public init(
-        callID: UInt64, method: String = "", metadata: [String: String] = [:], payload: [UInt8] = [],
+        callID: UInt64, method: String = "", metadata: [String: String] = [:], payload: BytesView = [],
         status: Status? = nil, endStream: Bool = false
     ) {
         self.callID = callID
@@ -24,6 +25,16 @@ public struct Envelope: ProtoMessage, Equatable {
         self.payload = payload
         self.status = status
         self.endStream = endStream
+    }
+
+    /// An envelope around a serialized message; the array is shared, not copied.
+    public init(
+        callID: UInt64, method: String = "", metadata: [String: String] = [:], payload: [UInt8],
+        status: Status? = nil, endStream: Bool = false
+    ) {
+        self.init(
+            callID: callID, method: method, metadata: metadata, payload: BytesView(payload), status: status,
+            endStream: endStream)
     }
 
     public static let protoMessageName = "Envelope"
@@ -38,7 +49,7 @@ public struct Envelope: ProtoMessage, Equatable {
         case 3:
             let entry = try reader.readStringMapEntry(field)
             metadata[entry.key] = entry.value
-        case 4: payload = try reader.readBytes(field)
+        case 4: payload = try reader.readBytesView(field)
         case 5: status = try Status.decodeEmbedded(field, from: &reader, merging: status)
         case 6: endStream = try reader.readBool(field)
         default: return false
@@ -47,10 +58,25 @@ public struct Envelope: ProtoMessage, Equatable {
     }
 
     public func encode(to writer: inout ProtoWriter) {
+        encodeHead(to: &writer)
+        writer.writeRawBytes(payload)
+        encodeTail(to: &writer)
+    }
+
+    /// The fields before the payload's bytes (call_id, method, metadata, and the payload's key and length),
+    /// so a frame encoder can copy the payload once, straight into its output, between head and tail.
+    package func encodeHead(to writer: inout ProtoWriter) {
         writer.write(1, uint64: callID)
         writer.write(2, string: method)
         writer.write(3, stringMap: metadata)
-        writer.write(4, bytes: payload)
+        if !payload.isEmpty {
+            writer.writeTag(4, .lengthDelimited)
+            writer.writeRawVarint(UInt64(payload.count))
+        }
+    }
+
+    /// The fields after the payload's bytes (status, end_stream).
+    package func encodeTail(to writer: inout ProtoWriter) {
         if let status { writer.writeMessage(5, status) }
         writer.write(6, bool: endStream)
     }

@@ -4,9 +4,12 @@ import ProtoWire
 public struct PredictRequest: ProtoMessage, Equatable {
     /// The `audio` oneof.
     public enum Audio: Sendable, Equatable {
-        /// The bytes of a WAV, FLAC, OGG/Vorbis, AIFF… file.
-        case file([UInt8])
+        /// The bytes of a WAV, FLAC, OGG/Vorbis, AIFF… file, left in the frame's buffer when decoded.
+        case file(BytesView)
         case pcm(RawAudio)
+
+        /// A file's bytes from an array, shared rather than copied.
+        public static func file(_ bytes: [UInt8]) -> Audio { .file(BytesView(bytes)) }
     }
 
     public var name: String = ""
@@ -43,7 +46,7 @@ public struct PredictRequest: ProtoMessage, Equatable {
         case 1: name = try reader.readString(field)
         case 2: version = try reader.readInt64(field)
         case 3: inputs.append(try NamedTensor.decodeEmbedded(field, from: &reader))
-        case 4: audio = .file(try reader.readBytes(field))
+        case 4: audio = .file(try reader.readBytesView(field))
         case 5:
             // A repeated oneof message merges into the earlier one, as protobuf's rules say.
             var current: RawAudio? = nil

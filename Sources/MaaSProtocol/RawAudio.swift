@@ -5,14 +5,20 @@ public struct RawAudio: ProtoMessage, Equatable {
     public var sampleRate: Int32 = 0
     /// 0 = 1.
     public var channels: Int32 = 0
-    public var samples: [UInt8] = []
+    /// Left in the frame's buffer when decoded.
+    public var samples: BytesView = []
 
     public init() {}
 
-    public init(sampleRate: Int32, channels: Int32 = 1, samples: [UInt8]) {
+    public init(sampleRate: Int32, channels: Int32 = 1, samples: BytesView) {
         self.sampleRate = sampleRate
         self.channels = channels
         self.samples = samples
+    }
+
+    /// Samples from an array of little-endian float32 bytes; the array is shared, not copied.
+    public init(sampleRate: Int32, channels: Int32 = 1, samples: [UInt8]) {
+        self.init(sampleRate: sampleRate, channels: channels, samples: BytesView(samples))
     }
 
     public static let protoMessageName = "RawAudio"
@@ -22,7 +28,7 @@ public struct RawAudio: ProtoMessage, Equatable {
         switch field.number {
         case 1: sampleRate = try reader.readInt32(field)
         case 2: channels = try reader.readInt32(field)
-        case 3: samples = try reader.readBytes(field)
+        case 3: samples = try reader.readBytesView(field)
         default: return false
         }
         return true

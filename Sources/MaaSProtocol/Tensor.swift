@@ -4,14 +4,20 @@ import ProtoWire
 public struct Tensor: ProtoMessage, Equatable {
     public var dtype: DataType = .unspecified
     public var shape: [Int64] = []
-    public var rawData: [UInt8] = []
+    /// Left in the frame's buffer when decoded: the server converts it to values without a copy first.
+    public var rawData: BytesView = []
 
     public init() {}
 
-    public init(dtype: DataType, shape: [Int64], rawData: [UInt8]) {
+    public init(dtype: DataType, shape: [Int64], rawData: BytesView) {
         self.dtype = dtype
         self.shape = shape
         self.rawData = rawData
+    }
+
+    /// A tensor over an array of little-endian values; the array is shared, not copied.
+    public init(dtype: DataType, shape: [Int64], rawData: [UInt8]) {
+        self.init(dtype: dtype, shape: shape, rawData: BytesView(rawData))
     }
 
     public static let protoMessageName = "Tensor"
@@ -21,7 +27,7 @@ public struct Tensor: ProtoMessage, Equatable {
         switch field.number {
         case 1: dtype = try reader.readEnum(field, as: DataType.self)
         case 2: try reader.readRepeatedInt64(field, into: &shape)
-        case 3: rawData = try reader.readBytes(field)
+        case 3: rawData = try reader.readBytesView(field)
         default: return false
         }
         return true

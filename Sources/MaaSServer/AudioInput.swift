@@ -17,12 +17,17 @@ struct AudioInput: Sendable {
             let clip: AudioClip
             switch audio {
             case .file(let bytes):
-                clip = try AudioDecoder.decode(bytes, limits: limits)
+                // Decoded where the bytes are: in the request's frame.
+                clip = try bytes.withUnsafeBytes { (file) throws(AudioError) in
+                    try AudioDecoder.decode(file, limits: limits)
+                }
             case .pcm(let raw):
                 // channels 0 means 1 on the wire; MaaSAudio averages interleaved channels to mono, as for files.
-                clip = try AudioDecoder.decodeRawFloat32(
-                    raw.samples, sampleRate: Int(raw.sampleRate), channels: raw.channels == 0 ? 1 : Int(raw.channels),
-                    limits: limits)
+                let channels = raw.channels == 0 ? 1 : Int(raw.channels)
+                clip = try raw.samples.withUnsafeBytes { (samples) throws(AudioError) in
+                    try AudioDecoder.decodeRawFloat32(
+                        samples, sampleRate: Int(raw.sampleRate), channels: channels, limits: limits)
+                }
             }
             mfcc = try extractor.mfcc(clip)
         } catch {

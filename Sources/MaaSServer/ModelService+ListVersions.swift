@@ -1,7 +1,7 @@
 import MaaSProtocol
 
 extension ModelService {
-    func listVersions(_ call: CallContext, payload: [UInt8]) async throws -> [UInt8] {
+    func listVersions(_ call: CallContext, payload: BytesView) async throws -> [UInt8] {
         let request = try ListVersionsRequest(serializedBytes: payload)
         try ModelName.validate(request.name)
         let registry = self.registry

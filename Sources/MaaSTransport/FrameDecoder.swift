@@ -33,9 +33,16 @@ package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
         }
         buffer.moveReaderIndex(forwardBy: Framing.headerSize)
         // Safe: readableBytes was checked above to hold the whole body.
-        let body = buffer.readBytes(length: Int(length))!
+        let body = buffer.readSlice(length: Int(length))!
+        // The payload (and the tensors or audio in it) will be views of `view`: no copy when the body is left
+        // in NIO's storage, one copy into an array when it is small next to that storage.
+        let view = if FrameBytes.shouldShare(length: body.readableBytes, storageCapacity: body.storageCapacity) {
+            BytesView(owner: FrameBytes(body))
+        } else {
+            BytesView(Array(body.readableBytesView))
+        }
         do {
-            return try Envelope(serializedBytes: body, limits: ProtoLimits(maxLength: maxFrameSize))
+            return try Envelope(serializedBytes: view, limits: ProtoLimits(maxLength: maxFrameSize))
         } catch {
             throw FrameError.malformedEnvelope(error)
         }

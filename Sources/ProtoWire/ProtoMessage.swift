@@ -37,6 +37,23 @@ extension ProtoMessage {
         }
     }
 
+    /// Decodes a top-level message from a view's bytes in place: `bytes` fields read with `readBytesView`
+    /// share the view's buffer. Error offsets count from the view's first byte, as for an array.
+    public init(serializedBytes view: ProtoReader.BytesView, limits: ProtoLimits = .default) throws(ProtoDecodingError) {
+        do throws(ProtoDecodingError) {
+            guard view.count <= max(0, limits.maxLength) else {
+                throw ProtoDecodingError(
+                    .tooLarge(length: UInt64(view.count), limit: limits.maxLength), offset: view.range.lowerBound)
+            }
+            var reader = ProtoReader(view, limits: limits)
+            try self.init(from: &reader)
+        } catch var error {
+            error.offset -= view.range.lowerBound
+            error.path.insert(Self.protoMessageName, at: 0)
+            throw error
+        }
+    }
+
     /// Decodes every remaining field of `reader` as this message.
     public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         self.init()

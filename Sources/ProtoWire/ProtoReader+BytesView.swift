@@ -1,16 +1,26 @@
 extension ProtoReader {
-    /// The bytes of a length-delimited field left where they are (in the reader's array or mapped file)
-    /// and kept alive by the view: how large `bytes` fields such as tensor data are read without a copy.
-    /// Indices start at 0; `range` says where the bytes sit in the top-level buffer.
-    public struct BytesView: Sendable, RandomAccessCollection, Equatable {
+    /// The bytes of a length-delimited field left where they are (in the reader's array, a mapped file or a
+    /// network buffer) and kept alive by the view: how large `bytes` fields such as tensor data are read
+    /// without a copy. Indices start at 0; `range` says where the bytes sit in the top-level buffer.
+    public struct BytesView: Sendable, RandomAccessCollection, Equatable, ExpressibleByArrayLiteral {
         let storage: Storage
         /// Absolute offsets in the top-level buffer (file offsets when the reader reads a mapped file).
         public let range: Range<Int>
 
-        /// A view of a whole array (tests, and values built in memory).
+        /// A view of a whole array (values built in memory); the array is shared, not copied.
         public init(_ bytes: [UInt8]) {
             storage = .array(bytes)
             range = 0..<bytes.count
+        }
+
+        /// A view of all the bytes `owner` keeps alive, e.g. a frame left in the buffer it arrived in.
+        public init(owner: any ByteOwner) {
+            storage = Storage(owner)
+            range = 0..<storage.count
+        }
+
+        public init(arrayLiteral elements: UInt8...) {
+            self.init(elements)
         }
 
         init(storage: Storage, range: Range<Int>) {
@@ -27,18 +37,38 @@ extension ProtoReader {
             return storage.withBytes { $0[range.lowerBound + position] }
         }
 
-        /// Calls `body` with the bytes in place. For an owned (mapped) buffer the pointer stays valid while the
-        /// view lives; for an array only during the call.
-        public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-            storage.withBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        /// Calls `body` with the bytes in place. For an owned buffer the pointer stays valid while the view
+        /// lives; for an array only during the call.
+        public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+            // The storage's accessor does not throw; carry a typed error across it.
+            let result = storage.withBytes { raw in
+                Result { () throws(E) in try body(UnsafeRawBufferPointer(rebasing: raw[range])) }
+            }
+            return try result.get()
         }
 
-        /// What keeps the bytes alive when they are not in an array (e.g. the mapped file), else nil.
+        /// Lets `Array(view)`, `append(contentsOf:)` and other generic algorithms copy with one `memcpy`
+        /// instead of a subscript per byte.
+        public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+            try storage.withBytes { raw in
+                try UnsafeRawBufferPointer(rebasing: raw[range]).withMemoryRebound(to: UInt8.self, body)
+            }
+        }
+
+        /// What keeps the bytes alive when they are not in an array (a mapped file, a frame buffer), else nil.
         public var owner: (any ByteOwner)? { storage.owner }
 
         /// Equal contents, wherever they live.
         public static func == (a: BytesView, b: BytesView) -> Bool {
             a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.elementsEqual(y) } }
         }
+    }
+}
+
+extension ProtoReader {
+    /// A top-level reader over a view's bytes. Offsets (in errors, fields and nested views) stay absolute in
+    /// the view's buffer, so a view read from it shares that buffer too.
+    public init(_ view: BytesView, limits: ProtoLimits = .default) {
+        self.init(storage: view.storage, range: view.range, depth: 0, limits: limits)
     }
 }

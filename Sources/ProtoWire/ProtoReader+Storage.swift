@@ -22,10 +22,10 @@ extension ProtoReader {
         /// Calls `body` with all the bytes. Readers index the pointer only below their `end`, which never
         /// exceeds `count` (checked where a reader is made), so these reads stay inside the buffer.
         @inline(__always)
-        func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
             switch self {
-            case .array(let bytes): bytes.withUnsafeBytes(body)
-            case .owned(_, let raw): body(raw)
+            case .array(let bytes): try bytes.withUnsafeBytes(body)
+            case .owned(_, let raw): try body(raw)
             }
         }
 

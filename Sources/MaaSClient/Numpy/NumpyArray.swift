@@ -27,7 +27,7 @@ public struct NumpyArray: Sendable, Equatable {
     private init(_ tensor: Tensor) {
         self.dtype = tensor.dtype
         self.shape = tensor.shape.map { Int($0) }
-        self.rawData = tensor.rawData
+        self.rawData = Array(tensor.rawData)
         self.convertedFrom = nil
     }
 
@@ -48,7 +48,7 @@ public struct NumpyArray: Sendable, Equatable {
         }
         self.dtype = tensor.dtype
         self.shape = tensor.shape.map { Int($0) }
-        self.rawData = tensor.rawData
+        self.rawData = Array(tensor.rawData)
         self.convertedFrom = nil
     }
 
