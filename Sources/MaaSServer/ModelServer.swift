@@ -57,10 +57,10 @@ public final class ModelServer: Sendable {
         do {
             try await serve(service, onListening: onListening)
         } catch {
-            await stop(blockingPool)
+            await stop(blockingPool, batches: service.batches)
             throw error
         }
-        await stop(blockingPool)
+        await stop(blockingPool, batches: service.batches)
     }
 
     /// Stops accepting connections and lets in-flight calls finish; new calls on open connections get
@@ -119,10 +119,14 @@ public final class ModelServer: Sendable {
         }
     }
 
-    private func stop(_ blockingPool: NIOThreadPool) async {
+    private func stop(_ blockingPool: NIOThreadPool, batches: BatchQueues) async {
         lifecycle.withLock { $0.stopped() }?.cancel()
         await inferencePool.shutdown()
         try? await blockingPool.shutdownGracefully()
+        // Until there is a metrics endpoint, the batching each version saw is told once, at the end.
+        for (version, statistics) in await batches.statistics() where statistics.batches > 0 {
+            logger.info("batching", metadata: statistics.logMetadata(name: version.name, version: version.version))
+        }
         logger.info("stopped")
     }
 

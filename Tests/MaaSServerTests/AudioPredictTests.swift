@@ -228,8 +228,13 @@ struct AudioPredictTests {
                 .ctcLogits, as: AudioFixture.header("ctc", classes: AudioFixture.labels(.ctcLogits)), on: setup)
             await setup.close()
             let request = PredictRequest(name: "ctc", audio: try AudioFixture.audio(clip))
+            // Loaded and probed for batching first, so the calls below wait for the worker and nothing else.
+            let warm = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            _ = try await warm.predict(request)
+            await warm.close()
             let gate = Gate()
             let blocker = gate.occupyWorker(of: server)
+            try await eventually { server.inferencePool.admittedJobs == 1 }
             defer { gate.open() }
             try await FrameClient.connect(port: port) { client in
                 let late = try #require(try await client.unary(1, .predict, request, metadata: [MetadataKey.timeoutMs: "50"]))

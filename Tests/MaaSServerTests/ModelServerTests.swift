@@ -49,7 +49,8 @@ struct ModelServerTests {
     @Test("answers RESOURCE_EXHAUSTED at once when the inference queue is full, then serves again")
     func queueFull() async throws {
         let run = try #require(try MLPFixture.expected().runs.first)
-        try await TestServer.with({ $0.inferenceWorkers = 1; $0.inferenceQueueDepth = 1 }) { server, port in
+        // Unbatched, so that each Predict is its own pool job (batching has its own bound, BatchQueueTests).
+        try await TestServer.with({ $0.inferenceWorkers = 1; $0.inferenceQueueDepth = 1; $0.maxBatchSize = 1 }) { server, port in
             _ = try await MLPFixture.register(port: port, name: "mlp")
             let gate = Gate()
             let blocker = gate.occupyWorker(of: server)
@@ -70,6 +71,39 @@ struct ModelServerTests {
                 #expect(queued.statusCode == .ok)
                 let again = try #require(try await client.unary(3, Method.predict.rawValue, payload: request))
                 #expect(again.statusCode == .ok)
+            }
+            try await blocker.value
+        }
+    }
+
+    @Test("a tensor-only version with one dynamic axis is batched: Predicts waiting for a worker share one job, each gets its rows")
+    func tensorOnlyBatching() async throws {
+        let runs = try MLPFixture.expected().runs
+        try await TestServer.with({ $0.inferenceWorkers = 1; $0.inferenceQueueDepth = 16 }) { server, port in
+            _ = try await MLPFixture.register(port: port, name: "mlp")
+            let gate = Gate()
+            let blocker = gate.occupyWorker(of: server)
+            defer { gate.open() }
+            try await FrameClient.connect(port: port) { client in
+                let requests = (0..<6).map { runs[$0 % runs.count] }
+                for (index, run) in requests.enumerated() {
+                    try await client.send(Envelope(
+                        callID: UInt64(index + 1), method: Method.predict.rawValue,
+                        payload: MLPFixture.predictRequest(name: "mlp", run: run).serializedBytes(), endStream: true))
+                }
+                // One start for the batch behind the blocker; unbatched, each Predict would be a job of its own.
+                try await eventually { server.inferencePool.admittedJobs == 2 }
+                try await Task.sleep(for: .milliseconds(50))
+                #expect(server.inferencePool.admittedJobs == 2)
+                gate.open()
+                for _ in requests {
+                    let answer = try #require(try await client.next())
+                    #expect(answer.statusCode == .ok)
+                    let run = requests[Int(answer.callID) - 1]
+                    let output = try #require(try PredictResponse(serializedBytes: answer.payload).outputs.first?.tensor)
+                    #expect(output.shape == run.y.shape.map(Int64.init))
+                    #expect(maxDifference(output.floatValues(), run.y.values) <= 1e-5)
+                }
             }
             try await blocker.value
         }
@@ -152,7 +186,7 @@ struct ModelServerTests {
     @Test("refuses calls beyond the per-connection limit with RESOURCE_EXHAUSTED")
     func callsPerConnection() async throws {
         let run = try #require(try MLPFixture.expected().runs.first)
-        try await TestServer.with({ $0.maxCallsPerConnection = 2 }) { server, port in
+        try await TestServer.with({ $0.maxCallsPerConnection = 2; $0.maxBatchSize = 1 }) { server, port in
             _ = try await MLPFixture.register(port: port, name: "mlp")
             let gate = Gate()
             let blocker = gate.occupyWorker(of: server)

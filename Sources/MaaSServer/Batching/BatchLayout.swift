@@ -58,33 +58,59 @@ struct BatchLayout: Sendable, Equatable {
         return parts
     }
 
-    /// The layout of `model` when its inputs' batch axes are `inputAxes`, or nil when some output has no
-    /// single axis that follows the number of rows (then batching would mix requests up).
+    /// The layout of `model` when its inputs' batch axes are `inputAxes`, or nil when batching would mix
+    /// requests up: some output has no single axis that follows the number of rows, or a row computed in a
+    /// batch differs from the same row run alone (a model that reduces or recurs over that axis, e.g. a
+    /// sequence model whose only dynamic axis is time).
     static func probe(_ model: LoadedModel, inputAxes: [String: Int]) -> BatchLayout? {
         guard Set(model.inputs.map(\.name)) == Set(inputAxes.keys) else { return nil }
-        func run(rows: Int) -> [String: HostTensor]? {
-            var inputs: [String: HostTensor] = [:]
-            for signature in model.inputs {
-                guard let axis = inputAxes[signature.name], axis < signature.shape.count,
-                    signature.shape[axis] < 0
-                else { return nil }
-                var shape = signature.shape.map { $0 < 0 ? 5 : $0 }
-                shape[axis] = rows
-                let count = shape.reduce(1, *)
-                inputs[signature.name] = signature.elementType == .float32
-                    ? HostTensor(shape: shape, floats: [Float](repeating: 0, count: count))
-                    : HostTensor(shape: shape, int64s: [Int64](repeating: 0, count: count))
+        var inputs3: [String: HostTensor] = [:]
+        for signature in model.inputs {
+            guard let axis = inputAxes[signature.name], axis < signature.shape.count, signature.shape[axis] < 0 else {
+                return nil
             }
-            return try? model.run(inputs)
+            var shape = signature.shape.map { $0 < 0 ? 5 : $0 }
+            shape[axis] = 3
+            let count = shape.reduce(1, *)
+            // Distinct rows, so that rows mixed together show; integer inputs (ids) stay 0, always valid.
+            inputs3[signature.name] = signature.elementType == .float32
+                ? HostTensor(shape: shape, floats: (0..<count).map { Float(($0 * 7919) % 211) / 105.5 - 1 })
+                : HostTensor(shape: shape, int64s: [Int64](repeating: 0, count: count))
         }
-        guard let two = run(rows: 2), let three = run(rows: 3) else { return nil }
+        func rows(_ range: Range<Int>) -> [String: HostTensor] {
+            var picked: [String: HostTensor] = [:]
+            for (name, tensor) in inputs3 {
+                let pieces = [range.lowerBound, range.count, 3 - range.upperBound]
+                picked[name] = BatchTensors.split(tensor, axis: inputAxes[name] ?? 0, rows: pieces)[1]
+            }
+            return picked
+        }
+        guard let three = try? model.run(inputs3), let two = try? model.run(rows(0..<2)),
+            let alone = try? model.run(rows(1..<2))
+        else { return nil }
         var outputAxes: [String: Int] = [:]
         for (name, a) in two {
             guard let b = three[name], a.shape.count == b.shape.count else { return nil }
             let changed = a.shape.indices.filter { a.shape[$0] != b.shape[$0] }
             guard changed.count == 1, let axis = changed.first, a.shape[axis] == 2, b.shape[axis] == 3 else { return nil }
+            // Row 1 of the three-row run must be what row 1 computes alone.
+            guard let single = alone[name], Self.sameValues(BatchTensors.split(b, axis: axis, rows: [1, 1, 1])[1], single)
+            else { return nil }
             outputAxes[name] = axis
         }
         return BatchLayout(inputAxes: inputAxes, outputAxes: outputAxes)
+    }
+
+    /// Equal shapes and values within 1e-4 relative (different batch sizes may take different kernel paths).
+    private static func sameValues(_ a: HostTensor, _ b: HostTensor) -> Bool {
+        guard a.shape == b.shape else { return false }
+        switch (a.storage, b.storage) {
+        case (.float32(let x), .float32(let y)):
+            return zip(x, y).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0), abs($1)) || ($0.isNaN && $1.isNaN) }
+        case (.int64(let x), .int64(let y)):
+            return x == y
+        default:
+            return false
+        }
     }
 }

@@ -22,31 +22,62 @@ final class BatchQueues: Sendable {
     }
 
     /// The queue for `version`, or nil when it is not batched.
+    ///
+    /// The batch axis of each input comes from the audio front-end's layout; for a tensor-only version it is
+    /// each input's only dynamic dimension (a version whose inputs have several, such as [T, B, F] without a
+    /// front-end to say which is the batch, is not batched). The probe then checks that outputs follow and
+    /// that rows stay independent.
     func queue(
         for version: ModelVersion, model: LoadedModel, audio: AudioBinding?,
         probe: @escaping @Sendable (@escaping @Sendable () -> BatchLayout?) async -> BatchLayout?
     ) async -> BatchQueue? {
-        guard let serverSettings = self.settings, let audio else { return nil }
+        guard let serverSettings = self.settings else { return nil }
         let settings = Self.effective(serverSettings, version.batching)
         guard settings.maxBatchSize > 1 else { return nil }
-        let axis: Int
-        switch audio.layout {
-        case .timeMajor: axis = 1
-        case .batchMajor: axis = 0
-        default: return nil
+        let inputAxes: [String: Int]
+        if let audio {
+            switch audio.layout {
+            case .timeMajor: inputAxes = [audio.input: 1]
+            case .batchMajor: inputAxes = [audio.input: 0]
+            default: return nil
+            }
+        } else {
+            guard let axes = Self.soleDynamicAxes(model.inputs) else { return nil }
+            inputAxes = axes
         }
         let key = Key(name: version.name, version: version.version)
         let pool = self.pool
         let task = queues.withLock { queues in
             if let task = queues[key] { return task }
             let task = Task<BatchQueue?, Never> {
-                guard let layout = await probe({ BatchLayout.probe(model, inputAxes: [audio.input: axis]) }) else { return nil }
+                guard let layout = await probe({ BatchLayout.probe(model, inputAxes: inputAxes) }) else { return nil }
                 return BatchQueue(model: model, layout: layout, settings: settings, pool: pool)
             }
             queues[key] = task
             return task
         }
         return await task.value
+    }
+
+    /// The statistics of every version batched so far, by name and version.
+    func statistics() async -> [(version: (name: String, version: Int64), statistics: BatchStatistics)] {
+        let tasks = queues.withLock { $0 }
+        var all: [(version: (name: String, version: Int64), statistics: BatchStatistics)] = []
+        for (key, task) in tasks.sorted(by: { ($0.key.name, $0.key.version) < ($1.key.name, $1.key.version) }) {
+            if let queue = await task.value { all.append(((key.name, key.version), queue.statistics)) }
+        }
+        return all
+    }
+
+    /// Each input's only dynamic dimension, or nil when some input has none or several.
+    static func soleDynamicAxes(_ inputs: [TensorSignature]) -> [String: Int]? {
+        var axes: [String: Int] = [:]
+        for input in inputs {
+            let dynamic = input.shape.indices.filter { input.shape[$0] < 0 }
+            guard dynamic.count == 1 else { return nil }
+            axes[input.name] = dynamic[0]
+        }
+        return axes.isEmpty ? nil : axes
     }
 
     /// The server's settings with a version's own overrides applied.

@@ -1,3 +1,6 @@
+import Foundation
+import Logging
+
 /// Batch sizes and queue waits of one version, for the metrics endpoint.
 struct BatchStatistics: Sendable, Equatable {
     var batches = 0
@@ -15,5 +18,25 @@ struct BatchStatistics: Sendable, Equatable {
             totalQueueWait += wait
             maxQueueWait = max(maxQueueWait, wait)
         }
+    }
+
+    /// One log line's worth: batches, rows, mean and largest batch, the sizes seen, queue waits.
+    func logMetadata(name: String, version: Int64) -> Logger.Metadata {
+        let meanWait = rows > 0 ? totalQueueWait / rows : .zero
+        let sizes = self.sizes.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+        return [
+            "model.name": .string(name), "model.version": .stringConvertible(version),
+            "batches": .stringConvertible(batches), "rows": .stringConvertible(rows),
+            "rows.mean": .string(batches > 0 ? String(format: "%.2f", Double(rows) / Double(batches)) : "0"),
+            "rows.max": .stringConvertible(self.sizes.keys.max() ?? 0),
+            "sizes": .string(sizes),
+            "queue_wait.mean_us": .stringConvertible(Self.microseconds(meanWait)),
+            "queue_wait.max_us": .stringConvertible(Self.microseconds(maxQueueWait)),
+        ]
+    }
+
+    private static func microseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 }

@@ -53,4 +53,13 @@ struct BatchedRecurrentTests {
         #expect(statistics.sizes.keys.contains { $0 >= 8 }, "the 50 ms delay gathered the requests: \(statistics.sizes)")
         await pool.shutdown()
     }
+
+    @Test("the probe refuses the LSTM's time axis: outputs follow its length, but rows along it are not independent")
+    func timeAxisIsNotABatchAxis() throws {
+        let model = try LoadedModel.load(bytes: try ModelCompiler.compile(onnxFileAt: Self.modelPath).serialized())
+        #expect(BatchLayout.probe(model, inputAxes: ["x": 0]) == nil)
+        #expect(BatchLayout.probe(model, inputAxes: ["x": 1])?.outputAxes == ["probabilities": 1])
+        // [T, B, 20] has two dynamic axes: without a front-end to name the batch axis, it is not guessed.
+        #expect(BatchQueues.soleDynamicAxes(model.inputs) == nil)
+    }
 }
