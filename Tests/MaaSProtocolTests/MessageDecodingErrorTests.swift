@@ -6,6 +6,7 @@ import Testing
 struct BadPayload: Sendable, CustomTestStringConvertible {
     let name: String
     let decode: @Sendable ([UInt8]) throws(ProtoDecodingError) -> Void
+    let decodeView: @Sendable (BytesView) throws(ProtoDecodingError) -> Void
     let bytes: [UInt8]
     let kind: ProtoDecodingError.Kind?  // nil: any `invalidValue`
     let offset: Int
@@ -16,6 +17,7 @@ struct BadPayload: Sendable, CustomTestStringConvertible {
     ) {
         self.name = name
         self.decode = { bytes throws(ProtoDecodingError) in _ = try M(serializedBytes: bytes) }
+        self.decodeView = { view throws(ProtoDecodingError) in _ = try M(serializedBytes: view) }
         self.bytes = hex(bytes)
         self.kind = kind
         self.offset = offset

@@ -10,11 +10,15 @@ struct MessageKind: Sendable, CustomTestStringConvertible {
     let fieldNumbers: [Int]
     /// Decodes `bytes` as this type and records an issue unless the outcome is sound (see `check`).
     let checkHostile: @Sendable ([UInt8], ProtoLimits) -> Void
+    /// Decodes `bytes` from an array and from a view of them inside a frame and records an issue unless both
+    /// give the same error or values with the same encoding.
+    let checkViewMatchesArray: @Sendable ([UInt8]) -> Void
 
     init<M: ProtoMessage>(_ type: M.Type) {
         name = "maas.v1.\(M.protoMessageName)"
         fieldNumbers = M.protoFieldNames.keys.sorted()
         checkHostile = { bytes, limits in Self.check(M.self, bytes, limits: limits) }
+        checkViewMatchesArray = { bytes in Self.compareViewAndArray(M.self, bytes) }
     }
 
     var testDescription: String { name }
@@ -39,4 +43,20 @@ struct MessageKind: Sendable, CustomTestStringConvertible {
             Issue.record("its own encoding of \(hex(bytes)) does not decode: \(error)")
         }
     }
+
+    static func compareViewAndArray<M: ProtoMessage>(_ type: M.Type, _ bytes: [UInt8]) {
+        let fromArray = Result { () throws(ProtoDecodingError) in try M(serializedBytes: bytes).serializedBytes() }
+        let payload = inFrame(bytes)
+        let fromView = Result { () throws(ProtoDecodingError) in try M(serializedBytes: payload).serializedBytes() }
+        #expect(fromView == fromArray, "view and array differ for \(hex(bytes))")
+    }
+}
+
+/// `payload` as the payload of an envelope with fields before and after it, decoded from one array the way
+/// a frame is: the result's payload is a view at a non-zero offset of that array.
+func inFrame(_ payload: [UInt8]) -> BytesView {
+    let envelope = Envelope(
+        callID: 300, method: Method.predict.rawValue, metadata: ["timeout-ms": "250"], payload: payload,
+        status: .ok, endStream: true)
+    return try! Envelope(serializedBytes: BytesView(envelope.serializedBytes())).payload
 }

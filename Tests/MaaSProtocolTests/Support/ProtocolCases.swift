@@ -11,6 +11,8 @@ struct ProtocolCase: Sendable, CustomTestStringConvertible {
     let encode: @Sendable () -> [UInt8]
     /// Decodes `bytes` as this case's type and says whether it equals the case's value.
     let decodesToValue: @Sendable ([UInt8]) throws -> Bool
+    /// Decodes a view (e.g. an envelope's payload) as this case's type and says whether it equals the case's value.
+    let viewDecodesToValue: @Sendable (BytesView) throws -> Bool
     /// Decodes `bytes` as this case's type and encodes the result again.
     let reencode: @Sendable ([UInt8]) throws -> [UInt8]
 
@@ -20,6 +22,7 @@ struct ProtocolCase: Sendable, CustomTestStringConvertible {
         self.kind = MessageKind(M.self)
         self.encode = { value.serializedBytes() }
         self.decodesToValue = { try M(serializedBytes: $0) == value }
+        self.viewDecodesToValue = { try M(serializedBytes: $0) == value }
         self.reencode = { try M(serializedBytes: $0).serializedBytes() }
     }
 
