@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# scenario: maas bench loads batched and unbatched versions without errors; the batching statistics logged at SIGTERM account for every request of the batched one only; bench refuses bad options
+# time-limit: 120
+set -uo pipefail
+source "$REPO/Tests/Integration/lib/harness.sh"
+source "$REPO/Tests/Integration/lib/npy.sh"
+
+REF_MODEL="$REPO/Tests/MaaSEngineTests/Fixtures/models/reference_speech/model.onnx" # [T, B, 20], T and B dynamic
+INPUT="$DEMO_DIR/mfcc.npy"                                                           # [44, 1, 20]
+REQUESTS=600
+
+server_start "$SCRATCH/data" --workers 2 || exit 0
+port=(--port "$PORT")
+
+# Version 1 batches (the layout names B as the batch axis), version 2 opts out, version 3 has no layout: its
+# input has two dynamic axes, so nothing says which is the batch and it must run unbatched.
+run_cli reg-1 "$MAAS" register ref "$REF_MODEL" --profile librosa --layout time-major "${port[@]}"
+check_rc "register a version with a time-major front-end (batched)" 0
+run_cli reg-2 "$MAAS" register ref "$REF_MODEL" --profile librosa --layout time-major --max-batch-size 1 "${port[@]}"
+check_rc "register a version with --max-batch-size 1 (unbatched)" 0
+run_cli reg-3 "$MAAS" register ref "$REF_MODEL" "${port[@]}"
+check_rc "register a tensor-only version whose input has two dynamic axes" 0
+
+bench_reports() { grep -q '"p99" : [0-9]' "$1" && grep -q '"per_request_us" : [0-9]' "$1"; }
+for version in 1 2 3; do
+    run_cli "bench-$version" "$MAAS" bench "ref:$version" --input x="$INPUT" "${port[@]}" --concurrency 16 \
+        --requests "$REQUESTS" --warmup 0s --json
+    check_rc "maas bench ref:$version --concurrency 16 --requests $REQUESTS exits 0" 0
+    check_eq "bench ref:$version: every request succeeded" "$REQUESTS 0" \
+        "$(json_values "$OUT" ok) $(json_values "$OUT" failed)"
+    check "bench ref:$version reports a p99 latency and the server's CPU per request" bench_reports "$OUT"
+done
+
+# ---- batched rows keep to themselves: 8 different inputs (the demo's frames rotated), sent at once to the
+# batched version while bench keeps it busy, each answer equals the unbatched version's for that input.
+raw="$SCRATCH/mfcc.raw"
+tail -c +$(($(npy_data_offset "$INPUT") + 1)) "$INPUT" >"$raw"
+for k in 1 2 3 4 5 6 7 8; do
+    cut_at=$((k * 5 * 80)) # k*5 frames of 20 float32
+    { tail -c +$((cut_at + 1)) "$raw"; head -c "$cut_at" "$raw"; } >"$SCRATCH/in-$k.raw"
+    npy_write "$SCRATCH/in-$k.npy" '<f4' "44 1 20" "$SCRATCH/in-$k.raw"
+    run_cli "alone-$k" "$MAAS" predict ref:2 --input x="$SCRATCH/in-$k.npy" "${port[@]}" --json
+    json_output_values "$OUT" probabilities >"$SCRATCH/alone-$k.txt"
+done
+timeout -k 5 60 "$MAAS" bench ref:1 --input x="$INPUT" "${port[@]}" --concurrency 16 --duration 4s --warmup 0s \
+    >"$SCRATCH/background.out" 2>&1 &
+background=$!
+track_pid "$background"
+sleep 0.5
+for k in 1 2 3 4 5 6 7 8; do
+    timeout -k 5 "$CALL_TIMEOUT" "$MAAS" predict ref:1 --input x="$SCRATCH/in-$k.npy" "${port[@]}" --json \
+        >"$SCRATCH/batched-$k.json" 2>"$SCRATCH/batched-$k.err" &
+    track_pid $!
+    pids[k]=$!
+done
+for k in 1 2 3 4 5 6 7 8; do
+    wait "${pids[k]}"
+    json_output_values "$SCRATCH/batched-$k.json" probabilities >"$SCRATCH/batched-$k.txt"
+    compare_values "input $k under load on the batched version = alone on the unbatched one (1e-5)" \
+        "$SCRATCH/batched-$k.txt" "$SCRATCH/alone-$k.txt" 1e-5
+done
+wait "$background"
+check_eq "the background bench ended without failures" "0" "$(sed -n 's/^requests .* ok, \([0-9]*\) failed.*/\1/p' "$SCRATCH/background.out")"
+
+# ---- bad options: refused before any call (64), or with the server's status
+run_cli bench-c0 "$MAAS" bench ref:1 --input x="$INPUT" "${port[@]}" --concurrency 0 --requests 10
+check_rc "bench --concurrency 0 is a usage error (64)" 64
+run_cli bench-missing "$MAAS" bench nope --input x="$INPUT" "${port[@]}" --requests 10
+check_rc "bench of a model that is not registered exits with NOT_FOUND's code (3)" 3
+check_file_contains "bench of a missing model says what is missing" "$ERR" "model 'nope' is not registered"
+
+server_term
+check_eq "SIGTERM: the server exits 0" 0 "$SERVER_RC"
+batched=$(grep ' batching$\| \[MaaSServer\] batching' "$SERVER_LOG" | grep 'model.name=ref model.version=1 ')
+rows=$(printf '%s\n' "$batched" | sed -n 's/.* rows=\([0-9]*\) .*/\1/p')
+largest=$(printf '%s\n' "$batched" | sed -n 's/.* rows.max=\([0-9]*\) .*/\1/p')
+# Version 1 ran, per bench, its checking Predict, the calls it counted and at most 16 still in flight when it
+# stopped counting; plus the 8 predictions above.
+background_ok=$(sed -n 's/^requests *\([0-9,]*\) ok.*/\1/p' "$SCRATCH/background.out" | tr -d ,)
+least=$((REQUESTS + 1 + ${background_ok:-0} + 1 + 8))
+within() { [ -n "$rows" ] && [ "$rows" -ge "$least" ] && [ "$rows" -le $((least + 32)) ]; }
+check "the batched version's statistics count every request it ran ($least to $((least + 32)); logged: ${rows:-none})" within
+check "no batch of the batched version was larger than the default 8 rows" test "${largest:-99}" -le 8
+check "some requests of the batched version ran together (16 in flight, 2 workers)" test "${largest:-0}" -ge 2
+others=$(grep 'batching' "$SERVER_LOG" | grep -E 'model.version=(2|3) ')
+check_eq "the opted-out version and the one with two dynamic axes logged no batching" "" "$others"
