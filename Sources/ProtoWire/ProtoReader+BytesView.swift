@@ -55,6 +55,32 @@ extension ProtoReader {
             }
         }
 
+        /// `Array(view)` and `append(contentsOf:)` copy through this; without it they would go byte by byte.
+        public func _copyContents(initializing target: UnsafeMutableBufferPointer<UInt8>) -> (Iterator, Int) {
+            let copied = Swift.min(target.count, count)
+            withUnsafeBytes { source in
+                if copied > 0 {
+                    UnsafeMutableRawBufferPointer(target).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[..<copied]))
+                }
+            }
+            return (Iterator(view: self, position: copied), copied)
+        }
+
+        public func makeIterator() -> Iterator {
+            Iterator(view: self, position: 0)
+        }
+
+        public struct Iterator: IteratorProtocol, Sendable {
+            let view: BytesView
+            var position: Int
+
+            public mutating func next() -> UInt8? {
+                guard position < view.count else { return nil }
+                defer { position += 1 }
+                return view[position]
+            }
+        }
+
         /// What keeps the bytes alive when they are not in an array (a mapped file, a frame buffer), else nil.
         public var owner: (any ByteOwner)? { storage.owner }
 

@@ -33,8 +33,10 @@ public struct ProtoWriter: Sendable {
         for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
     }
 
+    /// Contiguous bytes (arrays, slices, `BytesView`s) are appended with one copy, never byte by byte.
     public mutating func writeRawBytes<C: Collection>(_ data: C) where C.Element == UInt8 {
-        bytes.append(contentsOf: data)
+        let appended: Void? = data.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if appended == nil { bytes.append(contentsOf: data) }
     }
 
     public mutating func writeTag(_ number: Int, _ wireType: WireType) {
@@ -129,7 +131,7 @@ public struct ProtoWriter: Sendable {
     public mutating func writeLengthDelimited<C: Collection>(_ number: Int, _ value: C) where C.Element == UInt8 {
         writeTag(number, .lengthDelimited)
         writeRawVarint(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        writeRawBytes(value)
     }
 
     // MARK: Fields with presence (oneof members, optional values): written even when zero

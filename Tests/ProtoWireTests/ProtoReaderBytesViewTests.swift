@@ -100,6 +100,8 @@ struct ProtoReaderBytesViewTests {
         var appended: [UInt8] = [0]
         appended.append(contentsOf: view)
         #expect(appended == [0, 1, 2, 3])
+        #expect(view.reduce(0, +) == 6)
+        #expect(Array(view.dropFirst()) == [2, 3])
         let empty: ProtoReader.BytesView = []
         #expect(empty.isEmpty && Array(empty) == [])
         struct Refused: Error, Equatable {}
