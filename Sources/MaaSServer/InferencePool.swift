@@ -12,20 +12,22 @@ import Synchronization
 package final class InferencePool: Sendable {
     package let workers: Int
     package let queueDepth: Int
+    package let blasThreads: Int
     private let threads: NIOThreadPool
     /// Jobs admitted and not yet finished: running ones plus waiting ones.
     private let admitted = Mutex(0)
 
-    package init(workers: Int, queueDepth: Int) {
-        precondition(workers >= 1 && queueDepth >= 0)
+    package init(workers: Int, queueDepth: Int, blasThreads: Int = 1) {
+        precondition(workers >= 1 && queueDepth >= 0 && blasThreads >= 1)
         self.workers = workers
         self.queueDepth = queueDepth
+        self.blasThreads = blasThreads
         self.threads = NIOThreadPool(numberOfThreads: workers)
     }
 
     package func start() {
-        // OpenBLAS's thread count is process-wide; parallelism comes from the workers instead.
-        EngineThreads.setBLASThreads(1)
+        // OpenBLAS's thread count is process-wide; by default parallelism comes from the workers instead.
+        EngineThreads.setBLASThreads(blasThreads)
         threads.start()
     }
 

@@ -34,7 +34,8 @@ public final class ModelServer: Sendable {
                 directory: configuration.dataDirectory, maxModelSizeBytes: configuration.maxModelSizeBytes),
             logger: logger)
         self.inferencePool = InferencePool(
-            workers: configuration.inferenceWorkers, queueDepth: configuration.inferenceQueueDepth)
+            workers: configuration.inferenceWorkers, queueDepth: configuration.inferenceQueueDepth,
+            blasThreads: configuration.blasThreadsPerWorker)
     }
 
     /// Binds, calls `onListening` with the bound port, and serves until `beginShutdown` has taken effect:
@@ -97,7 +98,10 @@ public final class ModelServer: Sendable {
             }
         let port = listener.channel.localAddress?.port ?? configuration.port
         if lifecycle.withLock({ $0.listening(on: listener.channel) }) {
-            logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+            logger.info("listening", metadata: [
+                "host": "\(configuration.host)", "port": "\(port)", "inference.workers": "\(configuration.inferenceWorkers)",
+                "blas.threads_per_worker": "\(configuration.blasThreadsPerWorker)",
+            ])
             onListening(port)
         } else {
             listener.channel.close(promise: nil)

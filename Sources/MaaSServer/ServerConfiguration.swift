@@ -12,8 +12,12 @@ public struct ServerConfiguration: Sendable {
     /// Largest frame body the server accepts or sends, in bytes. Default 8 MiB.
     /// A longer frame is refused from its length prefix (RESOURCE_EXHAUSTED, call_id 0) and the connection closed.
     public var maxFrameSize: Int = Framing.defaultMaxFrameSize
-    /// Threads running Predict, each with one OpenBLAS thread. Default: one per core available to the process.
+    /// Threads running Predict. Default: one per core available to the process (`maas serve` divides the
+    /// cores by `blasThreadsPerWorker` and refuses more compute threads than cores).
     public var inferenceWorkers: Int = System.coreCount
+    /// OpenBLAS threads each worker's kernels may use. Default 1: parallelism comes from the workers, and
+    /// OpenBLAS's thread pool is process-wide, so more pays only with few workers and large batches.
+    public var blasThreadsPerWorker: Int = 1
     /// Predict calls that may wait for a free worker. Default 64. Beyond it a Predict gets RESOURCE_EXHAUSTED at once.
     public var inferenceQueueDepth: Int = 64
     /// Threads for blocking work: registry disk I/O, model compilation and loading. Default: one per core, at least 2.
@@ -65,6 +69,7 @@ public struct ServerConfiguration: Sendable {
             maxFrameSize >= 64 && maxFrameSize <= Int(UInt32.max),
             "max frame size \(maxFrameSize) is outside 64…\(UInt32.max) bytes")
         try check(inferenceWorkers >= 1, "inference workers must be at least 1, not \(inferenceWorkers)")
+        try check(blasThreadsPerWorker >= 1, "BLAS threads per worker must be at least 1, not \(blasThreadsPerWorker)")
         try check(inferenceQueueDepth >= 0, "inference queue depth must not be negative, not \(inferenceQueueDepth)")
         try check(blockingThreads >= 1, "blocking threads must be at least 1, not \(blockingThreads)")
         try check(maxModelSizeBytes > 0, "max model size must be positive")

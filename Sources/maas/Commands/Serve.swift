@@ -3,6 +3,7 @@ import Logging
 import MaaSProtocol
 import MaaSEngine
 import MaaSServer
+import NIOCore
 
 #if canImport(Glibc)
 import Glibc
@@ -23,8 +24,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the model registry lives.", valueName: "dir"))
     var dataDirectory = ServerConfiguration().dataDirectory
 
-    @Option(help: "Inference worker threads (default: one per core).")
+    @Option(help: "Inference worker threads (default: the cores divided by --blas-threads).")
     var workers: Int?
+
+    @Option(name: .customLong("blas-threads"), help: ArgumentHelp("OpenBLAS threads per worker; workers × this may not exceed the cores.", valueName: "n"))
+    var blasThreads = ServerConfiguration().blasThreadsPerWorker
 
     @Option(name: .customLong("queue-depth"), help: "Predict calls that may wait for a worker before RESOURCE_EXHAUSTED.")
     var queueDepth = ServerConfiguration().inferenceQueueDepth
@@ -46,6 +50,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
+        try Self.checkComputeThreads(workers: workers, blasThreads: blasThreads, cores: System.coreCount)
         guard queueDepth >= 0 else { throw ValidationError("--queue-depth must not be negative, not \(queueDepth)") }
         guard (64...Int(UInt32.max)).contains(maxFrameSize) else {
             throw ValidationError("--max-frame-size must be between 64 and \(UInt32.max) bytes, not \(maxFrameSize)")
@@ -62,6 +67,19 @@ struct Serve: AsyncParsableCommand {
         guard !dataDirectory.isEmpty else { throw ValidationError("--data-dir must not be empty") }
     }
 
+    /// Workers × BLAS threads are compute threads: more than the cores only makes them take turns (and
+    /// OpenBLAS threads that spin while they wait), so it is refused rather than run slower than asked.
+    static func checkComputeThreads(workers: Int?, blasThreads: Int, cores: Int) throws(ValidationError) {
+        guard (1...max(1, cores)).contains(blasThreads) else {
+            throw ValidationError("--blas-threads must be between 1 and the \(cores) cores, not \(blasThreads)")
+        }
+        if let workers, workers * blasThreads > cores {
+            throw ValidationError(
+                "--workers \(workers) × --blas-threads \(blasThreads) = \(workers * blasThreads) compute threads, more than "
+                    + "this machine's \(cores) cores; lower --workers (default: cores ÷ --blas-threads = \(max(1, cores / blasThreads)))")
+        }
+    }
+
     func run() async throws {
         BLASEnvironment.selectCoreTypeOrReexec()
         try await CLIError.reporting {
@@ -74,7 +92,8 @@ struct Serve: AsyncParsableCommand {
             let logger = Logger(label: "maas")
             logger.info("OpenBLAS kernels selected", metadata: ["blas.core": "\(BLASCoreSelection.activeCoreName)"])
             var configuration = ServerConfiguration(host: address.host, port: address.port, dataDirectory: dataDirectory)
-            if let workers { configuration.inferenceWorkers = workers }
+            configuration.inferenceWorkers = workers ?? max(1, System.coreCount / blasThreads)
+            configuration.blasThreadsPerWorker = blasThreads
             configuration.inferenceQueueDepth = queueDepth
             configuration.maxFrameSize = maxFrameSize
             configuration.maxAudioSeconds = maxAudioSeconds

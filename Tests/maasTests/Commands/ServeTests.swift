@@ -1,0 +1,35 @@
+import ArgumentParser
+import Testing
+
+@testable import maas
+
+@Suite("maas serve options")
+struct ServeTests {
+    @Test("workers × BLAS threads up to the cores are accepted", arguments: [
+        (workers: Int?.none, blas: 1, cores: 2), (nil, 2, 2), (1, 2, 2), (2, 1, 2), (1, 1, 1), (3, 2, 8),
+    ])
+    func accepted(workers: Int?, blas: Int, cores: Int) throws {
+        try Serve.checkComputeThreads(workers: workers, blasThreads: blas, cores: cores)
+    }
+
+    @Test("more compute threads than cores, or BLAS threads outside 1…cores, are refused naming the numbers", arguments: [
+        (workers: Int?.some(4), blas: 1, cores: 2, says: "--workers 4 × --blas-threads 1 = 4 compute threads, more than this machine's 2 cores"),
+        (2, 2, 2, "= 4 compute threads"),
+        (nil, 3, 2, "--blas-threads must be between 1 and the 2 cores, not 3"),
+        (nil, 0, 2, "--blas-threads must be between 1 and the 2 cores, not 0"),
+    ])
+    func refused(workers: Int?, blas: Int, cores: Int, says: String) {
+        #expect {
+            try Serve.checkComputeThreads(workers: workers, blasThreads: blas, cores: cores)
+        } throws: { error in
+            "\(error)".contains(says)
+        }
+    }
+
+    @Test("parsing: --blas-threads defaults to 1 and --workers to unset (cores ÷ BLAS threads)")
+    func defaults() throws {
+        let serve = try Serve.parse([])
+        #expect(serve.blasThreads == 1)
+        #expect(serve.workers == nil)
+    }
+}
