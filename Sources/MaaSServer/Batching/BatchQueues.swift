@@ -32,31 +32,36 @@ final class BatchQueues: Sendable {
         probe: @escaping @Sendable (@escaping @Sendable () -> BatchLayout?) async -> BatchLayout?
     ) async -> BatchQueue? {
         guard let serverSettings = self.settings else { return nil }
-        let settings = Self.effective(serverSettings, version.batching)
-        guard settings.maxBatchSize > 1 else { return nil }
-        let inputAxes: [String: Int]
-        if let audio {
-            switch audio.layout {
-            case .timeMajor: inputAxes = [audio.input: 1]
-            case .batchMajor: inputAxes = [audio.input: 0]
-            default: return nil
-            }
-        } else {
-            guard let axes = Self.soleDynamicAxes(model.inputs) else { return nil }
-            inputAxes = axes
-        }
         let key = Key(name: version.name, version: version.version)
         let pool = self.pool
+        // Decided once per version; every later Predict only looks the answer up.
         let task = queues.withLock { queues in
             if let task = queues[key] { return task }
-            let task = Task<BatchQueue?, Never> {
-                guard let layout = await probe({ BatchLayout.probe(model, inputAxes: inputAxes) }) else { return nil }
-                return BatchQueue(model: model, layout: layout, settings: settings, pool: pool)
+            let settings = Self.effective(serverSettings, version.batching)
+            let task: Task<BatchQueue?, Never>
+            if settings.maxBatchSize > 1, let inputAxes = Self.inputAxes(model: model, audio: audio) {
+                task = Task {
+                    guard let layout = await probe({ BatchLayout.probe(model, inputAxes: inputAxes) }) else { return nil }
+                    return BatchQueue(model: model, layout: layout, settings: settings, pool: pool)
+                }
+            } else {
+                task = Task { nil }
             }
             queues[key] = task
             return task
         }
         return await task.value
+    }
+
+    /// Each input's batch axis: from the front-end's layout, else each input's sole dynamic axis; nil when
+    /// neither says.
+    private static func inputAxes(model: LoadedModel, audio: AudioBinding?) -> [String: Int]? {
+        guard let audio else { return soleDynamicAxes(model.inputs) }
+        switch audio.layout {
+        case .timeMajor: return [audio.input: 1]
+        case .batchMajor: return [audio.input: 0]
+        default: return nil
+        }
     }
 
     /// The statistics of every version batched so far, by name and version.
