@@ -61,7 +61,7 @@ public struct ClassLabels: ProtoMessage, Equatable {
 }
 
 /// `maas.v1.ClassScore`: one of a prediction's top classes.
-public struct ClassScore: ProtoMessage, Equatable {
+public struct ClassScore: ProtoSizedMessage, Equatable {
     public var index: Int32 = 0
     public var label: String = ""
     public var probability: Float = 0
@@ -91,5 +91,9 @@ public struct ClassScore: ProtoMessage, Equatable {
         writer.write(1, int32: index)
         writer.write(2, string: label)
         writer.write(3, float: probability)
+    }
+
+    public var serializedSize: Int {
+        ProtoFieldSize.int32(1, index) + ProtoFieldSize.string(2, label) + ProtoFieldSize.float(3, probability)
     }
 }

@@ -75,7 +75,7 @@ public struct PredictRequest: ProtoMessage, Equatable {
 }
 
 /// `maas.v1.PredictResponse`.
-public struct PredictResponse: ProtoMessage, Equatable {
+public struct PredictResponse: ProtoSizedMessage, Equatable {
     public var name: String = ""
     /// The version actually used.
     public var version: Int64 = 0
@@ -126,5 +126,11 @@ public struct PredictResponse: ProtoMessage, Equatable {
         writer.write(4, messages: topClasses)
         writer.write(5, string: transcript)
         if let features { writer.writeMessage(6, features) }
+    }
+
+    public var serializedSize: Int {
+        ProtoFieldSize.string(1, name) + ProtoFieldSize.int64(2, version) + ProtoFieldSize.messages(3, outputs)
+            + ProtoFieldSize.messages(4, topClasses) + ProtoFieldSize.string(5, transcript)
+            + ProtoFieldSize.message(6, features)
     }
 }

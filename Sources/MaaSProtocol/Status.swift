@@ -1,7 +1,7 @@
 import ProtoWire
 
 /// `maas.v1.Status`: the outcome of a call, on its final response frame.
-public struct Status: ProtoMessage, Equatable {
+public struct Status: ProtoSizedMessage, Equatable {
     public var code: StatusCode = .ok
     public var message: String = ""
 
@@ -29,5 +29,9 @@ public struct Status: ProtoMessage, Equatable {
     public func encode(to writer: inout ProtoWriter) {
         writer.write(1, int32: code.rawValue)
         writer.write(2, string: message)
+    }
+
+    public var serializedSize: Int {
+        ProtoFieldSize.int32(1, code.rawValue) + ProtoFieldSize.string(2, message)
     }
 }

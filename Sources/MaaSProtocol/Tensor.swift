@@ -1,7 +1,7 @@
 import ProtoWire
 
 /// `maas.v1.Tensor`: row-major, little-endian values in `rawData`; an empty shape is a scalar.
-public struct Tensor: ProtoMessage, Equatable {
+public struct Tensor: ProtoSizedMessage, Equatable {
     public var dtype: DataType = .unspecified
     public var shape: [Int64] = []
     /// Left in the frame's buffer when decoded: the server converts it to values without a copy first.
@@ -37,6 +37,11 @@ public struct Tensor: ProtoMessage, Equatable {
         writer.write(1, enum: dtype.rawValue)
         writer.writePacked(2, int64: shape)
         writer.write(3, bytes: rawData)
+    }
+
+    public var serializedSize: Int {
+        ProtoFieldSize.int32(1, dtype.rawValue) + ProtoFieldSize.packed(2, int64: shape)
+            + ProtoFieldSize.bytes(3, count: rawData.count)
     }
 }
 
@@ -115,7 +120,7 @@ extension Tensor {
 }
 
 /// `maas.v1.NamedTensor`.
-public struct NamedTensor: ProtoMessage, Equatable {
+public struct NamedTensor: ProtoSizedMessage, Equatable {
     public var name: String = ""
     public var tensor: Tensor?
 
@@ -140,5 +145,9 @@ public struct NamedTensor: ProtoMessage, Equatable {
     public func encode(to writer: inout ProtoWriter) {
         writer.write(1, string: name)
         if let tensor { writer.writeMessage(2, tensor) }
+    }
+
+    public var serializedSize: Int {
+        ProtoFieldSize.string(1, name) + ProtoFieldSize.message(2, tensor)
     }
 }

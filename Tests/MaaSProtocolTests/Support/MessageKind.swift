@@ -36,6 +36,9 @@ struct MessageKind: Sendable, CustomTestStringConvertible {
             return
         }
         let encoded = message.serializedBytes()
+        if let sized = message as? any ProtoSizedMessage {
+            #expect(sized.serializedSize == encoded.count, "serializedSize is wrong for \(hex(bytes))")
+        }
         do {
             let again = try M(serializedBytes: encoded)
             #expect(again.serializedBytes() == encoded, "encoding is not stable for \(hex(bytes))")

@@ -11,6 +11,8 @@ struct ProtocolCase: Sendable, CustomTestStringConvertible {
     let encode: @Sendable () -> [UInt8]
     /// Decodes `bytes` as this case's type and says whether it equals the case's value.
     let decodesToValue: @Sendable ([UInt8]) throws -> Bool
+    /// `serializedSize` for the types that declare it.
+    let declaredSize: Int?
     /// Decodes a view (e.g. an envelope's payload) as this case's type and says whether it equals the case's value.
     let viewDecodesToValue: @Sendable (BytesView) throws -> Bool
     /// Decodes `bytes` as this case's type and encodes the result again.
@@ -21,6 +23,7 @@ struct ProtocolCase: Sendable, CustomTestStringConvertible {
         self.messageName = "maas.v1.\(M.protoMessageName)"
         self.kind = MessageKind(M.self)
         self.encode = { value.serializedBytes() }
+        self.declaredSize = (value as? any ProtoSizedMessage)?.serializedSize
         self.decodesToValue = { try M(serializedBytes: $0) == value }
         self.viewDecodesToValue = { try M(serializedBytes: $0) == value }
         self.reencode = { try M(serializedBytes: $0).serializedBytes() }
