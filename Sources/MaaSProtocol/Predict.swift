@@ -1,7 +1,7 @@
 import ProtoWire
 
 /// `maas.v1.PredictRequest`: tensor inputs, or audio for a version registered with an audio front-end.
-public struct PredictRequest: ProtoMessage, Equatable {
+public struct PredictRequest: ProtoSizedMessage, Equatable {
     /// The `audio` oneof.
     public enum Audio: Sendable, Equatable {
         /// The bytes of a WAV, FLAC, OGG/Vorbis, AIFF… file, left in the frame's buffer when decoded.
@@ -71,6 +71,16 @@ public struct PredictRequest: ProtoMessage, Equatable {
         }
         writer.write(6, bool: includeFeatures)
         writer.write(7, int32: topK)
+    }
+
+    public var serializedSize: Int {
+        let audioSize = switch audio {
+        case .file(let bytes): ProtoFieldSize.lengthDelimited(4, count: bytes.count)
+        case .pcm(let pcm): ProtoFieldSize.message(5, pcm)
+        case nil: 0
+        }
+        return ProtoFieldSize.string(1, name) + ProtoFieldSize.int64(2, version) + ProtoFieldSize.messages(3, inputs)
+            + audioSize + ProtoFieldSize.varint(6, includeFeatures ? 1 : 0) + ProtoFieldSize.int32(7, topK)
     }
 }
 

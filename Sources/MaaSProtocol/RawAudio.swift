@@ -1,7 +1,7 @@
 import ProtoWire
 
 /// `maas.v1.RawAudio`: uncompressed little-endian float32 samples, interleaved when there are several channels.
-public struct RawAudio: ProtoMessage, Equatable {
+public struct RawAudio: ProtoSizedMessage, Equatable {
     public var sampleRate: Int32 = 0
     /// 0 = 1.
     public var channels: Int32 = 0
@@ -38,5 +38,9 @@ public struct RawAudio: ProtoMessage, Equatable {
         writer.write(1, int32: sampleRate)
         writer.write(2, int32: channels)
         writer.write(3, bytes: samples)
+    }
+
+    public var serializedSize: Int {
+        ProtoFieldSize.int32(1, sampleRate) + ProtoFieldSize.int32(2, channels) + ProtoFieldSize.bytes(3, count: samples.count)
     }
 }

@@ -21,6 +21,8 @@ struct MessageSizeTests {
             NamedTensor(name: "x", tensor: Tensor()),
             PredictResponse(name: "m", version: -5, outputs: [NamedTensor()], topClasses: [ClassScore()], transcript: "t",
                             features: Tensor(shape: [0], floats: [])),
+            PredictRequest(name: "", audio: .file([]), includeFeatures: true, topK: -3),
+            PredictRequest(name: "s", audio: .pcm(RawAudio(sampleRate: -1, channels: 0, samples: [1, 2, 3, 4]))),
         ]
         for value in values {
             #expect(value.serializedSize == value.serializedBytes().count, "\(value)")
