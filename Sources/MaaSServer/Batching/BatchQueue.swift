@@ -223,8 +223,13 @@ final class BatchQueue: Sendable {
         while let batch = next {
             let result: Result<[[String: HostTensor]], any Error>
             do {
-                let outputs = try model.run(layout.join(batch.map(\.inputs)))
-                result = .success(try layout.split(outputs, rows: batch.map(\.rows)))
+                if batch.count == 1 {
+                    // Alone (an idle server's usual case): nothing to join or split.
+                    result = .success([try model.run(batch[0].inputs)])
+                } else {
+                    let outputs = try model.run(layout.join(batch.map(\.inputs)))
+                    result = .success(try layout.split(outputs, rows: batch.map(\.rows)))
+                }
             } catch {
                 result = .failure(error)
             }
