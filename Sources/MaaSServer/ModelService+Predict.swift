@@ -4,7 +4,7 @@ import MaaSModelConfig
 import MaaSProtocol
 
 extension ModelService {
-    func predict(_ call: CallContext, payload: [UInt8]) async throws -> [UInt8] {
+    func predict(_ call: CallContext, payload: BytesView) async throws -> [UInt8] {
         let request = try PredictRequest(serializedBytes: payload)
         try ModelName.validate(request.name)
         guard request.version >= 0 else {

@@ -24,9 +24,8 @@ struct ModelService: Sendable {
         case .listVersions:
             return try await listVersions(call, payload: request.payload)
         case .predict:
-            // The one copy left on the request path: `predict` takes an array. Given the view, it would decode
-            // the request in place, in the frame's buffer.
-            return try await predict(call, payload: Array(request.payload))
+            // Decoded in place: the request's tensors and audio stay views of the frame's bytes.
+            return try await predict(call, payload: request.payload)
         case .registerModel:
             guard let uploads else {
                 preconditionFailure("RegisterModel is client-streaming; the call table always gives it a stream")
