@@ -4,9 +4,13 @@ public enum Method: String, Sendable, CaseIterable {
     case listVersions = "/maas.v1.ModelService/ListVersions"
     case predict = "/maas.v1.ModelService/Predict"
 
-    /// The short name, e.g. `Predict`.
+    /// The short name, e.g. `Predict` (a constant: the server logs it with every call).
     public var shortName: String {
-        String(rawValue.split(separator: "/").last ?? "")
+        switch self {
+        case .registerModel: "RegisterModel"
+        case .listVersions: "ListVersions"
+        case .predict: "Predict"
+        }
     }
 
     /// Whether the client sends more than one frame.

@@ -48,23 +48,29 @@ public struct Tensor: ProtoSizedMessage, Equatable {
 extension Tensor {
     /// A float32 tensor; `values.count` must equal the product of `shape`.
     public init(shape: [Int], floats values: [Float]) {
-        var raw = [UInt8]()
-        raw.reserveCapacity(values.count * 4)
-        for v in values {
-            let bits = v.bitPattern.littleEndian
-            withUnsafeBytes(of: bits) { raw.append(contentsOf: $0) }
-        }
-        self.init(dtype: .float32, shape: shape.map(Int64.init), rawData: raw)
+        self.init(dtype: .float32, shape: shape.map(Int64.init), rawData: Self.littleEndianBytes(values))
     }
 
     /// An int64 tensor; `values.count` must equal the product of `shape`.
     public init(shape: [Int], int64s values: [Int64]) {
-        var raw = [UInt8]()
-        raw.reserveCapacity(values.count * 8)
-        for v in values {
-            withUnsafeBytes(of: v.littleEndian) { raw.append(contentsOf: $0) }
-        }
-        self.init(dtype: .int64, shape: shape.map(Int64.init), rawData: raw)
+        self.init(dtype: .int64, shape: shape.map(Int64.init), rawData: Self.littleEndianBytes(values))
+    }
+
+    /// The wire's little-endian bytes of `values`: one copy on a little-endian host, byte-swapped otherwise.
+    private static func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
+        #if _endian(little)
+        return values.withUnsafeBytes { Array($0) }
+        #else
+        return values.map(\.littleEndian).withUnsafeBytes { Array($0) }
+        #endif
+    }
+
+    private static func littleEndianBytes(_ values: [Float]) -> [UInt8] {
+        #if _endian(little)
+        return values.withUnsafeBytes { Array($0) }
+        #else
+        return littleEndianBytes(values.map(\.bitPattern))
+        #endif
     }
 
     /// Checks dtype, shape and `rawData` length agree; returns the element count.
@@ -97,9 +103,14 @@ extension Tensor {
         let count = rawData.count / 4
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             rawData.withUnsafeBytes { raw in
+                #if _endian(little)
+                // The wire's layout is the host's: one copy (the bytes may sit unaligned in the frame).
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[..<(count * 4)]))
+                #else
                 for i in 0..<count {
                     buffer[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
                 }
+                #endif
             }
             initialized = count
         }
