@@ -63,7 +63,7 @@ struct LoadGenerator {
     private static func work(client: MaaSClient, plan: LoadPlan, recorder: LoadRecorder, serverPID: Int32?) async {
         let method = Method.predict.rawValue
         let payloads = [plan.payload]
-        while true {
+        while recorder.mayStart() {
             let start = ContinuousClock.now
             let code: StatusCode
             do throws(RPCError) {

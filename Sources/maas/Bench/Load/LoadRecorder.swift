@@ -34,6 +34,8 @@ final class LoadRecorder: Sendable {
         var lost: RPCError?
         /// Ctrl-C ended the run.
         var interrupted = false
+        /// Calls sent since measuring began (`--requests`: no more than the target are sent).
+        var startedWhileMeasuring = 0
 
         var failed: Int { failures.values.reduce(0, +) }
         var completed: Int { ok + failed }
@@ -54,6 +56,25 @@ final class LoadRecorder: Sendable {
             histogram: Histogram(
                 lowestDiscernibleValue: 1_000, highestTrackableValue: Self.longestLatencyNanoseconds,
                 numberOfSignificantValueDigits: .three)))
+    }
+
+    /// Whether a worker may send another call: not once the run is done, nor, in a `--requests N` run, once
+    /// N calls have been sent since measuring began (the run then ends with the last of them, and no call is
+    /// left in flight uncounted).
+    func mayStart() -> Bool {
+        state.withLock { state in
+            switch state.phase {
+            case .done:
+                return false
+            case .warmup:
+                return true
+            case .measuring:
+                guard let target else { return true }
+                guard state.startedWhileMeasuring < target else { return false }
+                state.startedWhileMeasuring += 1
+                return true
+            }
+        }
     }
 
     /// Records one completed call. The latency of a failed call is not recorded: a quick refusal
