@@ -74,7 +74,7 @@ public final class ModelServer: Sendable {
                     metadata: ["connections": "\(connections.count)"])
         listener.close(promise: nil)
         for connection in connections { connection.drain() }
-        let grace = TimeAmount.nanoseconds(Self.nanoseconds(configuration.shutdownGracePeriod))
+        let grace = TimeAmount(clamping: configuration.shutdownGracePeriod)
         let timer = listener.eventLoop.scheduleTask(in: grace) { [self] in forceCloseLingering() }
         if !lifecycle.withLock({ $0.setGraceTimer(timer) }) { timer.cancel() }
     }
@@ -113,7 +113,7 @@ public final class ModelServer: Sendable {
                     let connection = Connection(channel: channel, service: service, configuration: configuration, logger: logger)
                     let drainNow = lifecycle.withLock { $0.add(connection) }
                     // The connection's tasks (and their child calls) keep to the loop that owns its socket.
-                    group.addTask(executorPreference: EventLoopTaskExecutor(channel.channel.eventLoop)) {
+                    group.addTask(executorPreference: connection.taskExecutor) {
                         if drainNow { connection.drain() }
                         await connection.run()
                         self.lifecycle.withLock { $0.remove(connection) }
@@ -140,11 +140,5 @@ public final class ModelServer: Sendable {
         logger.warning("shutdown grace period over; closing connections with calls in flight",
                        metadata: ["connections": "\(lingering.count)"])
         for connection in lingering { connection.forceClose() }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? Int64.max : product.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
     }
 }
