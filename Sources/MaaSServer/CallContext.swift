@@ -9,8 +9,22 @@ struct CallContext: Sendable {
     let metadata: [String: String]
     /// When the call must be answered by; nil = no deadline.
     let deadline: ContinuousClock.Instant?
-    /// Carries `call.id` and `rpc.method`; handlers add `model.name` once they know it.
-    var logger: Logger
+    /// The connection's logger (its peer); `logger` adds the call's id and method.
+    let connectionLogger: Logger
+
+    /// Carries `call.id` and `rpc.method`; handlers add `model.name` once they know it. Made when asked for:
+    /// a stream log handler renders its metadata on every change, which a call that logs nothing should not pay.
+    var logger: Logger { Self.callLogger(connectionLogger, id: id, method: method.shortName) }
+
+    /// The level the call's logs go out at, without making its logger.
+    var logLevel: Logger.Level { connectionLogger.logLevel }
+
+    /// `base` with a call's id and method in its metadata (one update: the handler re-renders on each).
+    static func callLogger(_ base: Logger, id: UInt64, method: String) -> Logger {
+        var logger = base
+        logger.handler.metadata.merge(["call.id": .stringConvertible(id), "rpc.method": .string(method)]) { _, new in new }
+        return logger
+    }
 
     /// Reads the call's deadline from its first frame: `timeout-ms` metadata, capped by the server default.
     static func deadline(

@@ -4,14 +4,15 @@ import Synchronization
 /// Answers one call exactly once: the handler and the deadline race to it, and the loser's answer is discarded.
 final class CallResponder: Sendable {
     let callID: UInt64
+    /// The method's short name, for the log.
+    private let method: String
     private let connection: Connection
-    private let logger: Logger
     private let answered = Mutex(false)
 
-    init(callID: UInt64, connection: Connection, logger: Logger) {
+    init(callID: UInt64, method: String, connection: Connection) {
         self.callID = callID
+        self.method = method
         self.connection = connection
-        self.logger = logger
     }
 
     func finish(_ result: Result<[UInt8], any Error>) async {
@@ -20,6 +21,6 @@ final class CallResponder: Sendable {
             return !answered
         }
         guard first else { return }
-        await connection.answer(callID: callID, result: result, logger: logger)
+        await connection.answer(callID: callID, method: method, result: result)
     }
 }

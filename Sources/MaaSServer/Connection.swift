@@ -111,10 +111,9 @@ final class Connection: Sendable {
             await budget.waitForRoom()
             stream.push(frame)
         case .reject(let error):
-            var callLogger = logger
-            callLogger[metadataKey: "call.id"] = "\(frame.callID)"
-            callLogger[metadataKey: "rpc.method"] = "\(frame.method)"
-            await send(Self.finalFrame(callID: frame.callID, result: .failure(error), maxFrameSize: maxFrameSize, logger: callLogger), logger: callLogger)
+            let frame = Self.finalFrame(
+                callID: frame.callID, method: frame.method, result: .failure(error), maxFrameSize: maxFrameSize, logger: logger)
+            await send(frame, logger: logger)
         case .drop(let reason):
             logger.debug("dropped a frame", metadata: ["call.id": "\(frame.callID)", "reason": "\(reason)"])
         }
@@ -124,12 +123,7 @@ final class Connection: Sendable {
         _ method: Method, _ request: Envelope, uploads: UploadStream?, receivedAt: ContinuousClock.Instant,
         calls: inout DiscardingTaskGroup
     ) {
-        // One metadata update: a stream log handler re-renders its metadata on every change, per call.
-        var callLogger = logger
-        callLogger.handler.metadata.merge(
-            ["call.id": .stringConvertible(request.callID), "rpc.method": .string(method.shortName)]
-        ) { _, new in new }
-        let responder = CallResponder(callID: request.callID, connection: self, logger: callLogger)
+        let responder = CallResponder(callID: request.callID, method: method.shortName, connection: self)
         calls.addTask {
             let deadline: ContinuousClock.Instant?
             do {
@@ -140,7 +134,8 @@ final class Connection: Sendable {
                 return
             }
             let context = CallContext(
-                id: request.callID, method: method, metadata: request.metadata, deadline: deadline, logger: callLogger)
+                id: request.callID, method: method, metadata: request.metadata, deadline: deadline,
+                connectionLogger: self.logger)
             await self.serve(context, request: request, uploads: uploads, responder: responder)
         }
     }
@@ -212,20 +207,21 @@ final class Connection: Sendable {
     // MARK: Answering
 
     /// Ends a call in the table (so its id may be reused), then writes its final frame.
-    func answer(callID: UInt64, result: Result<[UInt8], any Error>, logger: Logger) async {
+    func answer(callID: UInt64, method: String, result: Result<[UInt8], any Error>) async {
         let (stream, closeInput) = state.withLock { state in
             let stream = state.calls.remove(callID)
             return (stream, Self.shouldCloseInput(&state))
         }
         stream?.close()
-        let frame = Self.finalFrame(callID: callID, result: result, maxFrameSize: maxFrameSize, logger: logger)
+        let frame = Self.finalFrame(callID: callID, method: method, result: result, maxFrameSize: maxFrameSize, logger: logger)
         await send(frame, logger: logger)
         if closeInput { channel.channel.close(mode: .input, promise: nil) }
     }
 
-    /// The final frame of a call: its response, or its error as a status.
+    /// The final frame of a call: its response, or its error as a status. `logger` is the connection's; the
+    /// call's id and method are added only to what is logged (no per-call logger for a call that logs nothing).
     static func finalFrame(
-        callID: UInt64, result: Result<[UInt8], any Error>, maxFrameSize: Int, logger: Logger
+        callID: UInt64, method: String, result: Result<[UInt8], any Error>, maxFrameSize: Int, logger: Logger
     ) -> Envelope {
         var error: RPCError
         switch result {
@@ -235,19 +231,22 @@ final class Connection: Sendable {
             // serialize to measure only when that could cross the limit.
             let size = payload.count + 21 <= maxFrameSize ? nil : frame.serializedBytes().count
             guard let size, size > maxFrameSize else {
-                logger.debug("call answered", metadata: ["status.code": "OK"])
+                logger.debug("call answered", metadata: ["call.id": "\(callID)", "rpc.method": "\(method)", "status.code": "OK"])
                 return frame
             }
             error = RPCError(
                 .resourceExhausted, "the response of \(size) bytes exceeds the maximum frame size of \(maxFrameSize) bytes")
         case .failure(let failure):
-            error = RPCError(converting: failure, logger: logger)
+            error = RPCError(converting: failure, logger: CallContext.callLogger(logger, id: callID, method: method))
         }
         // Messages are client-supplied text in part; keep an error frame well inside any peer's limit.
         if error.message.utf8.count > 4096 {
             error.message = String(decoding: error.message.utf8.prefix(4096), as: UTF8.self) + "…"
         }
-        logger.info("call failed", metadata: ["status.code": "\(error.code.name)", "status.message": "\(error.message)"])
+        logger.info("call failed", metadata: [
+            "call.id": "\(callID)", "rpc.method": "\(method)", "status.code": "\(error.code.name)",
+            "status.message": "\(error.message)",
+        ])
         return Envelope(callID: callID, status: error.status, endStream: true)
     }
 

@@ -53,7 +53,7 @@ extension ModelService {
         if request.includeFeatures, let features {
             response.features = TensorConversion.wireTensor(features)
         }
-        if call.logger.logLevel <= .debug {
+        if call.logLevel <= .debug {
             call.logger.debug(
                 "prediction made", metadata: ["model.name": .string(info.name), "model.version": .stringConvertible(info.version)])
         }
