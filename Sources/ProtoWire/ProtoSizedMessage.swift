@@ -8,6 +8,7 @@ public protocol ProtoSizedMessage: ProtoMessage {
 }
 
 extension ProtoSizedMessage {
+    @inlinable
     public func serializedBytes() -> [UInt8] {
         var writer = ProtoWriter(reservingCapacity: serializedSize)
         encode(to: &writer)
@@ -17,6 +18,7 @@ extension ProtoSizedMessage {
 
 extension ProtoWriter {
     /// Writes an embedded message in place; always written, since message fields have presence.
+    @inlinable
     public mutating func writeMessage<M: ProtoSizedMessage>(_ number: Int, _ message: M) {
         let size = message.serializedSize
         writeTag(number, .lengthDelimited)
@@ -27,6 +29,7 @@ extension ProtoWriter {
         precondition(bytes.count - start == size, "\(M.protoMessageName) declared \(size) bytes but wrote \(bytes.count - start)")
     }
 
+    @inlinable
     public mutating func write<M: ProtoSizedMessage>(_ number: Int, messages values: [M]) {
         for value in values { writeMessage(number, value) }
     }
