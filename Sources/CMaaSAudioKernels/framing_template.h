@@ -93,7 +93,14 @@ static void FN(transposeSignal)(const float *signal, ptrdiff_t count, ptrdiff_t 
                     }
                 continue;
             }
-            // Blocks at the signal's ends (librosa's zero padding) and the ragged edges of the chunk.
+            if (r0 + B <= rows && c0 + B <= width && (first >= count || last <= 0)) {
+                // A block wholly in the padding before or after the signal (a short clip's chunk is mostly
+                // these): zeros, a row of the copy at a time, nothing to scan.
+                for (ptrdiff_t c = c0; c < c0 + B; c++)
+                    for (ptrdiff_t r = r0; r < r0 + B; r++) out[c * rowStride + r] = 0.0f;
+                continue;
+            }
+            // Blocks across the signal's ends and the ragged edges of the chunk.
             for (ptrdiff_t r = r0; r < r0 + B && r < rows; r++)
                 for (ptrdiff_t c = c0; c < c0 + B && c < width; c++) {
                     const ptrdiff_t at = start + r * hop + c;
