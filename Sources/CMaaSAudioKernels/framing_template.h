@@ -100,7 +100,28 @@ static void FN(transposeSignal)(const float *signal, ptrdiff_t count, ptrdiff_t 
                     for (ptrdiff_t r = r0; r < r0 + B; r++) out[c * rowStride + r] = 0.0f;
                 continue;
             }
-            // Blocks across the signal's ends and the ragged edges of the chunk.
+            if (r0 + B <= rows && c0 + B <= width) {
+                // A whole block across one of the signal's ends (a block spans B hops, so for a short clip
+                // most samples sit in one): gathered with zeros outside the signal, then transposed and
+                // scanned as above. Zeros move neither extreme: magnitude 0 is no peak, and 0 - 1 wraps to
+                // the largest value, which is never the least.
+                float gathered[TRANSPOSE_BLOCK * TRANSPOSE_BLOCK];
+                for (ptrdiff_t i = 0; i < B; i++) {
+                    const ptrdiff_t at = first + i * hop;
+                    for (ptrdiff_t j = 0; j < B; j++)
+                        gathered[i * B + j] = at + j >= 0 && at + j < count ? signal[at + j] : 0.0f;
+                }
+                FN(transposeBlock)(gathered, B, out + c0 * rowStride + r0, rowStride);
+                const FN(aliasedBits) *gatheredBits = (const FN(aliasedBits) *)gathered;
+                for (ptrdiff_t i = 0; i < B; i++)
+                    for (int j = 0; j < B; j++) {
+                        unsigned magnitude = gatheredBits[i * B + j] & 0x7FFFFFFFu, shifted = magnitude - 1u;
+                        widest[j] = magnitude > widest[j] ? magnitude : widest[j];
+                        least[j] = shifted < least[j] ? shifted : least[j];
+                    }
+                continue;
+            }
+            // The ragged edges of the chunk, a float at a time.
             for (ptrdiff_t r = r0; r < r0 + B && r < rows; r++)
                 for (ptrdiff_t c = c0; c < c0 + B && c < width; c++) {
                     const ptrdiff_t at = start + r * hop + c;
