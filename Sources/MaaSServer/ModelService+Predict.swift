@@ -93,7 +93,7 @@ extension ModelService {
                 }
                 do {
                     try pool.submit(job) {
-                        continuation.resume(throwing: RPCError(.unavailable, "the server is shutting down; the request was not run"))
+                        continuation.resume(throwing: InferencePool.notRunError)
                     }
                 } catch {
                     continuation.resume(throwing: error)

@@ -162,7 +162,7 @@ final class BatchQueue: Sendable {
             try pool.submit {
                 self.runBatches(pending: true)
             } notRun: {
-                self.refuse(RPCError(.unavailable, "the server is shutting down; the request was not run"))
+                self.refuse(InferencePool.notRunError)
             }
         } catch {
             refuse(error)
