@@ -9,7 +9,8 @@ import Synchronization
 /// has passed since the oldest waiting request arrived (0: at once, so only what queued up while the
 /// workers were busy is batched, and an idle server adds no latency). At most `maxInFlight` batches of a
 /// version run at a time, so under load requests gather instead of each taking a worker. Requests are
-/// grouped by their shapes apart from the batch axis (clips of the same length batch together); the waiting
+/// grouped by their shapes apart from the batch axis, and apart from the sequence axis when the layout pads
+/// shorter sequences (`SequencePadding`, which also bounds the padding a batch may hold); the waiting
 /// queue is bounded (RESOURCE_EXHAUSTED past it) and a request cancelled while it waits (deadline, closed
 /// connection) leaves the queue.
 final class BatchQueue: Sendable {
@@ -25,6 +26,8 @@ final class BatchQueue: Sendable {
         let inputs: [String: HostTensor]
         let group: [String: [Int]]
         let rows: Int
+        /// Along the padded sequence axis; 0 when the layout pads nothing.
+        let length: Int
         let arrived: ContinuousClock.Instant
         let completion: Completion
     }
@@ -115,7 +118,8 @@ final class BatchQueue: Sendable {
 
     private func admit(_ inputs: [String: HostTensor], id: UInt64, completion: @escaping Completion) -> Bool {
         let item = Item(
-            id: id, inputs: inputs, group: layout.group(of: inputs), rows: layout.rows(of: inputs), arrived: .now,
+            id: id, inputs: inputs, group: layout.group(of: inputs), rows: layout.rows(of: inputs),
+            length: layout.length(of: inputs), arrived: .now,
             completion: completion)
         let admitted = state.withLock { state -> Bool in
             guard state.waiting.count < settings.maxWaiting else { return false }
@@ -183,17 +187,27 @@ final class BatchQueue: Sendable {
         guard readiness(state, now: now) == .zero, let oldest = state.waiting.first else { return nil }
         var batch: [Item] = []
         var rows = 0
+        var longest = 0
+        var frames = 0
         var remaining: [Item] = []
         for item in state.waiting {
-            if item.group == oldest.group, batch.isEmpty || rows + item.rows <= settings.maxBatchSize {
+            if item.group == oldest.group,
+                batch.isEmpty
+                    || (rows + item.rows <= settings.maxBatchSize
+                        && SequencePadding.fits(
+                            rows: item.rows, length: item.length, batchRows: rows, longest: longest, frames: frames))
+            {
                 batch.append(item)
                 rows += item.rows
+                longest = max(longest, item.length)
+                frames += item.rows * item.length
             } else {
                 remaining.append(item)
             }
         }
         state.waiting = remaining
-        state.statistics.record(batchRows: rows, queueWaits: batch.map { now - $0.arrived })
+        state.statistics.record(
+            batchRows: rows, queueWaits: batch.map { now - $0.arrived }, paddingFrames: rows * longest - frames)
         return batch
     }
 
@@ -228,7 +242,7 @@ final class BatchQueue: Sendable {
                     result = .success([try model.run(batch[0].inputs)])
                 } else {
                     let outputs = try model.run(layout.join(batch.map(\.inputs)))
-                    result = .success(try layout.split(outputs, rows: batch.map(\.rows)))
+                    result = .success(try layout.split(outputs, rows: batch.map(\.rows), lengths: batch.map(\.length)))
                 }
             } catch {
                 result = .failure(error)

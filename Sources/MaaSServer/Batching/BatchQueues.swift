@@ -23,10 +23,10 @@ final class BatchQueues: Sendable {
 
     /// The queue for `version`, or nil when it is not batched.
     ///
-    /// The batch axis of each input comes from the audio front-end's layout; for a tensor-only version it is
-    /// each input's only dynamic dimension (a version whose inputs have several, such as [T, B, F] without a
-    /// front-end to say which is the batch, is not batched). The probe then checks that outputs follow and
-    /// that rows stay independent.
+    /// The batch axis of each input comes from the audio front-end's layout, or for a tensor-only version from
+    /// the model's dynamic dimensions (`candidates`); the probe keeps the first candidate whose outputs follow
+    /// the rows and whose rows stay independent, and finds whether sequences of different lengths may be
+    /// padded to share a batch.
     func queue(
         for version: ModelVersion, model: LoadedModel, audio: AudioBinding?,
         probe: @escaping @Sendable (@escaping @Sendable () -> BatchLayout?) async -> BatchLayout?
@@ -39,9 +39,15 @@ final class BatchQueues: Sendable {
             if let task = queues[key] { return task }
             let settings = Self.effective(serverSettings, version.batching)
             let task: Task<BatchQueue?, Never>
-            if settings.maxBatchSize > 1, let inputAxes = Self.inputAxes(model: model, audio: audio) {
+            let candidates = Self.candidates(model: model, audio: audio)
+            if settings.maxBatchSize > 1, !candidates.isEmpty {
                 task = Task {
-                    guard let layout = await probe({ BatchLayout.probe(model, inputAxes: inputAxes) }) else { return nil }
+                    let found = await probe {
+                        candidates.lazy.compactMap {
+                            BatchLayout.probe(model, inputAxes: $0.inputAxes, sequence: $0.sequence)
+                        }.first
+                    }
+                    guard let layout = found else { return nil }
                     return BatchQueue(model: model, layout: layout, settings: settings, pool: pool)
                 }
             } else {
@@ -53,14 +59,40 @@ final class BatchQueues: Sendable {
         return await task.value
     }
 
-    /// Each input's batch axis: from the front-end's layout, else each input's sole dynamic axis; nil when
-    /// neither says.
-    private static func inputAxes(model: LoadedModel, audio: AudioBinding?) -> [String: Int]? {
-        guard let audio else { return soleDynamicAxes(model.inputs) }
-        switch audio.layout {
-        case .timeMajor: return [audio.input: 1]
-        case .batchMajor: return [audio.input: 0]
-        default: return nil
+    /// The batch axis of each input, and the sequence axis that may differ in length, to probe in this order.
+    ///
+    /// An audio input's come from the front-end's layout ([T, B, F] or [B, T, F]; a [T, F] input has no batch
+    /// axis). A tensor-only version's come from its dynamic dimensions: each input's only one is its batch
+    /// axis, except that one input may have two, one the batch and the other the sequence, tried both ways
+    /// round (for [T, B, F] the probe refuses T, whose rows are not independent, and keeps B).
+    static func candidates(
+        model: LoadedModel, audio: AudioBinding?
+    ) -> [(inputAxes: [String: Int], sequence: BatchLayout.SequenceAxis?)] {
+        if let audio {
+            switch audio.layout {
+            case .timeMajor: return [([audio.input: 1], .init(input: audio.input, axis: 0))]
+            case .batchMajor: return [([audio.input: 0], .init(input: audio.input, axis: 1))]
+            default: return []
+            }
+        }
+        var axes: [String: Int] = [:]
+        var pair: (input: String, first: Int, second: Int)? = nil
+        for input in model.inputs {
+            let dynamic = input.shape.indices.filter { input.shape[$0] < 0 }
+            switch dynamic.count {
+            case 1:
+                axes[input.name] = dynamic[0]
+            case 2 where pair == nil:
+                pair = (input.name, dynamic[0], dynamic[1])
+            default:
+                return []
+            }
+        }
+        guard let (input, first, second) = pair else { return axes.isEmpty ? [] : [(axes, nil)] }
+        return [(first, second), (second, first)].map { batch, sequence in
+            var withPair = axes
+            withPair[input] = batch
+            return (withPair, .init(input: input, axis: sequence))
         }
     }
 
@@ -72,17 +104,6 @@ final class BatchQueues: Sendable {
             if let queue = await task.value { all.append(((key.name, key.version), queue.statistics)) }
         }
         return all
-    }
-
-    /// Each input's only dynamic dimension, or nil when some input has none or several.
-    static func soleDynamicAxes(_ inputs: [TensorSignature]) -> [String: Int]? {
-        var axes: [String: Int] = [:]
-        for input in inputs {
-            let dynamic = input.shape.indices.filter { input.shape[$0] < 0 }
-            guard dynamic.count == 1 else { return nil }
-            axes[input.name] = dynamic[0]
-        }
-        return axes.isEmpty ? nil : axes
     }
 
     /// The server's settings with a version's own overrides applied.

@@ -9,9 +9,16 @@ struct BatchStatistics: Sendable, Equatable {
     var sizes: [Int: Int] = [:]
     var totalQueueWait: Duration = .zero
     var maxQueueWait: Duration = .zero
+    /// Batches whose rows had different sequence lengths, and the zero frames added to pad them.
+    var paddedBatches = 0
+    var paddingFrames = 0
 
-    mutating func record(batchRows: Int, queueWaits: [Duration]) {
+    mutating func record(batchRows: Int, queueWaits: [Duration], paddingFrames padding: Int = 0) {
         batches += 1
+        if padding > 0 {
+            paddedBatches += 1
+            paddingFrames += padding
+        }
         rows += batchRows
         sizes[batchRows, default: 0] += 1
         for wait in queueWaits {
@@ -20,7 +27,7 @@ struct BatchStatistics: Sendable, Equatable {
         }
     }
 
-    /// One log line's worth: batches, rows, mean and largest batch, the sizes seen, queue waits.
+    /// One log line's worth: batches, rows, mean and largest batch, the sizes seen, queue waits, padding.
     func logMetadata(name: String, version: Int64) -> Logger.Metadata {
         let meanWait = rows > 0 ? totalQueueWait / rows : .zero
         let sizes = self.sizes.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
@@ -32,6 +39,8 @@ struct BatchStatistics: Sendable, Equatable {
             "sizes": .string(sizes),
             "queue_wait.mean_us": .stringConvertible(Self.microseconds(meanWait)),
             "queue_wait.max_us": .stringConvertible(Self.microseconds(maxQueueWait)),
+            "padded_batches": .stringConvertible(paddedBatches),
+            "padding_frames": .stringConvertible(paddingFrames),
         ]
     }
 

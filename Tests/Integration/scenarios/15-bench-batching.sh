@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scenario: maas bench loads batched and unbatched versions without errors; the batching statistics logged at SIGTERM account for every request of the batched one only; bench refuses bad options
+# scenario: maas bench loads batched and unbatched versions without errors; requests of different lengths share padded batches and answer as alone; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
 # time-limit: 120
 set -uo pipefail
 source "$REPO/Tests/Integration/lib/harness.sh"
@@ -13,13 +13,16 @@ server_start "$SCRATCH/data" || exit 0
 port=(--port "$PORT")
 
 # Version 1 batches (the layout names B as the batch axis), version 2 opts out, version 3 has no layout: its
-# input has two dynamic axes, so nothing says which is the batch and it must run unbatched.
+# input has two dynamic axes, and the server's probe finds that B is the batch (rows along T depend on each
+# other). Version 4 is version 3 waiting up to 0.5 s for company, so that requests sent together batch.
 run_cli reg-1 "$MAAS" register ref "$REF_MODEL" --profile librosa --layout time-major "${port[@]}"
 check_rc "register a version with a time-major front-end (batched)" 0
 run_cli reg-2 "$MAAS" register ref "$REF_MODEL" --profile librosa --layout time-major --max-batch-size 1 "${port[@]}"
 check_rc "register a version with --max-batch-size 1 (unbatched)" 0
 run_cli reg-3 "$MAAS" register ref "$REF_MODEL" "${port[@]}"
 check_rc "register a tensor-only version whose input has two dynamic axes" 0
+run_cli reg-4 "$MAAS" register ref "$REF_MODEL" --max-queue-delay-us 500000 "${port[@]}"
+check_rc "register a tensor-only version with --max-queue-delay-us 500000" 0
 
 bench_reports() { grep -q '"p99" : [0-9]' "$1" && grep -q '"per_request_us" : [0-9]' "$1"; }
 for version in 1 2 3; do
@@ -62,6 +65,31 @@ done
 wait "$background"
 check_eq "the background bench ended without failures" "0" "$(sed -n 's/^requests .* ok, \([0-9]*\) failed.*/\1/p' "$SCRATCH/background.out")"
 
+# ---- clips of different lengths (44 down to 30 frames) sent together to version 4 share padded batches
+# (the reference LSTM is causal: padding the end changes no earlier frame); each answer, cut back to its own
+# frames, equals the unbatched version's for that input.
+for k in 1 2 3 4 5 6 7 8; do
+    frames=$((46 - 2 * k))
+    head -c $((frames * 80)) "$SCRATCH/in-$k.raw" >"$SCRATCH/short-$k.raw"
+    npy_write "$SCRATCH/short-$k.npy" '<f4' "$frames 1 20" "$SCRATCH/short-$k.raw"
+    run_cli "short-alone-$k" "$MAAS" predict ref:2 --input x="$SCRATCH/short-$k.npy" "${port[@]}" --json
+    json_output_values "$OUT" probabilities >"$SCRATCH/short-alone-$k.txt"
+done
+for k in 1 2 3 4 5 6 7 8; do
+    timeout -k 5 "$CALL_TIMEOUT" "$MAAS" predict ref:4 --input x="$SCRATCH/short-$k.npy" "${port[@]}" --json \
+        >"$SCRATCH/short-batched-$k.json" 2>"$SCRATCH/short-batched-$k.err" &
+    track_pid $!
+    pids[k]=$!
+done
+for k in 1 2 3 4 5 6 7 8; do
+    wait "${pids[k]}"
+    json_output_values "$SCRATCH/short-batched-$k.json" probabilities >"$SCRATCH/short-batched-$k.txt"
+    check_eq "input $k ($((46 - 2 * k)) frames): $((46 - 2 * k)) frames x 10 probabilities" $(((46 - 2 * k) * 10)) \
+        "$(wc -l <"$SCRATCH/short-batched-$k.txt")"
+    compare_values "input $k ($((46 - 2 * k)) frames) in a padded batch = alone on the unbatched version (1e-5)" \
+        "$SCRATCH/short-batched-$k.txt" "$SCRATCH/short-alone-$k.txt" 1e-5
+done
+
 # ---- bad options: refused before any call (64), or with the server's status
 run_cli bench-c0 "$MAAS" bench ref:1 --input x="$INPUT" "${port[@]}" --concurrency 0 --requests 10
 check_rc "bench --concurrency 0 is a usage error (64)" 64
@@ -83,5 +111,14 @@ within() { [ -n "$rows" ] && [ "$rows" -ge "$least" ] && [ "$rows" -le $((least 
 check "the batched version's statistics count every request it ran ($least to $((least + 16)); logged: ${rows:-none})" within
 check "no batch of the batched version was larger than the default 8 rows" test "${largest:-99}" -le 8
 check "some requests of the batched version ran together (16 in flight)" test "${largest:-0}" -ge 2
-others=$(grep 'batching' "$SERVER_LOG" | grep -E 'model.version=(2|3) ')
-check_eq "the opted-out version and the one with two dynamic axes logged no batching" "" "$others"
+others=$(grep 'batching' "$SERVER_LOG" | grep -E 'model.version=2 ')
+check_eq "the opted-out version logged no batching" "" "$others"
+probed=$(grep ' batching$\| \[MaaSServer\] batching' "$SERVER_LOG" | grep 'model.name=ref model.version=3 ')
+probed_rows=$(printf '%s\n' "$probed" | sed -n 's/.* rows=\([0-9]*\) .*/\1/p')
+check "the version without a layout was batched along the axis its probe found (rows: ${probed_rows:-none})" \
+    test "${probed_rows:-0}" -ge $((REQUESTS + 1))
+padded=$(grep ' batching$\| \[MaaSServer\] batching' "$SERVER_LOG" | grep 'model.name=ref model.version=4 ')
+padded_batches=$(printf '%s\n' "$padded" | sed -n 's/.* padded_batches=\([0-9]*\) .*/\1/p')
+padded_largest=$(printf '%s\n' "$padded" | sed -n 's/.* rows.max=\([0-9]*\) .*/\1/p')
+check "the 8 clips of different lengths shared padded batches (padded_batches=${padded_batches:-none}, rows.max=${padded_largest:-none})" \
+    test "${padded_batches:-0}" -ge 1 -a "${padded_largest:-0}" -ge 2

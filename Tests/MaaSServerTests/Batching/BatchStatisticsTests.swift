@@ -9,7 +9,7 @@ struct BatchStatisticsTests {
         var statistics = BatchStatistics()
         statistics.record(batchRows: 3, queueWaits: [.microseconds(100), .microseconds(200), .microseconds(300)])
         statistics.record(batchRows: 1, queueWaits: [.microseconds(1000)])
-        statistics.record(batchRows: 3, queueWaits: [.zero, .zero, .zero])
+        statistics.record(batchRows: 3, queueWaits: [.zero, .zero, .zero], paddingFrames: 17)
         #expect(statistics.batches == 3)
         #expect(statistics.rows == 7)
         #expect(statistics.sizes == [1: 1, 3: 2])
@@ -21,5 +21,7 @@ struct BatchStatisticsTests {
         #expect(metadata["sizes"] == "1:1 3:2")
         #expect(metadata["queue_wait.mean_us"] == "228")  // 1600 µs over 7 rows
         #expect(metadata["queue_wait.max_us"] == "1000")
+        #expect(metadata["padded_batches"] == "1")
+        #expect(metadata["padding_frames"] == "17")
     }
 }

@@ -59,7 +59,9 @@ struct BatchedRecurrentTests {
         let model = try LoadedModel.load(bytes: try ModelCompiler.compile(onnxFileAt: Self.modelPath).serialized())
         #expect(BatchLayout.probe(model, inputAxes: ["x": 0]) == nil)
         #expect(BatchLayout.probe(model, inputAxes: ["x": 1])?.outputAxes == ["probabilities": 1])
-        // [T, B, 20] has two dynamic axes: without a front-end to name the batch axis, it is not guessed.
-        #expect(BatchQueues.soleDynamicAxes(model.inputs) == nil)
+        // [T, B, 20] has two dynamic axes: a tensor-only version tries each as the batch axis, T first.
+        let candidates = BatchQueues.candidates(model: model, audio: nil)
+        #expect(candidates.map(\.inputAxes) == [["x": 0], ["x": 1]])
+        #expect(candidates.map(\.sequence) == [.init(input: "x", axis: 1), .init(input: "x", axis: 0)])
     }
 }
