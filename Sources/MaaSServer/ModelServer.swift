@@ -22,6 +22,8 @@ public final class ModelServer: Sendable {
     private let lifecycle = Mutex(ServerLifecycle())
     /// Package access so tests can occupy the workers and observe the queue.
     package let inferencePool: InferencePool
+    /// Each version's batch queue and its statistics (read by tests, and later by the metrics endpoint).
+    let batchQueues: BatchQueues
 
     /// Opens (and locks) the registry's data directory; throws if the configuration is invalid or the
     /// directory cannot be used.
@@ -36,6 +38,11 @@ public final class ModelServer: Sendable {
         self.inferencePool = InferencePool(
             workers: configuration.inferenceWorkers, queueDepth: configuration.inferenceQueueDepth,
             blasThreads: configuration.blasThreadsPerWorker)
+        self.batchQueues = BatchQueues(
+            settings: BatchQueue.Settings(
+                maxBatchSize: configuration.maxBatchSize, maxQueueDelay: configuration.maxQueueDelay,
+                maxInFlight: configuration.inferenceWorkers, maxWaiting: configuration.inferenceQueueDepth),
+            pool: inferencePool)
     }
 
     /// Binds, calls `onListening` with the bound port, and serves until `beginShutdown` has taken effect:
@@ -49,11 +56,7 @@ public final class ModelServer: Sendable {
         let service = ModelService(
             registry: registry, blockingPool: blockingPool, inference: inferencePool,
             models: ModelCache { path in try await blockingPool.runIfActive { try LoadedModel.load(path: path) } },
-            batches: BatchQueues(
-                settings: BatchQueue.Settings(
-                    maxBatchSize: configuration.maxBatchSize, maxQueueDelay: configuration.maxQueueDelay,
-                    maxInFlight: configuration.inferenceWorkers, maxWaiting: configuration.inferenceQueueDepth),
-                pool: inferencePool),
+            batches: batchQueues,
             audioLimits: AudioLimits(maxDuration: configuration.maxAudioSeconds, maxBytes: configuration.maxFrameSize))
         do {
             try await serve(service, onListening: onListening)

@@ -7,9 +7,9 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load a running server with Predict calls, or (--local) time a model in this process beside onnxruntime.",
         discussion: """
-            Against a server: `maas bench NAME[:VERSION] --input NAME=FILE.npy … | --audio CLIP`. One Predict \
-            checks the request; then --concurrency calls are kept in flight at all times (closed loop) over \
-            --connections connections, every call sending the same prebuilt request, for --duration or \
+            Against a server: `maas bench NAME[:VERSION] --input NAME=FILE.npy … | --audio CLIP …`. One Predict \
+            checks each request; then --concurrency calls are kept in flight at all times (closed loop) over \
+            --connections connections, every call sending a prebuilt request (several --audio clips in turn), for --duration or \
             --requests after --warmup. Reports successful calls per second, latency percentiles of successful \
             calls (HdrHistogram, 3 significant digits), failures by status (counted, not fatal), and CPU per \
             request of the server (from /proc, when it runs on this machine: --server-pid, or the process \
@@ -48,8 +48,10 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .customLong("input"), help: ArgumentHelp("A model input and the .npy file holding it (repeatable).", valueName: "name=file.npy"))
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("An audio clip to send, for a version with an audio front-end.", valueName: "clip"))
-    var audio: String?
+    @Option(help: ArgumentHelp(
+        "An audio clip to send, for a version with an audio front-end (repeatable: calls take the clips in turn).",
+        valueName: "clip"))
+    var audio: [String] = []
 
     @Option(help: ArgumentHelp("Calls in flight at all times (default 8).", valueName: "n"))
     var concurrency: Int?
@@ -97,7 +99,7 @@ struct Bench: AsyncParsableCommand {
 
     private func validateLocal() throws {
         let serverOnly: [(String, Bool)] = [
-            ("--input", !inputs.isEmpty), ("--audio", audio != nil), ("--concurrency", concurrency != nil),
+            ("--input", !inputs.isEmpty), ("--audio", !audio.isEmpty), ("--concurrency", concurrency != nil),
             ("--connections", connections != nil), ("--duration", duration != nil), ("--requests", requests != nil),
             ("--server-pid", serverPID != nil),
         ]
@@ -125,10 +127,10 @@ struct Bench: AsyncParsableCommand {
             throw ValidationError("\(given.0) applies to --local only (timing a model file in this process)")
         }
         _ = try ModelReference(parsing: file)
-        switch (inputs.isEmpty, audio) {
-        case (true, nil):
+        switch (inputs.isEmpty, audio.isEmpty) {
+        case (true, true):
             throw ValidationError("give the request: --input NAME=FILE.npy (repeatable) or --audio CLIP (`maas versions NAME` lists the model's inputs)")
-        case (false, .some):
+        case (false, false):
             throw ValidationError("give --input or --audio, not both")
         default: break
         }
@@ -179,7 +181,7 @@ struct Bench: AsyncParsableCommand {
             let benchmark = ServerBenchmark(
                 reference: try ModelReference(parsing: file), input: try serverInput(),
                 plan: LoadPlan(
-                    payload: [], concurrency: serverConcurrency, warmup: try serverWarmup(), stop: try stop(),
+                    payloads: [], concurrency: serverConcurrency, warmup: try serverWarmup(), stop: try stop(),
                     timeout: connection.callTimeout),
                 connections: serverConnections, address: connection.address, serverPID: serverPID)
             let report = try await benchmark.run()
@@ -192,12 +194,16 @@ struct Bench: AsyncParsableCommand {
     }
 
     private func serverInput() throws(CLIError) -> ServerBenchmark.Input {
-        if let audio {
-            do {
-                return .audio(try LocalFile.openForReading(audio).readAll(limit: UInt64(Predict.maxClipBytes)))
-            } catch {
-                throw CLIError("\(error)", exit: .badInputFile)
+        if !audio.isEmpty {
+            var clips: [[UInt8]] = []
+            for path in audio {
+                do {
+                    clips.append(try LocalFile.openForReading(path).readAll(limit: UInt64(Predict.maxClipBytes)))
+                } catch {
+                    throw CLIError("\(error)", exit: .badInputFile)
+                }
             }
+            return .audio(clips)
         }
         let pairs: [(key: String, value: String)]
         do {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scenario: audio: a speech model registered with an audio config and labels answers clips (WAV, FLAC, AIFF, OGG, resampled, raw float) the same from both CLIs; bad audio is refused and the server keeps serving; maas-c clean under valgrind
+# scenario: audio: a speech model registered with an audio config and labels answers clips (WAV, FLAC, AIFF, OGG, resampled, raw float) the same from both CLIs; bad audio is refused and the server keeps serving; maas bench sends several clips in turn; maas-c clean under valgrind
 # time-limit: 300
 set -uo pipefail
 source "$REPO/Tests/Integration/lib/harness.sh"
@@ -166,6 +166,19 @@ server_serves "the server still answers ListVersions after the refused clips" sp
 same "predict clip.wav after the refusals" human "predict speech '$S/clip.wav'"
 check_same_files "the answer after the refusals is the answer before" "$SCRATCH/predict clip.wav.c.out" \
     "$SCRATCH/predict clip.wav after the refusals.c.out"
+
+# ---- maas bench with clips of different lengths, sent in turn; a bad one among them is named before any load
+
+wav_sine "$S/short.wav" 0.7 350
+wav_sine "$S/longer.wav" 1.6 520
+run_cli bench-clips "$MAAS" bench speech --audio "$S/short.wav" --audio "$S/clip.wav" --audio "$S/longer.wav" \
+    --port "$PORT" --concurrency 6 --requests 300 --warmup 0s --json
+check_rc "maas bench with three --audio clips exits 0" 0
+check_eq "bench with three clips: 300 calls, all ok, three distinct requests" "300 0 3" \
+    "$(json_values "$OUT" ok) $(json_values "$OUT" failed) $(json_values "$OUT" distinct_requests)"
+run_cli bench-bad-clip "$MAAS" bench speech --audio "$S/clip.wav" --audio "$S/garbage.wav" --port "$PORT" --requests 10
+check_rc "a bad clip among bench's --audio clips exits with INVALID_ARGUMENT's code (2)" 2
+check_file_contains "it names which clip was refused, and why" "$ERR" "--audio clip 2 of 2: INVALID_ARGUMENT: audio"
 
 # ---- maas-c under valgrind on the audio paths
 

@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// A closed-loop load generator: `concurrency` workers, spread round-robin over the connections, each sending
-/// the same request again as soon as the previous answer arrives. The first `warmup` is not measured; the
+/// the next request as soon as the previous answer arrives (the plan's requests in turn, worker i starting
+/// with request i, so that several clips are in flight together from the start). The first `warmup` is not measured; the
 /// measured window is bounded by CPU samples of this process and of the server.
 ///
 /// The work per call is what any client pays (framing the prebuilt payload, matching the answer by call id)
@@ -38,7 +39,7 @@ struct LoadGenerator {
             for index in 0..<plan.concurrency {
                 let client = clients[index % clients.count]
                 group.addTask { [plan] in
-                    await Self.work(client: client, plan: plan, recorder: recorder, serverPID: serverPID)
+                    await Self.work(client: client, plan: plan, first: index, recorder: recorder, serverPID: serverPID)
                     return true
                 }
             }
@@ -60,10 +61,13 @@ struct LoadGenerator {
         return recorder.snapshot()
     }
 
-    private static func work(client: MaaSClient, plan: LoadPlan, recorder: LoadRecorder, serverPID: Int32?) async {
+    private static func work(client: MaaSClient, plan: LoadPlan, first: Int, recorder: LoadRecorder, serverPID: Int32?) async {
         let method = Method.predict.rawValue
-        let payloads = [plan.payload]
+        let requests = plan.payloads.map { [$0] }
+        var next = first % requests.count
         while recorder.mayStart() {
+            let payloads = requests[next]
+            next = next + 1 == requests.count ? 0 : next + 1
             let start = ContinuousClock.now
             let code: StatusCode
             do throws(RPCError) {

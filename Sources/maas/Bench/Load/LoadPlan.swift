@@ -8,8 +8,8 @@ struct LoadPlan: Sendable {
         case requests(Int)
     }
 
-    /// The serialized PredictRequest, built once: every call sends these same bytes.
-    var payload: [UInt8]
+    /// The serialized PredictRequests, built once: each worker sends them in turn (most runs have one).
+    var payloads: [[UInt8]]
     /// Calls in flight at all times (closed loop: each finished call is replaced at once).
     var concurrency: Int
     var warmup: Duration

@@ -33,6 +33,9 @@ struct LoadReport: Encodable {
     var address: String
     /// `tensor` or `audio`.
     var input_kind: String
+    /// Requests sent in turn (one per --audio clip; 1 for tensors).
+    var distinct_requests: Int
+    /// Their mean size.
     var request_bytes: Int
     var concurrency: Int
     var connections: Int
@@ -85,7 +88,10 @@ struct LoadReport: Encodable {
     }
 
     func text() -> String {
-        var out = "\(model) version \(version) at \(address): \(input_kind) input (\(Units.grouped(request_bytes))-byte request), "
+        let requests = distinct_requests > 1
+            ? "\(distinct_requests) clips in turn, \(Units.grouped(request_bytes)) bytes per request on average"
+            : "\(Units.grouped(request_bytes))-byte request"
+        var out = "\(model) version \(version) at \(address): \(input_kind) input (\(requests)), "
             + "concurrency \(concurrency) over \(connections) connection\(connections == 1 ? "" : "s")\n"
         out += "\(Self.seconds(window_seconds)) measured"
         if warmup_seconds > 0 {

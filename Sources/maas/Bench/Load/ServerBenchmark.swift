@@ -1,12 +1,13 @@
 import MaaSClient
 import MaaSProtocol
 
-/// `maas bench NAME[:VERSION]`: checks the request with one Predict, then drives the server with a
+/// `maas bench NAME[:VERSION]`: checks each request with one Predict, then drives the server with a
 /// `LoadGenerator` and turns the run into a `LoadReport`.
 struct ServerBenchmark {
     enum Input {
         case tensors([NamedTensor])
-        case audio([UInt8])
+        /// One or more clips, sent in turn.
+        case audio([[UInt8]])
     }
 
     var reference: ModelReference
@@ -17,10 +18,12 @@ struct ServerBenchmark {
     var serverPID: Int32?
 
     func run() async throws(CLIError) -> LoadReport {
-        var request: PredictRequest
+        let requests: [PredictRequest]
         switch input {
-        case .tensors(let tensors): request = PredictRequest(name: reference.name, version: reference.version, inputs: tensors)
-        case .audio(let bytes): request = PredictRequest(name: reference.name, version: reference.version, audio: .file(bytes))
+        case .tensors(let tensors):
+            requests = [PredictRequest(name: reference.name, version: reference.version, inputs: tensors)]
+        case .audio(let clips):
+            requests = clips.map { PredictRequest(name: reference.name, version: reference.version, audio: .file($0)) }
         }
         var clients: [MaaSClient] = []
         for _ in 0..<connections {
@@ -32,7 +35,7 @@ struct ServerBenchmark {
             }
         }
         do {
-            let report = try await measure(request, clients: clients)
+            let report = try await measure(requests, clients: clients)
             for client in clients { await client.close() }
             return report
         } catch {
@@ -41,22 +44,29 @@ struct ServerBenchmark {
         }
     }
 
-    private func measure(_ request: PredictRequest, clients: [MaaSClient]) async throws(CLIError) -> LoadReport {
-        var request = request
-        // One call first: a wrong name or input is an error before the run, not a table of failures.
-        let answer: PredictResponse
-        do throws(RPCError) {
-            // It checks the request, not the speed: a first call may be slow (cold caches), so it gets at
-            // least a minute whatever --timeout says.
-            answer = try await clients[0].predict(request, timeout: max(plan.timeout ?? .seconds(60), .seconds(60)))
-        } catch {
-            let hint = error.code == .notFound ? "`maas versions \(reference.name)` lists what is registered" : nil
-            throw CLIError(error, hint: hint, target: address.display)
-        }
-        // Pinned, so a version registered during the run does not change what is measured.
-        request.version = answer.version
+    private func measure(_ requests: [PredictRequest], clients: [MaaSClient]) async throws(CLIError) -> LoadReport {
+        // One call per request first: a wrong name or input is an error before the run, not a table of failures.
+        var answer: PredictResponse? = nil
         var plan = self.plan
-        plan.payload = request.serializedBytes()
+        plan.payloads = []
+        for (index, request) in requests.enumerated() {
+            var request = request
+            do throws(RPCError) {
+                // It checks the request, not the speed: a first call may be slow (cold caches), so it gets at
+                // least a minute whatever --timeout says. Pinned to the first answer's version, so a version
+                // registered meanwhile does not change what is measured.
+                if let answer { request.version = answer.version }
+                answer = try await clients[0].predict(request, timeout: max(plan.timeout ?? .seconds(60), .seconds(60)))
+            } catch {
+                let hint = error.code == .notFound ? "`maas versions \(reference.name)` lists what is registered" : nil
+                var failure = CLIError(error, hint: hint, target: address.display)
+                if requests.count > 1 { failure.message = "--audio clip \(index + 1) of \(requests.count): " + failure.message }
+                throw failure
+            }
+            request.version = answer?.version ?? request.version
+            plan.payloads.append(request.serializedBytes())
+        }
+        guard let answer else { throw CLIError("no request to send", exit: .usage) }
 
         let owner = serverProcess()
         let pid: Int32? = if case .found(let pid) = owner { pid } else { nil }
@@ -85,7 +95,8 @@ struct ServerBenchmark {
         return LoadReport(
             model: answer.name, version: answer.version, address: address.display,
             input_kind: { if case .audio = input { "audio" } else { "tensor" } }(),
-            request_bytes: plan.payload.count, concurrency: plan.concurrency, connections: clients.count,
+            distinct_requests: plan.payloads.count,
+            request_bytes: plan.payloads.reduce(0) { $0 + $1.count } / max(plan.payloads.count, 1), concurrency: plan.concurrency, connections: clients.count,
             warmup_seconds: DurationText.seconds(plan.warmup), warmup_requests: snapshot.warmupCompleted,
             window_seconds: numbers.window, requests: snapshot.completed, ok: snapshot.ok, failed: snapshot.failed,
             errors: Dictionary(uniqueKeysWithValues: snapshot.failures.map { ($0.key.name, $0.value) }),
