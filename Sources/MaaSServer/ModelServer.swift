@@ -41,7 +41,8 @@ public final class ModelServer: Sendable {
         self.batchQueues = BatchQueues(
             settings: BatchQueue.Settings(
                 maxBatchSize: configuration.maxBatchSize, maxQueueDelay: configuration.maxQueueDelay,
-                maxInFlight: configuration.inferenceWorkers, maxWaiting: configuration.inferenceQueueDepth),
+                maxInFlight: configuration.inferenceWorkers, maxWaiting: configuration.inferenceQueueDepth,
+                padSequences: configuration.batchPadding),
             pool: inferencePool)
     }
 

@@ -48,6 +48,10 @@ public struct ServerConfiguration: Sendable {
     /// How long the oldest waiting request may wait for more to join its batch. Default 0: a batch takes what
     /// queued up while the workers were busy, so an idle server adds no latency.
     public var maxQueueDelay: Duration = .zero
+    /// Whether requests whose sequences differ in length may share a batch, the shorter ones padded, for the
+    /// versions where the probe saw padding change no answer (`SequencePadding`). Default on; off, only
+    /// requests of equal length share a batch.
+    public var batchPadding = true
 
     public init() {}
 

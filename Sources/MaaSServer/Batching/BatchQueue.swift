@@ -19,6 +19,8 @@ final class BatchQueue: Sendable {
         var maxQueueDelay: Duration
         var maxInFlight: Int
         var maxWaiting: Int
+        /// Whether the probe may let sequences of different lengths share a padded batch.
+        var padSequences = true
     }
 
     private struct Item {

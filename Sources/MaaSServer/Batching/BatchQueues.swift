@@ -44,7 +44,7 @@ final class BatchQueues: Sendable {
                 task = Task {
                     let found = await probe {
                         candidates.lazy.compactMap {
-                            BatchLayout.probe(model, inputAxes: $0.inputAxes, sequence: $0.sequence)
+                            BatchLayout.probe(model, inputAxes: $0.inputAxes, sequence: settings.padSequences ? $0.sequence : nil)
                         }.first
                     }
                     guard let layout = found else { return nil }

@@ -45,6 +45,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-queue-delay-us"), help: ArgumentHelp("How long a request may wait for others to join its batch (0: only those already waiting).", valueName: "µs"))
     var maxQueueDelayMicroseconds = 0
 
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Let requests of different lengths share a batch, the shorter padded, for models where padding was seen to change no answer."))
+    var batchPadding = true
+
     @Option(name: .customLong("log-level"), help: "How much the server logs to stderr.")
     var logLevel: Logger.Level = .info
 
@@ -99,6 +103,7 @@ struct Serve: AsyncParsableCommand {
             configuration.maxAudioSeconds = maxAudioSeconds
             configuration.maxBatchSize = maxBatchSize
             configuration.maxQueueDelay = .microseconds(maxQueueDelayMicroseconds)
+            configuration.batchPadding = batchPadding
 
             let server: ModelServer
             do {

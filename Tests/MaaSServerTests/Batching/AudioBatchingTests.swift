@@ -18,18 +18,19 @@ struct AudioBatchingTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("MaaSEngineTests/Fixtures/models")
 
-    /// Each model, its front-end layout, and whether padding shorter clips leaves its answers unchanged (the
-    /// probe's verdict: then clips of different lengths share padded batches).
-    static let cases: [(model: String, layout: FeatureLayout, pads: Bool)] = [
-        ("reference_speech", .timeMajor, true),  // [T, B, 20] → [T, B, 10], forward LSTM
-        ("keras_lstm", .batchMajor, true),  // [B, T, 20] → [B, T, 10]
-        ("two_layer_lstm", .timeMajor, false),  // → [B, 8] from the final state
-        ("pytorch_lstm_layout1", .batchMajor, false),  // → [B, 4] from a mean over time
+    /// Each model, its front-end layout, the server's `batchPadding`, and whether clips of different lengths
+    /// share padded batches: only when allowed and the probe saw padding leave the model's answers unchanged.
+    static let cases: [(model: String, layout: FeatureLayout, padding: Bool, pads: Bool)] = [
+        ("reference_speech", .timeMajor, true, true),  // [T, B, 20] → [T, B, 10], forward LSTM
+        ("reference_speech", .timeMajor, false, false),  // maas serve --no-batch-padding
+        ("keras_lstm", .batchMajor, true, true),  // [B, T, 20] → [B, T, 10]
+        ("two_layer_lstm", .timeMajor, true, false),  // → [B, 8] from the final state
+        ("pytorch_lstm_layout1", .batchMajor, true, false),  // → [B, 4] from a mean over time
     ]
 
     @Test("every clip answers as on an unbatched version (1e-5), whether its batch was padded or of one length",
           arguments: cases)
-    func answersAsAlone(_ model: String, layout: FeatureLayout, pads: Bool) async throws {
+    func answersAsAlone(_ model: String, layout: FeatureLayout, padding: Bool, pads: Bool) async throws {
         let clips = AudioFixture.manifest.clips
         let path = Self.models.appendingPathComponent("\(model)/model.onnx").path
         try await TestServer.with({
@@ -37,6 +38,7 @@ struct AudioBatchingTests {
             $0.inferenceQueueDepth = 32
             // Long enough for every request below to arrive before the first batch starts.
             $0.maxQueueDelay = .milliseconds(200)
+            $0.batchPadding = padding
         }) { server, port in
             let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
             defer { Task { await client.close() } }
