@@ -96,6 +96,12 @@ final class BatchQueues: Sendable {
         }
     }
 
+    /// The queue of a version already decided, or nil (not batched, or no Predict yet).
+    func existingQueue(name: String, version: Int64) async -> BatchQueue? {
+        guard let task = queues.withLock({ $0[Key(name: name, version: version)] }) else { return nil }
+        return await task.value
+    }
+
     /// The statistics of every version batched so far, by name and version.
     func statistics() async -> [(version: (name: String, version: Int64), statistics: BatchStatistics)] {
         let tasks = queues.withLock { $0 }
