@@ -48,8 +48,10 @@ def start_maas(args, serve_flags=()):
     subprocess.run([args.maas, "register", "bench-speech", args.model, "--port", str(port), "--profile", "librosa",
                     "--layout", "time-major", "--classes", LABELS, "--clip-decision", "mean-log-prob", "--top-k", "5"],
                    check=True, stdout=subprocess.DEVNULL)
+    mixed = os.path.join(args.inputs, "mixed")
     inputs = {"tensor": ["--input", f"x={os.path.join(args.inputs, 'mfcc.npy')}"],
-              "audio": ["--audio", os.path.join(args.inputs, "clip.wav")]}
+              "audio": ["--audio", os.path.join(args.inputs, "clip.wav")],
+              "audio-mixed": [a for name in sorted(os.listdir(mixed)) for a in ("--audio", os.path.join(mixed, name))]}
 
     def drive(kind, concurrency, seconds):
         return generators.maas_bench(args.maas, port, "bench-speech", inputs[kind], concurrency, seconds, server.pid)
