@@ -7,7 +7,8 @@ import Synchronization
 /// One client connection: reads frames, routes them to calls by id, and writes each call's final frame.
 ///
 /// Calls run concurrently as child tasks and answer in any order. The reader is the only task that reads
-/// the channel; it blocks only to apply upload backpressure (see `UploadBudget`). Errors that lose the
+/// the channel; it blocks only to apply backpressure: upload chunks wait for room in the upload budget
+/// (`UploadBudget`), and new calls wait while the client is not reading its answers (`OutboundRoom`). Errors that lose the
 /// framing (an oversized or undecodable frame) end the connection after an answer on call_id 0; every
 /// other error ends only its call.
 final class Connection: Sendable {
@@ -28,6 +29,7 @@ final class Connection: Sendable {
     }
 
     private let channel: NIOAsyncChannel<Envelope, Never>
+    private let room: OutboundRoom
     private let service: ModelService
     private let maxFrameSize: Int
     private let defaultTimeout: Duration?
@@ -37,8 +39,12 @@ final class Connection: Sendable {
     /// Where the connection's tasks run: the event loop that owns its socket (see `EventLoopTaskExecutor`).
     let taskExecutor: EventLoopTaskExecutor
 
-    init(channel: NIOAsyncChannel<Envelope, Never>, service: ModelService, configuration: ServerConfiguration, logger: Logger) {
+    init(
+        channel: NIOAsyncChannel<Envelope, Never>, room: OutboundRoom, service: ModelService,
+        configuration: ServerConfiguration, logger: Logger
+    ) {
         self.channel = channel
+        self.room = room
         self.service = service
         self.maxFrameSize = configuration.maxFrameSize
         self.defaultTimeout = configuration.defaultTimeout
@@ -97,6 +103,8 @@ final class Connection: Sendable {
     }
 
     private func accept(_ frame: Envelope, calls: inout DiscardingTaskGroup) async {
+        // A client that does not read its answers gets no new calls started (TCP then pushes back on it).
+        await room.waitForRoom()
         let receivedAt = ContinuousClock.now
         let route = state.withLock { state in
             state.calls.route(frame) { UploadStream(budget: budget) }

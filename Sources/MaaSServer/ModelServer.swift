@@ -92,12 +92,15 @@ public final class ModelServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let room = OutboundRoom()
+                    try channel.pipeline.syncOperations.addHandler(WritabilityHandler(room: room))
                     try channel.pipeline.syncOperations.addFrameCodec(maxFrameSize: maxFrameSize)
                     // Few decoded frames wait for the reader: with 8 MiB frames the default (10) would let one
                     // connection hold 80 MiB before TCP pushes back.
-                    return try NIOAsyncChannel<Envelope, Never>(
+                    let frames = try NIOAsyncChannel<Envelope, Never>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
+                    return AcceptedChannel(frames: frames, room: room)
                 }
             }
         let port = listener.channel.localAddress?.port ?? configuration.port
@@ -113,8 +116,10 @@ public final class ModelServer: Sendable {
 
         try await withThrowingDiscardingTaskGroup { group in
             try await listener.executeThenClose { inbound in
-                for try await channel in inbound {
-                    let connection = Connection(channel: channel, service: service, configuration: configuration, logger: logger)
+                for try await accepted in inbound {
+                    let connection = Connection(
+                        channel: accepted.frames, room: accepted.room, service: service, configuration: configuration,
+                        logger: logger)
                     let drainNow = lifecycle.withLock { $0.add(connection) }
                     // The connection's tasks (and their child calls) keep to the loop that owns its socket.
                     group.addTask(executorPreference: connection.taskExecutor) {
@@ -145,4 +150,10 @@ public final class ModelServer: Sendable {
                        metadata: ["connections": "\(lingering.count)"])
         for connection in lingering { connection.forceClose() }
     }
+}
+
+/// A connection as the listener hands it over: its frames, and the room its socket has for answers.
+private struct AcceptedChannel: Sendable {
+    let frames: NIOAsyncChannel<Envelope, Never>
+    let room: OutboundRoom
 }

@@ -9,6 +9,8 @@ Writes, next to this script:
 - mlp.onnx: x float32[batch, 4] -> Gemm(4x8) -> Relu -> Gemm(8x3) -> Softmax -> y float32[batch, 3]
 - mlp_expected.json: the model's sha256, inputs and ONNX Runtime's outputs for a few batches (values as decimal floats that
   round-trip exactly through float32).
+- wide.onnx: x float32[batch, 1] -> Expand to [batch, 262144] -> y: a 4-byte input answered with 1 MiB, for tests
+  of clients that do not read their answers (ONNX Runtime checks that it runs and repeats x).
 """
 import hashlib
 import json
@@ -52,7 +54,35 @@ def make_model():
     return model
 
 
+WIDE_COLUMNS = 262144
+
+
+def make_wide():
+    shape = numpy_helper.from_array(np.array([1, WIDE_COLUMNS], dtype=np.int64), "shape")
+    graph = helper.make_graph(
+        [helper.make_node("Expand", ["x", "shape"], ["y"], name="expand")],
+        "wide",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", WIDE_COLUMNS])],
+        initializer=[shape],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="maas-fixtures")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def write_wide():
+    path = os.path.join(HERE, "wide.onnx")
+    onnx.save(make_wide(), path)
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    x = np.array([[1.5], [-2.0]], dtype=np.float32)
+    (y,) = session.run(["y"], {"x": x})
+    assert y.shape == (2, WIDE_COLUMNS) and (y == x).all(), y.shape
+
+
 def main():
+    write_wide()
     model = make_model()
     path = os.path.join(HERE, "mlp.onnx")
     onnx.save(model, path)

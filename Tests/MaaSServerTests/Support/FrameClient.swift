@@ -12,11 +12,17 @@ struct FrameClient {
     private var received = ByteBuffer()
     private var decoder = FrameDecoder(maxFrameSize: 64 << 20)
 
+    /// - Parameter receiveBuffer: SO_RCVBUF in bytes (fixed, so the kernel does not grow it), for tests of
+    ///   what the server does when a client reads slowly; nil leaves the system's.
     static func connect<Result>(
-        port: Int, _ body: (inout FrameClient) async throws -> Result
+        port: Int, receiveBuffer: Int? = nil, _ body: (inout FrameClient) async throws -> Result
     ) async throws -> Result {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.allowRemoteHalfClosure, value: true)
+        if let receiveBuffer {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer))
+        }
+        let channel = try await bootstrap
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
