@@ -8,6 +8,8 @@ struct SoundFile: ~Copyable {
     let frames: Int
     let sampleRate: Int
     let channels: Int
+    /// How `readMono` reads this file's samples: 16-bit PCM as shorts, everything else as floats.
+    let nativeRead: SampleRead
 
     /// libsndfile reports why an open failed through a process-wide error slot, so opens are serialised
     /// to read back the reason that belongs to this call. Reading samples needs no lock.
@@ -33,6 +35,7 @@ struct SoundFile: ~Copyable {
         self.frames = Int(info.frames)
         self.sampleRate = Int(info.samplerate)
         self.channels = Int(info.channels)
+        self.nativeRead = info.format & Int32(SF_FORMAT_SUBMASK) == Int32(SF_FORMAT_PCM_16) ? .pcm16 : .float
     }
 
     deinit {
@@ -61,31 +64,24 @@ struct SoundFile: ~Copyable {
     }
 
     /// Decodes every frame as float (libsndfile scales integer formats to [-1, 1)) and averages the channels.
+    /// `read` picks how libsndfile is asked (`nativeRead` unless a test compares the two); both give the same bits.
     ///
-    /// Reads in fixed chunks and grows the output only as samples really arrive, so a header that lies about
-    /// its length costs nothing. A read error after some frames (a truncated FLAC, say) is an error, not a
-    /// silently shorter clip.
-    func readMono() throws(AudioError) -> [Float] {
-        let chunkFrames = 4096
-        var interleaved = [Float](repeating: 0, count: chunkFrames * channels)
-        var mono: [Float] = []
-        mono.reserveCapacity(min(frames, 1 << 20))
-        let scale = 1 / Float(channels)
-        while mono.count < frames {
-            let wanted = min(chunkFrames, frames - mono.count)
-            let got = interleaved.withUnsafeMutableBufferPointer { buffer in
-                Int(sf_readf_float(handle, buffer.baseAddress, sf_count_t(wanted)))
-            }
-            guard got > 0 else { break }
-            if channels == 1 {
-                mono.append(contentsOf: interleaved[0..<got])
-            } else {
-                for frame in 0..<got {
-                    var sum: Float = 0
-                    for channel in 0..<channels { sum += interleaved[frame * channels + channel] }
-                    // numpy's mean divides the float32 sum by the count; for two channels it is exact either way.
-                    mono.append(channels == 2 ? sum * scale : sum / Float(channels))
-                }
+    /// Reads in fixed chunks; the header's length sizes the first allocation only up to 2^20 frames, and the
+    /// output grows past that only as samples really arrive, so a header that lies about its length costs nothing. A read error after some frames (a truncated FLAC, say)
+    /// is an error, not a silently shorter clip.
+    func readMono(_ read: SampleRead? = nil) throws(AudioError) -> [Float] {
+        var reader = MonoReader(handle: handle, channels: channels, read: read ?? nativeRead)
+        // Clips up to 2^20 frames (the common case) are read straight into their array, with no copy.
+        var mono = [Float](unsafeUninitializedCapacity: min(frames, 1 << 20)) { buffer, count in
+            count = reader.fill(buffer)
+        }
+        if mono.count < frames, !reader.ended {
+            let chunk = UnsafeMutableBufferPointer<Float>.allocate(capacity: MonoReader.chunkFrames)
+            defer { chunk.deallocate() }
+            while mono.count < frames, !reader.ended {
+                let wanted = min(chunk.count, frames - mono.count)
+                let got = reader.fill(UnsafeMutableBufferPointer(rebasing: chunk[..<wanted]))
+                mono.append(contentsOf: chunk[..<got])
             }
         }
         let code = sf_error(handle)
