@@ -82,9 +82,20 @@ struct PowerSpectrum: Sendable {
     }
 
     /// Where sample n of a batch's first frame lies in `FFTKernels.transposeSignal`'s layout:
-    /// (n % hop) · rowStride + n / hop, for n in 0..<nFFT.
+    /// (n % hop) · rowStride + n / hop, for n in 0..<nFFT. Walked hop by hop rather than divided out per
+    /// sample: two integer divisions per sample cost more than a 1 s clip's decoding.
     func sampleOffsets(hop: Int, rowStride: Int) -> [Int] {
-        (0..<nFFT).map { ($0 % hop) * rowStride + $0 / hop }
+        precondition(hop > 0, "hop must be positive")
+        return [Int](unsafeUninitializedCapacity: nFFT) { offsets, initialized in
+            var hopStart = 0
+            var column = 0
+            while hopStart < nFFT {
+                for row in 0..<min(hop, nFFT - hopStart) { offsets[hopStart + row] = row * rowStride + column }
+                hopStart += hop
+                column += 1
+            }
+            initialized = nFFT
+        }
     }
 
     /// Spectra of one batch, sample n of frame `lane` being columns[offsets[n] + lane] (`sampleOffsets`).

@@ -27,7 +27,7 @@ extension FeatureExtractor {
         let batchCount = (frames + lanes - 1) / lanes
         let framing = Framing(nFFT: configuration.nFFT, hop: configuration.hopLength, samples: signal.count, lanes: lanes)
         let scratch = spectrum.makeScratch()
-        let offsets = spectrum.sampleOffsets(hop: framing.hop, rowStride: framing.rowStride)
+        let offsets = framedOffsets(framing)
         // Cache-line aligned, as rowStride is a multiple of 16 floats: the transposed blocks are stored as whole lines.
         let storage = UnsafeMutableRawPointer.allocate(byteCount: framing.capacity * MemoryLayout<Float>.stride, alignment: 64)
         defer { storage.deallocate() }
@@ -53,6 +53,13 @@ extension FeatureExtractor {
         // From the first sample (the first chunk starts at or before it) to past the last: hops of the
         // transposed copy follow each other when they are no longer than a frame.
         return (frames, batches, framing.coversSignal ? scan : nil)
+    }
+
+    /// `spectrum.sampleOffsets` for `framing`: the table `init` made, unless the hop was capped for a very
+    /// short clip (see `Framing.hop`).
+    func framedOffsets(_ framing: Framing) -> [Int] {
+        if framing.hop == hopOffsets.hop, framing.rowStride == hopOffsets.rowStride { return hopOffsets.values }
+        return spectrum.sampleOffsets(hop: framing.hop, rowStride: framing.rowStride)
     }
 
     /// Rows [frames × width] out of batches of `width` values per frame, times `scale`.

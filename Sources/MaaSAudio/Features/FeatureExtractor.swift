@@ -11,6 +11,8 @@ public final class FeatureExtractor: Sendable {
     let spectrum: PowerSpectrum
     let filterbank: MelFilterbank
     let cepstrum: CepstralTransform
+    /// `spectrum.sampleOffsets` for the configured hop and the framing every clip gets with it (`framedOffsets`).
+    let hopOffsets: (hop: Int, rowStride: Int, values: [Int])
 
     /// Most values (samples after resampling, or frames × bands) one call may hold: 2^28 floats is 1 GiB.
     public static let maxFeatureValues = 1 << 28
@@ -28,6 +30,9 @@ public final class FeatureExtractor: Sendable {
                                  kernels: kernels)
         filterbank = MelFilterbank(configuration)
         cepstrum = CepstralTransform(bands: configuration.nMels, coefficients: configuration.nMFCC, lifter: configuration.lifter)
+        // Framing caps the hop only for clips shorter than hop - nFFT samples: with `samples: hop` it does not.
+        let framing = Framing(nFFT: configuration.nFFT, hop: configuration.hopLength, samples: configuration.hopLength, lanes: spectrum.lanes)
+        hopOffsets = (framing.hop, framing.rowStride, spectrum.sampleOffsets(hop: framing.hop, rowStride: framing.rowStride))
     }
 
     /// The signal the features are computed from: resampled to the configured rate (exactly as librosa.load

@@ -66,4 +66,15 @@ struct FeatureExtractorFramingTests {
             #expect(worst <= 1e-3, "\(name): max relative error \(worst)")
         }
     }
+
+    // (nFFT, hop, samples): the two profiles on clips short and long, a hop longer than the frame, and one
+    // so long that Framing caps it for a short clip (the table made in init does not apply then).
+    @Test("each clip's framing gets the sample offsets of its own hop and row stride",
+          arguments: [(2048, 512, 22050), (2048, 512, 1), (512, 160, 16000), (512, 160, 3_000_000), (256, 441, 30000),
+                      (256, 1 << 50, 3000)])
+    func framedOffsets(nFFT: Int, hop: Int, samples: Int) throws {
+        let extractor = try FeatureExtractor(Self.configuration(nFFT: nFFT, hop: hop, center: true))
+        let framing = Framing(nFFT: nFFT, hop: hop, samples: samples, lanes: extractor.spectrum.lanes)
+        #expect(extractor.framedOffsets(framing) == extractor.spectrum.sampleOffsets(hop: framing.hop, rowStride: framing.rowStride))
+    }
 }
