@@ -5,6 +5,7 @@
 // For each clip (profile rate, 1 s / 10 s / 60 s): "features" is FeatureExtractor.mfcc on the decoded clip
 // (peak normalisation + STFT + mel + dB + DCT, no resampling), "pipeline" is decode from bytes + resample
 // from 44.1 kHz + the same. librosa's side is timed the same way by librosa_side.py.
+// Rows for maas alone: "decode" (a 16-bit WAV at the profile rate to samples) and "native" (that + features).
 import Foundation
 import MaaSAudio
 
@@ -35,7 +36,8 @@ let arguments = CommandLine.arguments
 // `AudioBench --loop <clip folder> <profile> <seconds> <iterations> [avx512f|avx2|generic]`: only the
 // features of one clip, repeated, for a profiler (perf record, valgrind --tool=callgrind) to attribute the
 // time, or `time` to compare the kernels' instruction-set variants.
-if arguments.count >= 6, arguments[1] == "--loop" {
+// `--loop-native` instead decodes the clip's WAV bytes each time too (the "native" row: what a server does).
+if arguments.count >= 6, arguments[1] == "--loop" || arguments[1] == "--loop-native" {
     let configuration: MFCCConfiguration = arguments[3] == "speech16k" ? .speech16k : .librosaDefault
     var kernels = FFTKernels.best
     if arguments.count > 6 {
@@ -47,8 +49,10 @@ if arguments.count >= 6, arguments[1] == "--loop" {
     }
     let extractor = try FeatureExtractor(configuration, kernels: kernels)
     let path = URL(fileURLWithPath: arguments[2]).appendingPathComponent("clip_\(configuration.sampleRate)_\(arguments[4])s.wav")
-    let clip = try AudioDecoder.decode([UInt8](try Data(contentsOf: path)), maxDuration: 61)
-    for _ in 0..<Int(arguments[5])! { _ = try extractor.mfcc(clip) }
+    let bytes = [UInt8](try Data(contentsOf: path))
+    let clip = try AudioDecoder.decode(bytes, maxDuration: 61)
+    let decodes = arguments[1] == "--loop-native"
+    for _ in 0..<Int(arguments[5])! { _ = try extractor.mfcc(decodes ? AudioDecoder.decode(bytes, maxDuration: 61) : clip) }
     exit(0)
 }
 guard arguments.count >= 3 else {
@@ -68,6 +72,11 @@ for (name, configuration) in profiles {
         let clip = try AudioDecoder.decode(native, maxDuration: 61)
         let features = try measure(budget: budget) { _ = try extractor.mfcc(clip) }
         ours.append(Timing(profile: name, seconds: seconds, stage: "features", median: features.median, best: features.best))
+        // maas only: what a server does with a 16-bit WAV already at the model's rate (no resampling).
+        let decode = try measure(budget: budget) { _ = try AudioDecoder.decode(native, maxDuration: 61) }
+        ours.append(Timing(profile: name, seconds: seconds, stage: "decode", median: decode.median, best: decode.best))
+        let served = try measure(budget: budget) { _ = try extractor.mfcc(AudioDecoder.decode(native, maxDuration: 61)) }
+        ours.append(Timing(profile: name, seconds: seconds, stage: "native", median: served.median, best: served.best))
         let cd = [UInt8](try Data(contentsOf: folder.appendingPathComponent("clip_44100_\(seconds)s.wav")))
         let pipeline = try measure(budget: budget) { _ = try extractor.mfcc(AudioDecoder.decode(cd, maxDuration: 61)) }
         ours.append(Timing(profile: name, seconds: seconds, stage: "pipeline", median: pipeline.median, best: pipeline.best))
@@ -84,4 +93,12 @@ for t in ours {
     print([pad(t.profile, 14), pad(t.stage, 9), pad("\(t.seconds) s", 5),
            pad("\(ms(t.median / s)) (\(ms(t.best / s)))", 20), pad("\(ms(l.median / s)) (\(ms(l.best / s)))", 22),
            pad(String(format: "%.1f×", l.median / t.median), 7)].joined(separator: " "))
+}
+print("")
+print("maas only, µs per clip (median; best in brackets): decode = 16-bit WAV at the profile's rate to samples;")
+print("native = decode + features, what a server does with such a clip")
+print([pad("profile", 14), pad("stage", 9), pad("clip", 5), pad("maas µs/clip", 20)].joined(separator: " "))
+for t in ours where t.stage == "decode" || t.stage == "native" {
+    let us = { (x: Double) in String(format: "%.1f", x * 1e6) }
+    print([pad(t.profile, 14), pad(t.stage, 9), pad("\(t.seconds) s", 5), pad("\(us(t.median)) (\(us(t.best)))", 20)].joined(separator: " "))
 }
