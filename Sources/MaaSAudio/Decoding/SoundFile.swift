@@ -67,12 +67,12 @@ struct SoundFile: ~Copyable {
     /// `read` picks how libsndfile is asked (`nativeRead` unless a test compares the two); both give the same bits.
     ///
     /// Reads in fixed chunks; the header's length sizes the first allocation only up to 2^20 frames, and the
-    /// output grows past that only as samples really arrive, so a header that lies about its length costs nothing. A read error after some frames (a truncated FLAC, say)
-    /// is an error, not a silently shorter clip.
+    /// output grows past that only as samples really arrive, so a header that lies about its length costs
+    /// nothing. A read error after some frames (a truncated FLAC, say) is an error, not a silently shorter clip.
     func readMono(_ read: SampleRead? = nil) throws(AudioError) -> [Float] {
         var reader = MonoReader(handle: handle, channels: channels, read: read ?? nativeRead)
         // Clips up to 2^20 frames (the common case) are read straight into their array, with no copy.
-        var mono = [Float](unsafeUninitializedCapacity: min(frames, 1 << 20)) { buffer, count in
+        var mono = [Float](unsafeUninitializedCapacity: max(0, min(frames, 1 << 20))) { buffer, count in
             count = reader.fill(buffer)
         }
         if mono.count < frames, !reader.ended {
