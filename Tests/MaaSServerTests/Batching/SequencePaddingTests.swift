@@ -87,8 +87,12 @@ struct SequencePaddingTests {
         let gate = DispatchSemaphore(value: 0)
         let blocker = Task { try await pool.run { gate.wait() } }
         try await eventually { pool.admittedJobs == 1 }
-        let tasks = requests.map { request in Task { try await queue.run(request) } }
-        try await eventually { queue.waitingRequests == requests.count }
+        // One at a time, so that they queue in this order (batches are formed in arrival order).
+        var tasks: [Task<[String: HostTensor], any Error>] = []
+        for (index, request) in requests.enumerated() {
+            tasks.append(Task { try await queue.run(request) })
+            try await eventually { queue.waitingRequests == index + 1 }
+        }
         gate.signal()
         try await blocker.value
         for (index, (task, one)) in zip(tasks, alone).enumerated() {
