@@ -9,7 +9,7 @@
 #
 # A config is ROWS/MICROSECONDS[/nopad] (`maas serve --max-batch-size ROWS --max-queue-delay-us MICROSECONDS`,
 # plus `--no-batch-padding`); 1/0 is batching off. KINDS: tensor, audio (one 1 s clip), audio-mixed (clips of
-# 0.6 to 1.4 s in turn). Installs what it needs as run.sh does (suite/setup.sh).
+# 17 lengths from 0.6 to 1.4 s, in turn). Installs what it needs as run.sh does (suite/setup.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"

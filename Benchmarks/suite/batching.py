@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Dynamic batching settings side by side: the maas server of the suite (same model, inputs and generator),
 restarted with each `--max-batch-size`/`--max-queue-delay-us` pair, measured at each concurrency with tensor
-and audio input (and audio-mixed: clips of 0.6 to 1.4 s in turn). Prints a Markdown table; the server's
+and audio input (and audio-mixed: clips of 17 lengths from 0.6 to 1.4 s in turn). Prints a Markdown table; the server's
 defaults are chosen from it.
 
   batching.py --maas BIN --model ONNX --inputs DIR --work DIR [--configs 1/0,8/0,32/0,32/200,32/1000]

@@ -5,8 +5,8 @@
   mfcc.npy          its features as the peers compute them (librosa.load + normalize + mfcc), [44, 1, 20] float32
   tensor.json       the Flask peer's JSON body for mfcc.npy: {"inputs": nested lists}
   audio.multipart   the Flask peer's multipart/form-data body uploading clip.wav as field "file"
-  mixed/clip-*.wav  the clip cut or looped to 0.6, 0.8, 1.0, 1.2 and 1.4 s: requests of different lengths
-                    (`maas bench --audio` several times; batching.sh's audio-mixed input)
+  mixed/clip-*.wav  the clip cut or looped to 17 lengths from 0.6 to 1.4 s (26 to 61 frames): requests of
+                    different lengths (`maas bench --audio` several times; batching.sh's audio-mixed input)
   inputs.json       the content types of the two bodies, and the frame count
 
   make_inputs.py --out DIR
@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import speech_model  # noqa: E402  (the peers' own feature code, so the tensor is what they would compute)
 
 BOUNDARY = "maasbenchboundary7c1e"
-MIXED_TENTHS = [6, 8, 10, 12, 14]
+MIXED_MILLISECONDS = range(600, 1401, 50)
 
 
 def make_clip(path):
@@ -66,10 +66,9 @@ def main():
     mixed = os.path.join(args.out, "mixed")
     os.makedirs(mixed, exist_ok=True)
     y, rate = sf.read(clip, dtype="float32")
-    for tenths in MIXED_TENTHS:
-        n = rate * tenths // 10
-        sf.write(os.path.join(mixed, f"clip-{tenths:02d}.wav"), np.resize(y, n), rate, subtype="PCM_16")
-    print(f"inputs: 1 s clip, {x.shape[0]} frames, mfcc {list(x.shape)}; mixed lengths {MIXED_TENTHS} tenths of a second",
+    for ms in MIXED_MILLISECONDS:
+        sf.write(os.path.join(mixed, f"clip-{ms:04d}ms.wav"), np.resize(y, rate * ms // 1000), rate, subtype="PCM_16")
+    print(f"inputs: 1 s clip, {x.shape[0]} frames, mfcc {list(x.shape)}; {len(MIXED_MILLISECONDS)} mixed lengths",
           file=sys.stderr)
 
 

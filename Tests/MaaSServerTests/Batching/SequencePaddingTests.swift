@@ -108,12 +108,12 @@ struct SequencePaddingTests {
         let statistics = queue.statistics
         #expect(statistics.rows == requests.count)
         if expected.padded != nil {
-            // In arrival order, while padding stays within half the real frames: 40, 24, 33, 40, 24, 33, 37, 40
-            // (8 rows: 320 frames for 271; the first 90 would have made it 450 for 317), then 90, 90, 31 (270
-            // for 211; the 24 would have made 180 for 114), then the 24 alone.
+            // In arrival order, while padding stays within a quarter of the real frames: 40, 24, 33, 40, 24, 33,
+            // 37, 40 (8 rows: 320 frames for 271; the first 90 would have made it 450 for 317), then 90, 90 (the
+            // 24 would have made 180 for 114, the 31 270 for 211), then 24, 31 (62 for 55).
             #expect(statistics.batches == 3)
             #expect(statistics.paddedBatches == 2)
-            #expect(statistics.paddingFrames == (320 - 271) + (270 - 211))
+            #expect(statistics.paddingFrames == (320 - 271) + (62 - 55))
         } else {
             // One batch per length: 40 ×3, 24 ×3, 33 ×2, 90 ×2, 37, 31.
             #expect(statistics.paddedBatches == 0)
@@ -122,14 +122,14 @@ struct SequencePaddingTests {
         await pool.shutdown()
     }
 
-    @Test("a request joins a padded batch only while padding stays within half the real frames", arguments: [
-        (rows: 1, length: 40, batchRows: 1, longest: 24, frames: 24, fits: true),  // 80 padded for 64 real
+    @Test("a request joins a padded batch only while padding stays within a quarter of the real frames", arguments: [
+        (rows: 1, length: 40, batchRows: 1, longest: 24, frames: 24, fits: true),  // 80 padded for 64 real: a quarter
         (rows: 1, length: 90, batchRows: 1, longest: 24, frames: 24, fits: false),  // 180 for 114
         (rows: 1, length: 24, batchRows: 1, longest: 90, frames: 90, fits: false),
         (rows: 1, length: 10, batchRows: 3, longest: 20, frames: 60, fits: true),  // 80 for 70
-        (rows: 1, length: 1, batchRows: 1, longest: 2, frames: 2, fits: true),  // 4 for 3
-        (rows: 1, length: 1, batchRows: 1, longest: 3, frames: 3, fits: true),  // 6 for 4: exactly half
-        (rows: 1, length: 1, batchRows: 1, longest: 4, frames: 4, fits: false),  // 8 for 5
+        (rows: 1, length: 4, batchRows: 1, longest: 5, frames: 5, fits: true),  // 10 for 9
+        (rows: 1, length: 3, batchRows: 1, longest: 5, frames: 5, fits: true),  // 10 for 8: exactly a quarter
+        (rows: 1, length: 2, batchRows: 1, longest: 5, frames: 5, fits: false),  // 10 for 7
         (rows: 4, length: 50, batchRows: 0, longest: 0, frames: 0, fits: true),  // an empty batch takes anything
         (rows: 2, length: 0, batchRows: 2, longest: 0, frames: 0, fits: true),  // a layout that pads nothing
     ])
