@@ -70,10 +70,37 @@ public struct ServingConfig: Sendable, Equatable {
         } catch let error as ConfigError {
             throw ConfigError("\(source): \(error.message)")
         } catch let error as DecodingError {
+            // Foundation reports a fraction given for an integer as invalid JSON at the top level, naming
+            // nothing: find it, so the message says which key.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                let (key, value) = fractionForWholeNumber(in: bytes)
+            {
+                throw ConfigError("\(source): '\(key)' should be a whole number, not \(value)")
+            }
             throw ConfigError("\(source): \(describe(error))")
         } catch {
             throw ConfigError("\(source): \(error)")
         }
+    }
+
+    /// The keys of each section that take whole numbers.
+    static let wholeNumberKeys: [String: Set<String>] = [
+        "audio": ["sampleRate", "nFFT", "hopLength", "winLength", "nMels", "nMFCC"],
+        "classes": ["topK", "ctcBlank"],
+    ]
+
+    /// The first whole-number key (as `section.key`) given a number with a fraction, in valid JSON.
+    private static func fractionForWholeNumber(in bytes: [UInt8]) -> (key: String, value: Double)? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return nil }
+        for (section, keys) in wholeNumberKeys.sorted(by: { $0.key < $1.key }) {
+            guard let values = object[section] as? [String: Any] else { continue }
+            for key in keys.sorted() {
+                // (true reads as 1: whole, so never reported here.)
+                guard let value = (values[key] as? NSNumber)?.doubleValue else { continue }
+                if value.isFinite, value.rounded(.towardZero) != value { return ("\(section).\(key)", value) }
+            }
+        }
+        return nil
     }
 
     private static func describe(_ error: DecodingError) -> String {
