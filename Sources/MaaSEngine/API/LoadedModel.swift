@@ -33,12 +33,22 @@ public final class LoadedModel: Sendable {
 
     /// Runs the model. Inputs are matched by name; a wrong name, element type or shape is `.invalidInput`.
     public func run(_ inputs: [String: HostTensor]) throws(EngineError) -> [String: HostTensor] {
+        try run(inputs, rowLengths: nil)
+    }
+
+    /// Runs rows that were padded at the end of their sequences to a common length, `rowLengths[b]` being row
+    /// b's own: every LSTM and GRU layer that has no `sequence_lens` input of its own, runs over that many
+    /// steps and has one batch row per entry takes them as its `sequence_lens` (ONNX semantics: a row's
+    /// final state is its last valid step's, its outputs past its length are zero). Other layers see the
+    /// padding as data: whether the model's answers then equal each row's answer alone is for the caller
+    /// to check (the server's batch probe does).
+    public func run(_ inputs: [String: HostTensor], rowLengths: [Int]?) throws(EngineError) -> [String: HostTensor] {
         let arena = idleArenas.withLock { $0.popLast() } ?? Arena(prepared)
         defer {
             idleArenas.withLock { arenas in
                 if arenas.count < Self.maxIdleArenas { arenas.append(arena) }
             }
         }
-        return try arena.run(inputs)
+        return try arena.run(inputs, rowLengths: rowLengths)
     }
 }

@@ -1,6 +1,9 @@
 /// Runs one op on constant inputs at compile time, through the same `OpRunner` code the executor uses,
 /// so a folded subgraph computes exactly what it would have computed at run time.
 final class FoldingContext: OpContext {
+    /// Constant folding never sees padded rows.
+    var rowLengths: [Int]? { nil }
+
     private var buffers: [UnsafeMutableRawPointer] = []
     private var shapes: [UnsafeMutableBufferPointer<Int>] = []
     private var types: [DataType] = []

@@ -19,6 +19,7 @@ package final class Arena: OpContext, @unchecked Sendable {
     /// The evaluated dims the current layout was made for.
     private var layoutKey: [Int]? = nil
     package private(set) var scratch: UnsafeMutableRawPointer? = nil
+    package private(set) var rowLengths: [Int]? = nil
 
     package init(_ prepared: PreparedPlan) {
         self.prepared = prepared
@@ -59,7 +60,9 @@ package final class Arena: OpContext, @unchecked Sendable {
 
     // MARK: running
 
-    package func run(_ inputs: [String: HostTensor]) throws(EngineError) -> [String: HostTensor] {
+    package func run(_ inputs: [String: HostTensor], rowLengths: [Int]? = nil) throws(EngineError) -> [String: HostTensor] {
+        self.rowLengths = rowLengths
+        defer { self.rowLengths = nil }
         let plan = prepared.plan
         let hostInputs = try InputBinding.match(inputs, plan.inputs)
         try plan.dims.evaluate(

@@ -10,6 +10,9 @@ package protocol OpContext {
     func dim(_ ref: DimRef) -> Int
     /// Scratch reserved for the op being run (as many bytes as `OpScratch.byteCount` asked for).
     var scratch: UnsafeMutableRawPointer? { get }
+    /// Each batch row's valid length when the caller padded rows of different lengths (see
+    /// `LoadedModel.run(_:rowLengths:)`); nil otherwise.
+    var rowLengths: [Int]? { get }
 }
 
 extension OpContext {

@@ -53,7 +53,8 @@ extension BatchLayout {
     ///
     /// Runs a short row (3 steps) and a long one (7) alone, then together with the short one padded to 7:
     /// each output either has one axis that follows the length (cut back to 3 for the short row) or keeps its
-    /// shape, and every row's values must equal its values alone.
+    /// shape, and every row's values must equal its values alone, with the padding as plain data or else with
+    /// each row's length given to the recurrent layers.
     private static func paddingProbe(_ model: LoadedModel, layout: BatchLayout, sequence: SequenceAxis) -> SequencePadding? {
         guard let signature = model.inputs.first(where: { $0.name == sequence.input }),
             sequence.axis < signature.shape.count, signature.shape[sequence.axis] < 0,
@@ -74,18 +75,22 @@ extension BatchLayout {
             }
             followers[name] = axis
         }
-        let padding = SequencePadding(input: sequence.input, inputAxis: sequence.axis, outputAxes: followers)
-        var padded = layout
-        padded.padding = padding
-        guard let outputs = try? model.run(padded.join([shortRow, longRow])),
-            let parts = try? padded.split(outputs, rows: [1, 1], lengths: [short, long])
-        else { return nil }
-        for (part, alone) in zip(parts, [shortAlone, longAlone]) {
-            for (name, expected) in alone {
-                guard let got = part[name], sameValues(got, expected) else { return nil }
+        for rowLengths in [false, true] {
+            var padding = SequencePadding(input: sequence.input, inputAxis: sequence.axis, outputAxes: followers)
+            padding.rowLengths = rowLengths
+            var padded = layout
+            padded.padding = padding
+            let lengths = [short, long]
+            guard let outputs = try? model.run(
+                    padded.join([shortRow, longRow]), rowLengths: padded.rowLengths(rows: [1, 1], lengths: lengths)),
+                let parts = try? padded.split(outputs, rows: [1, 1], lengths: lengths)
+            else { continue }
+            let same = zip(parts, [shortAlone, longAlone]).allSatisfy { part, alone in
+                alone.allSatisfy { name, expected in part[name].map { sameValues($0, expected) } ?? false }
             }
+            if same { return padding }
         }
-        return padding
+        return nil
     }
 
     /// Distinct values for every input of `model`: `rows` along each batch axis, the sequence's length along

@@ -59,6 +59,16 @@ struct BatchLayout: Sendable, Equatable {
         return joined
     }
 
+    /// Each batch row's length, for a layout whose padding tells the model (nil otherwise): `lengths[i]` for
+    /// each of request i's `rows[i]` rows.
+    func rowLengths(rows: [Int], lengths: [Int]) -> [Int]? {
+        guard padding?.rowLengths == true else { return nil }
+        var perRow: [Int] = []
+        perRow.reserveCapacity(rows.reduce(0, +))
+        for (count, length) in zip(rows, lengths) { perRow.append(contentsOf: repeatElement(length, count: count)) }
+        return perRow
+    }
+
     /// Each request's part of the batch's outputs, given each request's rows and, when the layout pads, its
     /// sequence length.
     func split(_ outputs: [String: HostTensor], rows: [Int], lengths: [Int]) throws(EngineError) -> [[String: HostTensor]] {

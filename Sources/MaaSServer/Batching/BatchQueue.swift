@@ -243,8 +243,10 @@ final class BatchQueue: Sendable {
                     // Alone (an idle server's usual case): nothing to join or split.
                     result = .success([try model.run(batch[0].inputs)])
                 } else {
-                    let outputs = try model.run(layout.join(batch.map(\.inputs)))
-                    result = .success(try layout.split(outputs, rows: batch.map(\.rows), lengths: batch.map(\.length)))
+                    let rows = batch.map(\.rows), lengths = batch.map(\.length)
+                    let outputs = try model.run(
+                        layout.join(batch.map(\.inputs)), rowLengths: layout.rowLengths(rows: rows, lengths: lengths))
+                    result = .success(try layout.split(outputs, rows: rows, lengths: lengths))
                 }
             } catch {
                 result = .failure(error)

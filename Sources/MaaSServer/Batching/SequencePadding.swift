@@ -3,10 +3,12 @@ import MaaSEngine
 /// How requests whose sequences differ in length share a batch: each request's sequence is padded with zeros
 /// at its end to the batch's longest, and each request's outputs are cut back to its own length.
 ///
-/// A version gets this only when `BatchLayout.probe` saw that it leaves every row's answer unchanged: a causal
-/// model (forward LSTM or GRU layers with an output per frame, such as a speech model scored frame by frame)
-/// qualifies; a model that reads the whole sequence (a bidirectional layer, the last step, a mean over time)
-/// does not, and its requests share batches only with requests of the same length.
+/// A version gets this only when `BatchLayout.probe` saw that it leaves every row's answer unchanged, either
+/// as plain padding (a causal model: forward LSTM or GRU layers with an output per frame, such as a speech
+/// model scored frame by frame) or with each row's length given to the recurrent layers as ONNX's
+/// `sequence_lens` (`rowLengths`: a classifier reading an LSTM's final state, a bidirectional layer). A model
+/// that reads padded steps some other way (the last step's output, a mean over time, pooling before the
+/// recurrence) does not qualify, and its requests share batches only with requests of the same length.
 struct SequencePadding: Sendable, Equatable {
     /// The input whose sequence is padded, and its sequence axis.
     let input: String
@@ -14,6 +16,9 @@ struct SequencePadding: Sendable, Equatable {
     /// Outputs with an axis that follows the sequence's length, cut back to each request's length. Any other
     /// output was seen not to change with padding.
     let outputAxes: [String: Int]
+    /// Whether the model runs with each row's length (`LoadedModel.run(_:rowLengths:)`); padding alone
+    /// suffices when false.
+    var rowLengths = false
 
     /// A batch holds at most this many padding frames per real frame, so that a long clip does not make many
     /// short ones pay for its length. Measured on the reference model with clips of 17 lengths (RESULTS.md,

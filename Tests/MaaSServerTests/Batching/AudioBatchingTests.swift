@@ -24,7 +24,7 @@ struct AudioBatchingTests {
         ("reference_speech", .timeMajor, true, true),  // [T, B, 20] → [T, B, 10], forward LSTM
         ("reference_speech", .timeMajor, false, false),  // maas serve --no-batch-padding
         ("keras_lstm", .batchMajor, true, true),  // [B, T, 20] → [B, T, 10]
-        ("two_layer_lstm", .timeMajor, true, false),  // → [B, 8] from the final state
+        ("two_layer_lstm", .timeMajor, true, true),  // → [B, 8] from the final state, given each row's length
         ("pytorch_lstm_layout1", .batchMajor, true, false),  // → [B, 4] from a mean over time
     ]
 

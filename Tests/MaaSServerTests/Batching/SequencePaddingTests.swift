@@ -31,6 +31,8 @@ struct SequencePaddingTests {
         let batchAxis: Int
         /// nil: requests of different lengths must not share a batch; else the outputs cut back per request.
         let padded: [String: Int]?
+        /// Whether the padded rows need their lengths given to the recurrent layers.
+        var rowLengths = false
         var testDescription: String { model }
     }
 
@@ -38,12 +40,15 @@ struct SequencePaddingTests {
         // Forward LSTMs scored frame by frame: causal, so padding at the end changes no frame before it.
         .init(model: "reference_speech", batchAxis: 1, padded: ["probabilities": 0]),  // [T, B, 20] → [T, B, 10]
         .init(model: "keras_lstm", batchAxis: 0, padded: ["probabilities": 1]),  // [B, T, 20] → [B, T, 10]
-        // Each frame's output reads the whole clip.
-        .init(model: "bidirectional_lstm", batchAxis: 1, padded: nil),
-        // One answer per clip: from the last step, the final state, a mean over time, or after pooling.
+        // Each frame's output reads the whole clip, backwards too: the reverse pass must start at each row's
+        // own last frame (sequence_lens).
+        .init(model: "bidirectional_lstm", batchAxis: 1, padded: ["log_probabilities": 0], rowLengths: true),
+        // One answer per clip from the second LSTM's final state (Y_h): with sequence_lens it is each row's own.
+        .init(model: "two_layer_lstm", batchAxis: 1, padded: [:], rowLengths: true),
+        // One answer per clip from the last step's output (zero past a row's length), a mean over time, or
+        // after pooling (the GRU's steps are not the input's): padding changes it either way.
         .init(model: "gru_classifier", batchAxis: 1, padded: nil),
         .init(model: "pytorch_gru", batchAxis: 1, padded: nil),
-        .init(model: "two_layer_lstm", batchAxis: 1, padded: nil),
         .init(model: "pytorch_lstm_layout1", batchAxis: 0, padded: nil),
         .init(model: "cnn_gru", batchAxis: 0, padded: nil),
     ]
@@ -56,6 +61,7 @@ struct SequencePaddingTests {
         let input = try #require(model.inputs.first?.name)
         #expect(layout.inputAxes == [input: expected.batchAxis])
         #expect(layout.padding?.outputAxes == expected.padded)
+        #expect(layout.padding?.rowLengths == (expected.padded == nil ? nil : expected.rowLengths))
         if let padding = layout.padding {
             #expect(padding.input == input)
             #expect(padding.inputAxis != expected.batchAxis)

@@ -61,10 +61,14 @@ package enum RecurrentOp {
             throw OpFailure.inconsistent(op, "packed weights have \(context.count(w)) floats, expected \(packedCount)")
         }
         var lengths: UnsafePointer<Int32>? = nil
+        let narrowed = (scratch + floats * 4).assumingMemoryBound(to: Int32.self)
         if let sequenceLens = op.input(2) {
-            let narrowed = (scratch + floats * 4).assumingMemoryBound(to: Int32.self)
             let source = context.ints(sequenceLens)
             for row in 0..<g.batch { narrowed[row] = Int32(clamping: source[row]) }
+            lengths = UnsafePointer(narrowed)
+        } else if let rows = context.rowLengths, rows.count == g.batch, rows.max() == g.steps {
+            // Padded rows (`LoadedModel.run(_:rowLengths:)`), for a layer whose steps are the padded length.
+            for row in 0..<g.batch { narrowed[row] = Int32(clamping: rows[row]) }
             lengths = UnsafePointer(narrowed)
         }
         let work = scratch.assumingMemoryBound(to: Float.self)
