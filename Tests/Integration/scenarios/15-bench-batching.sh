@@ -50,15 +50,25 @@ timeout -k 5 60 "$MAAS" bench ref:1 --input x="$INPUT" "${port[@]}" --concurrenc
 background=$!
 track_pid "$background"
 sleep 0.5
+# predict_together VERSION IN OUT: $SCRATCH/IN-1.npy … IN-8.npy sent to ref:VERSION at once; each answer's
+# probabilities, one per line, in $SCRATCH/OUT-k.txt.
+predict_together() {
+    local version=$1 in=$2 out=$3 k
+    local -a pids
+    for k in 1 2 3 4 5 6 7 8; do
+        timeout -k 5 "$CALL_TIMEOUT" "$MAAS" predict "ref:$version" --input x="$SCRATCH/$in-$k.npy" "${port[@]}" --json \
+            >"$SCRATCH/$out-$k.json" 2>"$SCRATCH/$out-$k.err" &
+        track_pid $!
+        pids[k]=$!
+    done
+    for k in 1 2 3 4 5 6 7 8; do
+        wait "${pids[k]}"
+        json_output_values "$SCRATCH/$out-$k.json" probabilities >"$SCRATCH/$out-$k.txt"
+    done
+}
+
+predict_together 1 in batched
 for k in 1 2 3 4 5 6 7 8; do
-    timeout -k 5 "$CALL_TIMEOUT" "$MAAS" predict ref:1 --input x="$SCRATCH/in-$k.npy" "${port[@]}" --json \
-        >"$SCRATCH/batched-$k.json" 2>"$SCRATCH/batched-$k.err" &
-    track_pid $!
-    pids[k]=$!
-done
-for k in 1 2 3 4 5 6 7 8; do
-    wait "${pids[k]}"
-    json_output_values "$SCRATCH/batched-$k.json" probabilities >"$SCRATCH/batched-$k.txt"
     compare_values "input $k under load on the batched version = alone on the unbatched one (1e-5)" \
         "$SCRATCH/batched-$k.txt" "$SCRATCH/alone-$k.txt" 1e-5
 done
@@ -75,15 +85,8 @@ for k in 1 2 3 4 5 6 7 8; do
     run_cli "short-alone-$k" "$MAAS" predict ref:2 --input x="$SCRATCH/short-$k.npy" "${port[@]}" --json
     json_output_values "$OUT" probabilities >"$SCRATCH/short-alone-$k.txt"
 done
+predict_together 4 short short-batched
 for k in 1 2 3 4 5 6 7 8; do
-    timeout -k 5 "$CALL_TIMEOUT" "$MAAS" predict ref:4 --input x="$SCRATCH/short-$k.npy" "${port[@]}" --json \
-        >"$SCRATCH/short-batched-$k.json" 2>"$SCRATCH/short-batched-$k.err" &
-    track_pid $!
-    pids[k]=$!
-done
-for k in 1 2 3 4 5 6 7 8; do
-    wait "${pids[k]}"
-    json_output_values "$SCRATCH/short-batched-$k.json" probabilities >"$SCRATCH/short-batched-$k.txt"
     check_eq "input $k ($((46 - 2 * k)) frames): $((46 - 2 * k)) frames x 10 probabilities" $(((46 - 2 * k) * 10)) \
         "$(wc -l <"$SCRATCH/short-batched-$k.txt")"
     compare_values "input $k ($((46 - 2 * k)) frames) in a padded batch = alone on the unbatched version (1e-5)" \
