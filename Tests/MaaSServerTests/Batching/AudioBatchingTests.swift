@@ -1,4 +1,3 @@
-import Foundation
 import MaaSAudio
 import MaaSClient
 import MaaSModelConfig
@@ -14,10 +13,6 @@ import Testing
 /// defaults).
 @Suite("Batching audio of different lengths", .timeLimit(.minutes(1)))
 struct AudioBatchingTests {
-    private static let models = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("MaaSEngineTests/Fixtures/models")
-
     /// Each model, its front-end layout, the server's `batchPadding`, and whether clips of different lengths
     /// share padded batches: only when allowed and the probe saw padding leave the model's answers unchanged.
     static let cases: [(model: String, layout: FeatureLayout, padding: Bool, pads: Bool)] = [
@@ -32,7 +27,7 @@ struct AudioBatchingTests {
           arguments: cases)
     func answersAsAlone(_ model: String, layout: FeatureLayout, padding: Bool, pads: Bool) async throws {
         let clips = AudioFixture.manifest.clips
-        let path = Self.models.appendingPathComponent("\(model)/model.onnx").path
+        let path = EngineModelFixtures.path(model)
         try await TestServer.with({
             $0.inferenceWorkers = 1
             $0.inferenceQueueDepth = 32

@@ -8,9 +8,6 @@ import Testing
 /// [T, B, 10], ONNX Runtime-checked in MaaSEngineTests). Rows must not affect each other.
 @Suite("Batched LSTM", .timeLimit(.minutes(1)))
 struct BatchedRecurrentTests {
-    private static let modelPath = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("MaaSEngineTests/Fixtures/models/reference_speech/model.onnx").path
 
     private func input(frames: Int, seed: Int) -> HostTensor {
         var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
@@ -23,7 +20,7 @@ struct BatchedRecurrentTests {
 
     @Test("batched answers equal each request run alone within 1e-5, for clips of the same and of different lengths")
     func batchedEqualsAlone() async throws {
-        let model = try LoadedModel.load(bytes: try ModelCompiler.compile(onnxFileAt: Self.modelPath).serialized())
+        let model = try EngineModelFixtures.load("reference_speech")
         let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 1]))
         #expect(layout.outputAxes == ["probabilities": 1])
         let pool = InferencePool(workers: 1, queueDepth: 64)
@@ -56,7 +53,7 @@ struct BatchedRecurrentTests {
 
     @Test("the probe refuses the LSTM's time axis: outputs follow its length, but rows along it are not independent")
     func timeAxisIsNotABatchAxis() throws {
-        let model = try LoadedModel.load(bytes: try ModelCompiler.compile(onnxFileAt: Self.modelPath).serialized())
+        let model = try EngineModelFixtures.load("reference_speech")
         #expect(BatchLayout.probe(model, inputAxes: ["x": 0]) == nil)
         #expect(BatchLayout.probe(model, inputAxes: ["x": 1])?.outputAxes == ["probabilities": 1])
         // [T, B, 20] has two dynamic axes: a tensor-only version tries each as the batch axis, T first.

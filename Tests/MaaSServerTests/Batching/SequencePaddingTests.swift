@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import MaaSEngine
 import Testing
 
@@ -10,15 +9,6 @@ import Testing
 /// Whatever the model, a request's answer in a batch must equal its answer alone.
 @Suite("Sequence padding", .timeLimit(.minutes(2)))
 struct SequencePaddingTests {
-    private static let models = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("MaaSEngineTests/Fixtures/models")
-
-    private static func load(_ name: String) throws -> LoadedModel {
-        let path = models.appendingPathComponent("\(name)/model.onnx").path
-        return try LoadedModel.load(bytes: try ModelCompiler.compile(onnxFileAt: path).serialized())
-    }
-
     /// The layout a tensor-only version of the model gets, as the server finds it.
     private static func layout(_ model: LoadedModel) -> BatchLayout? {
         BatchQueues.candidates(model: model, audio: nil).lazy.compactMap {
@@ -56,7 +46,7 @@ struct SequencePaddingTests {
     @Test("the probe finds the batch axis of an input with two dynamic axes, and pads only where no row changes",
           arguments: expectations)
     func probe(_ expected: Expectation) throws {
-        let model = try Self.load(expected.model)
+        let model = try EngineModelFixtures.load(expected.model)
         let layout = try #require(Self.layout(model))
         let input = try #require(model.inputs.first?.name)
         #expect(layout.inputAxes == [input: expected.batchAxis])
@@ -71,7 +61,7 @@ struct SequencePaddingTests {
     @Test("requests of different lengths under load answer exactly as alone (1e-5), padded or grouped by length",
           arguments: expectations)
     func batchedEqualsAlone(_ expected: Expectation) async throws {
-        let model = try Self.load(expected.model)
+        let model = try EngineModelFixtures.load(expected.model)
         let layout = try #require(Self.layout(model))
         let signature = try #require(model.inputs.first)
         let sequenceAxis = try #require(signature.shape.indices.first { signature.shape[$0] < 0 && $0 != expected.batchAxis })
