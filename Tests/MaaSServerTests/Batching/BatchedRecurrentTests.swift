@@ -1,4 +1,3 @@
-import Foundation
 import MaaSEngine
 import Testing
 
@@ -8,7 +7,6 @@ import Testing
 /// [T, B, 10], ONNX Runtime-checked in MaaSEngineTests). Rows must not affect each other.
 @Suite("Batched LSTM", .timeLimit(.minutes(1)))
 struct BatchedRecurrentTests {
-
     private func input(frames: Int, seed: Int) -> HostTensor {
         var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
         let values = (0..<frames * 20).map { _ -> Float in
