@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# scenario: maas bench loads batched and unbatched versions without errors; requests of different lengths share padded batches and answer as alone; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
+# scenario: maas bench loads batched and unbatched versions without errors; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
 # time-limit: 120
 set -uo pipefail
 source "$REPO/Tests/Integration/lib/harness.sh"
 source "$REPO/Tests/Integration/lib/npy.sh"
 
 REF_MODEL="$REPO/Tests/MaaSEngineTests/Fixtures/models/reference_speech/model.onnx" # [T, B, 20], T and B dynamic
+CLS_MODEL="$REPO/Tests/MaaSEngineTests/Fixtures/models/two_layer_lstm/model.onnx"   # [T, B, 20] -> [B, 8], final state
 INPUT="$DEMO_DIR/mfcc.npy"                                                           # [44, 1, 20]
 REQUESTS=600
 
@@ -23,6 +24,12 @@ run_cli reg-3 "$MAAS" register ref "$REF_MODEL" "${port[@]}"
 check_rc "register a tensor-only version whose input has two dynamic axes" 0
 run_cli reg-4 "$MAAS" register ref "$REF_MODEL" --max-queue-delay-us 500000 "${port[@]}"
 check_rc "register a tensor-only version with --max-queue-delay-us 500000" 0
+# A classifier reading its second LSTM's final state: padding alone would change it, so its padded batches
+# give each row's length to the LSTMs (sequence_lens). Version 2 runs unbatched, for reference.
+run_cli reg-cls-1 "$MAAS" register cls "$CLS_MODEL" --max-queue-delay-us 500000 "${port[@]}"
+check_rc "register a final-state classifier with --max-queue-delay-us 500000" 0
+run_cli reg-cls-2 "$MAAS" register cls "$CLS_MODEL" --max-batch-size 1 "${port[@]}"
+check_rc "register the classifier again with --max-batch-size 1" 0
 
 bench_reports() { grep -q '"p99" : [0-9]' "$1" && grep -q '"per_request_us" : [0-9]' "$1"; }
 for version in 1 2 3; do
@@ -50,13 +57,13 @@ timeout -k 5 60 "$MAAS" bench ref:1 --input x="$INPUT" "${port[@]}" --concurrenc
 background=$!
 track_pid "$background"
 sleep 0.5
-# predict_together VERSION IN OUT: $SCRATCH/IN-1.npy … IN-8.npy sent to ref:VERSION at once; each answer's
-# probabilities, one per line, in $SCRATCH/OUT-k.txt.
+# predict_together MODEL:VERSION IN OUT: $SCRATCH/IN-1.npy … IN-8.npy sent to MODEL:VERSION at once; each
+# answer's probabilities, one per line, in $SCRATCH/OUT-k.txt.
 predict_together() {
     local version=$1 in=$2 out=$3 k
     local -a pids
     for k in 1 2 3 4 5 6 7 8; do
-        timeout -k 5 "$CALL_TIMEOUT" "$MAAS" predict "ref:$version" --input x="$SCRATCH/$in-$k.npy" "${port[@]}" --json \
+        timeout -k 5 "$CALL_TIMEOUT" "$MAAS" predict "$version" --input x="$SCRATCH/$in-$k.npy" "${port[@]}" --json \
             >"$SCRATCH/$out-$k.json" 2>"$SCRATCH/$out-$k.err" &
         track_pid $!
         pids[k]=$!
@@ -67,7 +74,7 @@ predict_together() {
     done
 }
 
-predict_together 1 in batched
+predict_together ref:1 in batched
 for k in 1 2 3 4 5 6 7 8; do
     compare_values "input $k under load on the batched version = alone on the unbatched one (1e-5)" \
         "$SCRATCH/batched-$k.txt" "$SCRATCH/alone-$k.txt" 1e-5
@@ -85,12 +92,23 @@ for k in 1 2 3 4 5 6 7 8; do
     run_cli "short-alone-$k" "$MAAS" predict ref:2 --input x="$SCRATCH/short-$k.npy" "${port[@]}" --json
     json_output_values "$OUT" probabilities >"$SCRATCH/short-alone-$k.txt"
 done
-predict_together 4 short short-batched
+predict_together ref:4 short short-batched
 for k in 1 2 3 4 5 6 7 8; do
     check_eq "input $k ($((46 - 2 * k)) frames): $((46 - 2 * k)) frames x 10 probabilities" $(((46 - 2 * k) * 10)) \
         "$(wc -l <"$SCRATCH/short-batched-$k.txt")"
     compare_values "input $k ($((46 - 2 * k)) frames) in a padded batch = alone on the unbatched version (1e-5)" \
         "$SCRATCH/short-batched-$k.txt" "$SCRATCH/short-alone-$k.txt" 1e-5
+done
+
+# ---- the same inputs to the final-state classifier: padded batches with each row's length
+for k in 1 2 3 4 5 6 7 8; do
+    run_cli "cls-alone-$k" "$MAAS" predict cls:2 --input x="$SCRATCH/short-$k.npy" "${port[@]}" --json
+    json_output_values "$OUT" probabilities >"$SCRATCH/cls-alone-$k.txt"
+done
+predict_together cls:1 short cls-batched
+for k in 1 2 3 4 5 6 7 8; do
+    compare_values "input $k ($((46 - 2 * k)) frames) to the classifier in a padded batch = alone (1e-5)" \
+        "$SCRATCH/cls-batched-$k.txt" "$SCRATCH/cls-alone-$k.txt" 1e-5
 done
 
 # ---- bad options: refused before any call (64), or with the server's status
@@ -125,3 +143,7 @@ padded_batches=$(printf '%s\n' "$padded" | sed -n 's/.* padded_batches=\([0-9]*\
 padded_largest=$(printf '%s\n' "$padded" | sed -n 's/.* rows.max=\([0-9]*\) .*/\1/p')
 check "the 8 clips of different lengths shared padded batches (padded_batches=${padded_batches:-none}, rows.max=${padded_largest:-none})" \
     test "${padded_batches:-0}" -ge 1 -a "${padded_largest:-0}" -ge 2
+classified=$(grep ' batching$\| \[MaaSServer\] batching' "$SERVER_LOG" | grep 'model.name=cls model.version=1 ')
+cls_padded=$(printf '%s\n' "$classified" | sed -n 's/.* padded_batches=\([0-9]*\) .*/\1/p')
+check "the classifier's 8 inputs shared padded batches too (padded_batches=${cls_padded:-none})" test "${cls_padded:-0}" -ge 1
+check_eq "the unbatched classifier logged no batching" "" "$(grep 'batching' "$SERVER_LOG" | grep 'model.name=cls model.version=2 ')"
