@@ -118,6 +118,52 @@ struct SequencePaddingTests {
         await pool.shutdown()
     }
 
+    @Test("requests of several rows each pad as a block, and their row lengths repeat for each of their rows",
+          arguments: ["reference_speech", "two_layer_lstm", "bidirectional_lstm"])
+    func severalRowsPerRequest(model name: String) async throws {
+        let model = try EngineModelFixtures.load(name)
+        let layout = try #require(Self.layout(model))
+        let padding = try #require(layout.padding)
+        let signature = try #require(model.inputs.first)
+        let batchAxis = try #require(layout.inputAxes[signature.name])
+        // (rows, steps): 6 rows padded to 40 steps, 240 frames for 221.
+        let shapes = [(2, 40), (1, 33), (3, 36)]
+        let requests = shapes.enumerated().map { index, shape in
+            var dims = signature.shape.map { $0 < 0 ? 1 : $0 }
+            dims[batchAxis] = shape.0
+            dims[padding.inputAxis] = shape.1
+            return [signature.name: Self.values(shape: dims, seed: 50 + index)]
+        }
+        #expect(layout.rowLengths(rows: shapes.map(\.0), lengths: shapes.map(\.1)) == (padding.rowLengths ? [40, 40, 33, 36, 36, 36] : nil))
+        let pool = InferencePool(workers: 1, queueDepth: 16)
+        pool.start()
+        let queue = BatchQueue(
+            model: model, layout: layout,
+            settings: .init(maxBatchSize: 8, maxQueueDelay: .zero, maxInFlight: 1, maxWaiting: 16), pool: pool)
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        var tasks: [Task<[String: HostTensor], any Error>] = []
+        for (index, request) in requests.enumerated() {
+            tasks.append(Task { try await queue.run(request) })
+            try await eventually { queue.waitingRequests == index + 1 }
+        }
+        gate.signal()
+        try await blocker.value
+        for (task, request) in zip(tasks, requests) {
+            let batched = try await task.value
+            for (output, alone) in try model.run(request) {
+                let got = try #require(batched[output])
+                #expect(got.shape == alone.shape, "\(output)")
+                let difference = zip(try #require(got.floats), try #require(alone.floats)).map { abs($0 - $1) }.max() ?? 0
+                #expect(difference <= 1e-5, "\(output)")
+            }
+        }
+        #expect(queue.statistics.batches == 1)
+        #expect(queue.statistics.paddingFrames == 240 - 221)
+        await pool.shutdown()
+    }
+
     @Test("a request joins a padded batch only while padding stays within a quarter of the real frames", arguments: [
         (rows: 1, length: 40, batchRows: 1, longest: 24, frames: 24, fits: true),  // 80 padded for 64 real: a quarter
         (rows: 1, length: 90, batchRows: 1, longest: 24, frames: 24, fits: false),  // 180 for 114
