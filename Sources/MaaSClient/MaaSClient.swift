@@ -17,10 +17,14 @@ public final class MaaSClient: Sendable {
     public let peer: String
     let channel: any Channel
     let calls: PendingCalls
+    /// The connection's event loop as a task executor: a task that makes many calls in a row (a load
+    /// generator) runs there with `executorPreference`, so each answer resumes it without a thread hop.
+    package let taskExecutor: EventLoopTaskExecutor
 
     private init(channel: any Channel, calls: PendingCalls, peer: String, configuration: Configuration) {
         self.channel = channel
         self.calls = calls
+        self.taskExecutor = EventLoopTaskExecutor(channel.eventLoop)
         self.peer = peer
         self.configuration = configuration
     }

@@ -38,7 +38,8 @@ struct LoadGenerator {
         await withTaskGroup(of: Bool.self) { group in
             for index in 0..<plan.concurrency {
                 let client = clients[index % clients.count]
-                group.addTask { [plan] in
+                // On the connection's event loop: each answer resumes its worker without a thread hop.
+                group.addTask(executorPreference: client.taskExecutor) { [plan] in
                     await Self.work(client: client, plan: plan, first: index, recorder: recorder, serverPID: serverPID)
                     return true
                 }
