@@ -32,16 +32,13 @@ public struct ClassDecoder: Sendable {
         }
         guard let rows = frameRows(shape), rows > 0, values.count == rows * count else { return nil }
         guard values.allSatisfy({ $0.isFinite }) else { return nil }
-        let logProbabilities = Self.logProbabilities(values, rows: rows, columns: count)
+        let isDistribution = Self.isDistribution(values, rows: rows, columns: count)
         let clip: [Double]
         if binding.scores == .perClip || classes.clipDecision == .lastFrame {
-            clip = (0..<count).map { exp(logProbabilities[(rows - 1) * count + $0]) }
+            clip = Self.logProbabilities(values, row: rows - 1, columns: count, isDistribution: isDistribution).map { exp($0) }
         } else {
-            var mean = [Double](repeating: 0, count: count)
-            for row in 0..<rows {
-                for column in 0..<count { mean[column] += logProbabilities[row * count + column] }
-            }
-            clip = Self.softmax(mean.map { $0 / Double(rows) })
+            let sums = Self.summedLogProbabilities(values, rows: rows, columns: count, isDistribution: isDistribution)
+            clip = Self.softmax(sums.map { $0 / Double(rows) })
         }
         let k = min(max(requested, 1), count)
         let order = (0..<count).sorted { a, b in clip[a] != clip[b] ? clip[a] > clip[b] : a < b }
@@ -73,32 +70,57 @@ public struct ClassDecoder: Sendable {
         }
     }
 
-    static func logProbabilities(_ values: [Float], rows: Int, columns: Int) -> [Double] {
-        var isDistribution = true
-        for row in 0..<rows where isDistribution {
+    /// Whether every row is a probability distribution (values in [0, 1] summing to 1 within 1e-3).
+    static func isDistribution(_ values: [Float], rows: Int, columns: Int) -> Bool {
+        for row in 0..<rows {
             var sum = 0.0
             for column in 0..<columns {
                 let v = Double(values[row * columns + column])
-                if v < 0 || v > 1.0001 { isDistribution = false }
+                if v < 0 || v > 1.0001 { return false }
                 sum += v
             }
-            if abs(sum - 1) > 1e-3 { isDistribution = false }
+            if abs(sum - 1) > 1e-3 { return false }
         }
-        var result = [Double](repeating: 0, count: rows * columns)
+        return true
+    }
+
+    /// One row's log-probabilities: the logs of a distribution (floored at 1e-30), else a log-softmax.
+    static func logProbabilities(_ values: [Float], row: Int, columns: Int, isDistribution: Bool) -> [Double] {
+        let base = row * columns
+        if isDistribution {
+            return (0..<columns).map { log(max(Double(values[base + $0]), 1e-30)) }
+        }
+        var peak = -Double.infinity
+        for column in 0..<columns { peak = max(peak, Double(values[base + column])) }
+        var total = 0.0
+        for column in 0..<columns { total += exp(Double(values[base + column]) - peak) }
+        let logTotal = peak + log(total)
+        return (0..<columns).map { Double(values[base + $0]) - logTotal }
+    }
+
+    /// Each column's log-probability summed over the rows. For distributions the logs of products of 8 rows
+    /// are summed: one log per 8 values (the clip decision runs for every audio Predict), and a product of 8
+    /// values floored at 1e-30 stays far above Double's smallest normal (1e-240 against 2e-308).
+    static func summedLogProbabilities(_ values: [Float], rows: Int, columns: Int, isDistribution: Bool) -> [Double] {
+        var sums = [Double](repeating: 0, count: columns)
+        guard isDistribution else {
+            for row in 0..<rows {
+                let logs = logProbabilities(values, row: row, columns: columns, isDistribution: false)
+                for column in 0..<columns { sums[column] += logs[column] }
+            }
+            return sums
+        }
+        var products = [Double](repeating: 1, count: columns)
         for row in 0..<rows {
-            let base = row * columns
-            if isDistribution {
-                for column in 0..<columns { result[base + column] = log(max(Double(values[base + column]), 1e-30)) }
-            } else {
-                var peak = -Double.infinity
-                for column in 0..<columns { peak = max(peak, Double(values[base + column])) }
-                var total = 0.0
-                for column in 0..<columns { total += exp(Double(values[base + column]) - peak) }
-                let logTotal = peak + log(total)
-                for column in 0..<columns { result[base + column] = Double(values[base + column]) - logTotal }
+            for column in 0..<columns { products[column] *= max(Double(values[row * columns + column]), 1e-30) }
+            if row % 8 == 7 || row == rows - 1 {
+                for column in 0..<columns {
+                    sums[column] += log(products[column])
+                    products[column] = 1
+                }
             }
         }
-        return result
+        return sums
     }
 
     static func softmax(_ scores: [Double]) -> [Double] {

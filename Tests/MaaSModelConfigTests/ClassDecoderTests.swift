@@ -84,6 +84,32 @@ struct ClassDecoderTests {
         }
     }
 
+    @Test("long clips: the mean log-probability equals the sum of per-value logs, including probabilities at the 1e-30 floor",
+          arguments: [1, 7, 8, 9, 61, 2_600])
+    func longClips(frames: Int) throws {
+        // Three classes per frame: a distribution with one class near zero (some at exactly 0, floored at
+        // 1e-30), so that products of 8 rows reach the smallest magnitudes the chunking must survive.
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var values: [Float] = []
+        for frame in 0..<frames {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let tiny: Float = frame % 5 == 0 ? 0 : Float(state >> 40) / Float(1 << 24) * 1e-6
+            let a = Float(state >> 11 & 0xFFFF) / 65_536 * (1 - tiny)
+            values += [a, 1 - tiny - a, tiny]
+        }
+        let answer = try Self.decoder(.perFrame).answer(values: values, shape: [frames, 1, 3], topK: 3)
+        let means = (0..<3).map { c in
+            (0..<frames).map { t in log(max(Double(values[t * 3 + c]), 1e-30)) }.reduce(0, +) / Double(frames)
+        }
+        let expected = Self.softmax(means)
+        let probabilities = Self.byIndex(answer)
+        #expect(probabilities.count == 3)
+        for index in 0..<3 {
+            // Relative: the third class's probability is tiny, and an underflow would make it 0 or NaN.
+            #expect(abs(Double(probabilities[index] ?? -1) - expected[index]) <= 1e-5 * expected[index], "class \(index)")
+        }
+    }
+
     @Test("equal probabilities keep class order")
     func ties() throws {
         let answer = try Self.decoder(.perClip).answer(values: [0.25, 0.375, 0.375], shape: [1, 3], topK: 3)
