@@ -72,36 +72,9 @@ struct SequencePaddingTests {
             shape[sequenceAxis] = length
             return ["\(signature.name)": Self.values(shape: shape, seed: index)]
         }
-        let alone = try requests.map { try model.run($0) }
-
-        let pool = InferencePool(workers: 1, queueDepth: 64)
-        pool.start()
-        let queue = BatchQueue(
-            model: model, layout: layout,
-            settings: .init(maxBatchSize: 8, maxQueueDelay: .zero, maxInFlight: 1, maxWaiting: 64), pool: pool)
-        // Hold the only worker so that every request waits in the queue, then let the batches form.
-        let gate = DispatchSemaphore(value: 0)
-        let blocker = Task { try await pool.run { gate.wait() } }
-        try await eventually { pool.admittedJobs == 1 }
-        // One at a time, so that they queue in this order (batches are formed in arrival order).
-        var tasks: [Task<[String: HostTensor], any Error>] = []
-        for (index, request) in requests.enumerated() {
-            tasks.append(Task { try await queue.run(request) })
-            try await eventually { queue.waitingRequests == index + 1 }
+        let statistics = try await Self.runQueued(requests, model: model, layout: layout) { index in
+            "request \(index) (\(lengths[index]) steps)"
         }
-        gate.signal()
-        try await blocker.value
-        for (index, (task, one)) in zip(tasks, alone).enumerated() {
-            let batched = try await task.value
-            #expect(Set(batched.keys) == Set(one.keys))
-            for (name, tensor) in one {
-                let got = try #require(batched[name])
-                #expect(got.shape == tensor.shape, "request \(index) (\(lengths[index]) steps), output \(name)")
-                let difference = zip(try #require(got.floats), try #require(tensor.floats)).map { abs($0 - $1) }.max() ?? 0
-                #expect(difference <= 1e-5, "request \(index) (\(lengths[index]) steps), output \(name)")
-            }
-        }
-        let statistics = queue.statistics
         #expect(statistics.rows == requests.count)
         if expected.padded != nil {
             // In arrival order, while padding stays within a quarter of the real frames: 40, 24, 33, 40, 24, 33,
@@ -115,7 +88,6 @@ struct SequencePaddingTests {
             #expect(statistics.paddedBatches == 0)
             #expect(statistics.batches == 6)
         }
-        await pool.shutdown()
     }
 
     @Test("requests of several rows each pad as a block, and their row lengths repeat for each of their rows",
@@ -135,33 +107,9 @@ struct SequencePaddingTests {
             return [signature.name: Self.values(shape: dims, seed: 50 + index)]
         }
         #expect(layout.rowLengths(rows: shapes.map(\.0), lengths: shapes.map(\.1)) == (padding.rowLengths ? [40, 40, 33, 36, 36, 36] : nil))
-        let pool = InferencePool(workers: 1, queueDepth: 16)
-        pool.start()
-        let queue = BatchQueue(
-            model: model, layout: layout,
-            settings: .init(maxBatchSize: 8, maxQueueDelay: .zero, maxInFlight: 1, maxWaiting: 16), pool: pool)
-        let gate = DispatchSemaphore(value: 0)
-        let blocker = Task { try await pool.run { gate.wait() } }
-        try await eventually { pool.admittedJobs == 1 }
-        var tasks: [Task<[String: HostTensor], any Error>] = []
-        for (index, request) in requests.enumerated() {
-            tasks.append(Task { try await queue.run(request) })
-            try await eventually { queue.waitingRequests == index + 1 }
-        }
-        gate.signal()
-        try await blocker.value
-        for (task, request) in zip(tasks, requests) {
-            let batched = try await task.value
-            for (output, alone) in try model.run(request) {
-                let got = try #require(batched[output])
-                #expect(got.shape == alone.shape, "\(output)")
-                let difference = zip(try #require(got.floats), try #require(alone.floats)).map { abs($0 - $1) }.max() ?? 0
-                #expect(difference <= 1e-5, "\(output)")
-            }
-        }
-        #expect(queue.statistics.batches == 1)
-        #expect(queue.statistics.paddingFrames == 240 - 221)
-        await pool.shutdown()
+        let statistics = try await Self.runQueued(requests, model: model, layout: layout) { "request \($0)" }
+        #expect(statistics.batches == 1)
+        #expect(statistics.paddingFrames == 240 - 221)
     }
 
     @Test("a request joins a padded batch only while padding stays within a quarter of the real frames", arguments: [
@@ -197,6 +145,42 @@ struct SequencePaddingTests {
         // An output that does not show the batch's length is an internal error, not a wrong cut.
         #expect(throws: EngineError.self) { try padding.trimmed(["y": y], to: 2, longest: 5) }
         #expect(throws: EngineError.self) { try padding.trimmed(["z": z], to: 2, longest: 4) }
+    }
+
+    /// Runs `requests` through a batch queue of `layout` (at most 8 rows a batch), queued one at a time in this
+    /// order behind the held only worker so that the batches are formed in arrival order; expects each answer
+    /// to equal that request run alone (1e-5), and returns the queue's statistics.
+    private static func runQueued(
+        _ requests: [[String: HostTensor]], model: LoadedModel, layout: BatchLayout, describe: (Int) -> String
+    ) async throws -> BatchStatistics {
+        let pool = InferencePool(workers: 1, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(
+            model: model, layout: layout,
+            settings: .init(maxBatchSize: 8, maxQueueDelay: .zero, maxInFlight: 1, maxWaiting: 64), pool: pool)
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        var tasks: [Task<[String: HostTensor], any Error>] = []
+        for (index, request) in requests.enumerated() {
+            tasks.append(Task { try await queue.run(request) })
+            try await eventually { queue.waitingRequests == index + 1 }
+        }
+        gate.signal()
+        try await blocker.value
+        for (index, (task, request)) in zip(tasks, requests).enumerated() {
+            let batched = try await task.value
+            let alone = try model.run(request)
+            #expect(Set(batched.keys) == Set(alone.keys))
+            for (name, tensor) in alone {
+                let got = try #require(batched[name])
+                #expect(got.shape == tensor.shape, "\(describe(index)), output \(name)")
+                let difference = zip(try #require(got.floats), try #require(tensor.floats)).map { abs($0 - $1) }.max() ?? 0
+                #expect(difference <= 1e-5, "\(describe(index)), output \(name)")
+            }
+        }
+        await pool.shutdown()
+        return queue.statistics
     }
 
     private static func values(shape: [Int], seed: Int) -> HostTensor {
