@@ -8,9 +8,9 @@ import Synchronization
 ///
 /// Calls run concurrently as child tasks and answer in any order. The reader is the only task that reads
 /// the channel; it blocks only to apply backpressure: upload chunks wait for room in the upload budget
-/// (`UploadBudget`), and new calls wait while the client is not reading its answers (`OutboundRoom`). Errors that lose the
-/// framing (an oversized or undecodable frame) end the connection after an answer on call_id 0; every
-/// other error ends only its call.
+/// (`UploadBudget`), and new calls wait while the client is not reading its answers (`OutboundRoom`). Errors
+/// that lose the framing (an oversized or undecodable frame) end the connection after an answer on call_id 0;
+/// every other error ends only its call.
 final class Connection: Sendable {
     private struct State {
         var calls: CallTable

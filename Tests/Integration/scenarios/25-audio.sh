@@ -179,6 +179,10 @@ check_eq "bench with three clips: 300 calls, all ok, three distinct requests" "3
 run_cli bench-bad-clip "$MAAS" bench speech --audio "$S/clip.wav" --audio "$S/garbage.wav" --port "$PORT" --requests 10
 check_rc "a bad clip among bench's --audio clips exits with INVALID_ARGUMENT's code (2)" 2
 check_file_contains "it names which clip was refused, and why" "$ERR" "--audio clip 2 of 2: INVALID_ARGUMENT: audio"
+run_cli bench-missing-clip "$MAAS" bench speech --audio "$S/clip.wav" --audio "$S/nope.wav" --port "$PORT" --requests 10
+check_rc "a missing file among bench's --audio clips is a local file error (65), before any call" 65
+check_file_contains "it names the missing file" "$ERR" "nope.wav"
+server_serves "the server still answers after the refused bench runs" speech
 
 # ---- maas-c under valgrind on the audio paths
 

@@ -31,5 +31,15 @@ struct ServeTests {
         let serve = try Serve.parse([])
         #expect(serve.blasThreads == 1)
         #expect(serve.workers == nil)
+        #expect(serve.batchPadding)
+    }
+
+    @Test("parsing: --no-batch-padding turns padding off, --batch-padding keeps it; a value or a misspelling is refused")
+    func batchPadding() throws {
+        #expect(try Serve.parse(["--no-batch-padding"]).batchPadding == false)
+        #expect(try Serve.parse(["--batch-padding"]).batchPadding == true)
+        for bad in [["--batch-padding=no"], ["--batch-padding", "false"], ["--no-batch-paddings"]] {
+            #expect(throws: (any Error).self, "\(bad)") { try Serve.parse(bad) }
+        }
     }
 }
