@@ -11,13 +11,22 @@ import Synchronization
 /// (`UploadBudget`), and new calls wait while the client is not reading its answers (`OutboundRoom`). Errors
 /// that lose the framing (an oversized or undecodable frame) end the connection after an answer on call_id 0;
 /// every other error ends only its call.
+///
+/// A Predict for a version that has served before takes a shorter way: the pipeline hands it to
+/// `serveInline` (Connection+Inline.swift), which starts it without a task.
 final class Connection: Sendable {
-    private struct State {
+    struct State {
         var calls: CallTable
         /// `beginShutdown` gave up waiting: the channel was closed under the calls.
         var forced = false
         /// The reader was stopped (input closed) because the connection is draining and idle.
         var inputClosed = false
+        /// Calls served inline, by id; also in `calls`.
+        var inline: [UInt64: InlineCall] = [:]
+        /// Resumed when the last inline call has been answered, for a reader whose input ended.
+        var inlineDrained: CheckedContinuation<Void, Never>? = nil
+        /// A flush of the answers written inline is queued on the event loop.
+        var flushPending = false
     }
 
     /// How the reader's loop ended.
@@ -28,13 +37,13 @@ final class Connection: Sendable {
         case failed(any Error)
     }
 
-    private let channel: NIOAsyncChannel<Envelope, Never>
+    let channel: NIOAsyncChannel<Envelope, Never>
     private let room: OutboundRoom
-    private let service: ModelService
-    private let maxFrameSize: Int
-    private let defaultTimeout: Duration?
-    private let budget: UploadBudget
-    private let state: Mutex<State>
+    let service: ModelService
+    let maxFrameSize: Int
+    let defaultTimeout: Duration?
+    let budget: UploadBudget
+    let state: Mutex<State>
     let logger: Logger
     /// Where the connection's tasks run: the event loop that owns its socket (see `EventLoopTaskExecutor`).
     let taskExecutor: EventLoopTaskExecutor
@@ -172,8 +181,7 @@ final class Connection: Sendable {
             // A handler still running after its deadline is cancelled; its late answer is discarded.
             work.cancel()
             Task(executorPreference: executor) {
-                await responder.finish(.failure(RPCError(
-                    .deadlineExceeded, "the call did not finish within its deadline ('\(MetadataKey.timeoutMs)')")))
+                await responder.finish(.failure(Self.deadlineExceeded))
             }
         }
         // The call's task waits for its handler either way, so the connection's group still ends after it.
@@ -182,6 +190,10 @@ final class Connection: Sendable {
         await responder.finish(result)
     }
 
+    /// What a call whose deadline passes is answered with.
+    static let deadlineExceeded = RPCError(
+        .deadlineExceeded, "the call did not finish within its deadline ('\(MetadataKey.timeoutMs)')")
+
     private func handleEnding(_ ending: Ending, calls: inout DiscardingTaskGroup) async {
         let (streams, forced, draining) = state.withLock { ($0.calls.openStreams, $0.forced, $0.calls.isDraining) }
         switch ending {
@@ -189,10 +201,17 @@ final class Connection: Sendable {
             // Calls already complete still answer; uploads cut short cannot.
             let cutShort = RPCError(.cancelled, "the connection's input ended before the upload's last frame")
             for stream in streams { stream.fail(cutShort) }
-            if forced { calls.cancelAll() }
+            if forced {
+                calls.cancelAll()
+                cancelInlineCalls()
+            } else {
+                // The channel closes once this returns: inline calls answer first, as the group's tasks do.
+                await inlineCallsAnswered()
+            }
         case .failed(let error):
             let cutShort = RPCError(.cancelled, "the connection failed before the upload's last frame")
             for stream in streams { stream.fail(cutShort) }
+            cancelInlineCalls()
             if forced || draining {
                 // The server closed the socket, or closed input while draining: nothing to tell the client.
                 if forced { calls.cancelAll() }
@@ -266,7 +285,7 @@ final class Connection: Sendable {
         }
     }
 
-    private static func shouldCloseInput(_ state: inout State) -> Bool {
+    static func shouldCloseInput(_ state: inout State) -> Bool {
         guard state.calls.isDraining, state.calls.isEmpty, !state.inputClosed else { return false }
         state.inputClosed = true
         return true

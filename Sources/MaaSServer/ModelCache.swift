@@ -12,7 +12,13 @@ final class ModelCache: Sendable {
         let version: Int64
     }
 
-    private let entries = Mutex<[Key: Task<LoadedModel, any Error>]>([:])
+    private enum Entry {
+        case loading(Task<LoadedModel, any Error>)
+        /// Kept apart from its task so that a call can take it without suspending (`loadedModel`).
+        case loaded(LoadedModel)
+    }
+
+    private let entries = Mutex<[Key: Entry]>([:])
     private let load: @Sendable (_ artifactPath: String) async throws -> LoadedModel
 
     /// - Parameter load: loads a native model file; runs blocking work off the event loops.
@@ -22,23 +28,40 @@ final class ModelCache: Sendable {
 
     func model(for stored: StoredVersion) async throws -> LoadedModel {
         let key = Key(name: stored.info.name, version: stored.info.version)
-        let task = entries.withLock { entries in
-            if let task = entries[key] { return task }
+        let entry = entries.withLock { entries in
+            if let entry = entries[key] { return entry }
             let load = self.load
             let path = stored.artifactPath
             // Unstructured on purpose: a caller that times out must not cancel a load others are waiting for.
-            let task = Task { try await load(path) }
-            entries[key] = task
-            return task
+            let entry = Entry.loading(Task { try await load(path) })
+            entries[key] = entry
+            return entry
         }
-        do {
-            return try await task.value
-        } catch {
-            entries.withLock { entries in
-                // Only forget this attempt; a newer one may already have replaced it.
-                if entries[key] == task { entries[key] = nil }
+        switch entry {
+        case .loaded(let model):
+            return model
+        case .loading(let task):
+            do {
+                let model = try await task.value
+                entries.withLock { entries in
+                    if case .loading(task)? = entries[key] { entries[key] = .loaded(model) }
+                }
+                return model
+            } catch {
+                entries.withLock { entries in
+                    // Only forget this attempt; a newer one may already have replaced it.
+                    if case .loading(task)? = entries[key] { entries[key] = nil }
+                }
+                throw error
             }
-            throw error
+        }
+    }
+
+    /// The model of `version` if it has finished loading; nil while it loads or before its first Predict.
+    func loadedModel(name: String, version: Int64) -> LoadedModel? {
+        entries.withLock { entries in
+            guard case .loaded(let model)? = entries[Key(name: name, version: version)] else { return nil }
+            return model
         }
     }
 

@@ -24,6 +24,8 @@ public final class ModelServer: Sendable {
     package let inferencePool: InferencePool
     /// Each version's batch queue and its statistics (read by tests, and later by the metrics endpoint).
     let batchQueues: BatchQueues
+    /// How calls were served (read by tests).
+    let callCounts = CallCounts()
 
     /// Opens (and locks) the registry's data directory; throws if the configuration is invalid or the
     /// directory cannot be used.
@@ -58,6 +60,7 @@ public final class ModelServer: Sendable {
             registry: registry, blockingPool: blockingPool, inference: inferencePool,
             models: ModelCache { path in try await blockingPool.runIfActive { try LoadedModel.load(path: path) } },
             batches: batchQueues,
+            counts: callCounts,
             audioLimits: AudioLimits(maxDuration: configuration.maxAudioSeconds, maxBytes: configuration.maxFrameSize))
         do {
             try await serve(service, onListening: onListening)
@@ -90,17 +93,22 @@ public final class ModelServer: Sendable {
             // Half-closure lets a client send its last request, shut its side, and still read the answers.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
+            .bind(host: configuration.host, port: configuration.port) { [configuration, logger] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let room = OutboundRoom()
+                    let inline = InlineCallHandler()
                     try channel.pipeline.syncOperations.addHandler(WritabilityHandler(room: room))
                     try channel.pipeline.syncOperations.addFrameCodec(maxFrameSize: maxFrameSize)
+                    try channel.pipeline.syncOperations.addHandler(inline)
                     // Few decoded frames wait for the reader: with 8 MiB frames the default (10) would let one
                     // connection hold 80 MiB before TCP pushes back.
                     let frames = try NIOAsyncChannel<Envelope, Never>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
-                    return AcceptedChannel(frames: frames, room: room)
+                    let connection = Connection(
+                        channel: frames, room: room, service: service, configuration: configuration, logger: logger)
+                    inline.connection = connection
+                    return connection
                 }
             }
         let port = listener.channel.localAddress?.port ?? configuration.port
@@ -116,10 +124,7 @@ public final class ModelServer: Sendable {
 
         try await withThrowingDiscardingTaskGroup { group in
             try await listener.executeThenClose { inbound in
-                for try await accepted in inbound {
-                    let connection = Connection(
-                        channel: accepted.frames, room: accepted.room, service: service, configuration: configuration,
-                        logger: logger)
+                for try await connection in inbound {
                     let drainNow = lifecycle.withLock { $0.add(connection) }
                     // The connection's tasks (and their child calls) keep to the loop that owns its socket.
                     group.addTask(executorPreference: connection.taskExecutor) {
@@ -150,10 +155,4 @@ public final class ModelServer: Sendable {
                        metadata: ["connections": "\(lingering.count)"])
         for connection in lingering { connection.forceClose() }
     }
-}
-
-/// A connection as the listener hands it over: its frames, and the room its socket has for answers.
-private struct AcceptedChannel: Sendable {
-    let frames: NIOAsyncChannel<Envelope, Never>
-    let room: OutboundRoom
 }

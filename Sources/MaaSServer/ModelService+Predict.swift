@@ -3,8 +3,31 @@ import MaaSEngine
 import MaaSModelConfig
 import MaaSProtocol
 
+/// Predict in three steps, so that a connection can serve a version that is already loaded without a task
+/// (`Connection.serveInline`): `preparePredict` decodes and checks the request, `startPredict` hands it to the
+/// inference pool, and the answer is serialized on the worker that computed it.
 extension ModelService {
+    /// The whole call, for the connection's async path: also loads the model and decides its batching on a
+    /// version's first call.
     func predict(_ call: CallContext, payload: BytesView) async throws -> [UInt8] {
+        let prepared = try preparePredict(payload)
+        let model = try await models.model(for: prepared.stored)
+        let blockingPool = self.blockingPool
+        let batch = await batches.queue(for: prepared.stored.info, model: model, audio: prepared.plan.audio) { probe in
+            (try? await blockingPool.runIfActive(probe)) ?? nil
+        }
+        let run = PredictRun(batch: batch)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                startPredict(prepared, model: model, run: run, call: call) { continuation.resume(with: $0) }
+            }
+        } onCancel: {
+            run.cancel()
+        }
+    }
+
+    /// Decodes the request and checks it against its version. The version index is in memory: no disk.
+    func preparePredict(_ payload: BytesView) throws -> PreparedPredict {
         let request = try PredictRequest(serializedBytes: payload)
         try ModelName.validate(request.name)
         guard request.version >= 0 else {
@@ -13,44 +36,115 @@ extension ModelService {
         guard request.topK >= 0 else {
             throw RPCError(.invalidArgument, "top_k \(request.topK) is negative; use 0 for the version's default")
         }
-        // The version index is in memory: no disk, so no hop to the blocking pool.
         let stored = try registry.resolve(name: request.name, version: request.version)
         let info = stored.info
         let described = "'\(info.name)' version \(info.version)"
         let plan = try plans.plan(for: info)
+        let audio = try Self.audioInput(of: request, plan: plan, version: info, model: described)
+        let tensorSpecs = info.inputs.filter { $0.name != audio?.binding.input }
+        let tensors = try PredictInputs.validated(request.inputs, specs: tensorSpecs, model: described)
+        return PreparedPredict(
+            request: request, stored: stored, plan: plan, described: described, audio: audio, tensors: tensors)
+    }
 
-        let audioInput = try Self.audioInput(of: request, plan: plan, version: info, model: described)
-        let tensorSpecs = info.inputs.filter { $0.name != audioInput?.binding.input }
-        let tensorInputs = try PredictInputs.validated(request.inputs, specs: tensorSpecs, model: described)
-        let model = try await models.model(for: stored)
-        let blockingPool = self.blockingPool
-        let batch = await batches.queue(for: info, model: model, audio: plan.audio) { probe in
-            (try? await blockingPool.runIfActive(probe)) ?? nil
+    /// The model and batch queue of a version that has served before, found without waiting; nil until its
+    /// model has loaded and its batching is decided (`predict` does both).
+    func readyModel(for prepared: PreparedPredict) -> (model: LoadedModel, batch: BatchQueue?)? {
+        let info = prepared.stored.info
+        guard let model = models.loadedModel(name: info.name, version: info.version),
+            let batch = batches.decidedQueue(name: info.name, version: info.version)
+        else { return nil }
+        return (model, batch)
+    }
+
+    /// Runs a prepared Predict on the inference pool. `completion` gets the serialized response or the error
+    /// exactly once: on the worker that ran it, or at once when the pool or the batch queue is full. Decoding,
+    /// features and the model all run on the pool: its bounded queue bounds every CPU-heavy step.
+    func startPredict(
+        _ prepared: PreparedPredict, model: LoadedModel, run: PredictRun, call: CallContext,
+        completion: @escaping @Sendable (Result<[UInt8], any Error>) -> Void
+    ) {
+        let answer: @Sendable (Result<(outputs: [String: HostTensor], features: HostTensor?), any Error>) -> Void = { result in
+            completion(result.flatMap { computed in
+                Result { try Self.response(to: prepared, outputs: computed.outputs, features: computed.features, call: call) }
+            })
         }
-        // Decoding, features and the model all run on the inference pool: the queue bounds every CPU-heavy step.
-        let outputs: [String: HostTensor]
-        var features: HostTensor? = nil
-        if let audioInput {
-            (outputs, features) = try await predictAudio(
-                audioInput, tensors: tensorInputs, model: model, batch: batch, described: described)
-        } else if let batch, batch.layout.accepts(tensorInputs) {
-            outputs = try await batch.run(tensorInputs)
+        guard !run.isCancelled else { return answer(.failure(CancellationError())) }
+        if let audio = prepared.audio {
+            startAudio(audio, prepared: prepared, model: model, run: run, answer: answer)
+        } else if let (queue, id) = run.batch, queue.layout.accepts(prepared.tensors) {
+            queue.enqueue(prepared.tensors, id: id) { result in answer(result.map { ($0, nil) }) }
         } else {
-            outputs = try await inference.run { try model.run(tensorInputs) }
+            let tensors = prepared.tensors
+            submit(run: run, answer: answer) { (try model.run(tensors), nil) }
         }
+    }
 
+    /// Features and then the model in one worker job: the event loop is woken once, with the answer.
+    /// A batched version gets the features' rows in its queue from the worker, which runs the batch itself
+    /// when one can start (see `BatchQueue.enqueueOnWorker`).
+    private func startAudio(
+        _ audio: AudioInput, prepared: PreparedPredict, model: LoadedModel, run: PredictRun,
+        answer: @escaping @Sendable (Result<(outputs: [String: HostTensor], features: HostTensor?), any Error>) -> Void
+    ) {
+        let limits = audioLimits
+        let described = prepared.described
+        let tensors = prepared.tensors
+        submit(run: run, answer: answer) {
+            let computed = try audio.features(limits: limits, model: described)
+            var inputs = tensors
+            inputs[audio.binding.input] = computed.modelInput
+            guard let (queue, id) = run.batch, queue.layout.accepts(inputs) else {
+                return (try model.run(inputs), computed.features)
+            }
+            guard !run.isCancelled else { throw CancellationError() }
+            queue.enqueueOnWorker(inputs, id: id) { result in answer(result.map { ($0, computed.features) }) }
+            return nil
+        }
+    }
+
+    /// Runs `work` on a worker unless the call is cancelled first; `work` answers by returning, or returns nil
+    /// when it handed the answer on (to a batch queue).
+    private func submit(
+        run: PredictRun,
+        answer: @escaping @Sendable (Result<(outputs: [String: HostTensor], features: HostTensor?), any Error>) -> Void,
+        _ work: @escaping @Sendable () throws -> (outputs: [String: HostTensor], features: HostTensor?)?
+    ) {
+        do {
+            try inference.submit {
+                guard !run.isCancelled else { return answer(.failure(CancellationError())) }
+                do {
+                    if let computed = try work() { answer(.success(computed)) }
+                } catch {
+                    answer(.failure(error))
+                }
+            } notRun: {
+                answer(.failure(InferencePool.notRunError))
+            }
+        } catch {
+            answer(.failure(error))
+        }
+    }
+
+    /// The serialized PredictResponse: every output the version declares, and its top classes if it has labels.
+    private static func response(
+        to prepared: PreparedPredict, outputs: [String: HostTensor], features: HostTensor?, call: CallContext
+    ) throws -> [UInt8] {
+        let info = prepared.stored.info
         var response = PredictResponse(name: info.name, version: info.version, outputs: [])
         response.outputs.reserveCapacity(info.outputs.count)
         for spec in info.outputs {
             guard let tensor = outputs[spec.name] else {
-                throw EngineError(.internalError, "model \(described) did not produce output '\(spec.name)'")
+                throw EngineError(.internalError, "model \(prepared.described) did not produce output '\(spec.name)'")
             }
             response.outputs.append(NamedTensor(name: spec.name, tensor: TensorConversion.wireTensor(tensor)))
         }
-        if let decoder = plan.classes {
-            try Self.addAnswer(to: &response, from: outputs, decoder: decoder, requestedTopK: request.topK, model: described)
+        if let decoder = prepared.plan.classes {
+            try addAnswer(
+                to: &response, from: outputs, decoder: decoder, requestedTopK: prepared.request.topK,
+                model: prepared.described)
         }
-        if request.includeFeatures, let features {
+        if prepared.request.includeFeatures, let features {
             response.features = TensorConversion.wireTensor(features)
         }
         if call.logLevel <= .debug {
@@ -58,53 +152,6 @@ extension ModelService {
                 "prediction made", metadata: ["model.name": .string(info.name), "model.version": .stringConvertible(info.version)])
         }
         return response.serializedBytes()
-    }
-
-    /// Features and then the model in one worker job: the event loop is woken once, with the answer.
-    /// A batched version gets the features' rows in its queue from the worker, which runs the batch itself
-    /// when one can start (see `BatchQueue.enqueueOnWorker`).
-    private func predictAudio(
-        _ audio: AudioInput, tensors: [String: HostTensor], model: LoadedModel, batch: BatchQueue?, described: String
-    ) async throws -> (outputs: [String: HostTensor], features: HostTensor) {
-        let limits = audioLimits
-        let pool = inference
-        let id = batch?.makeID()
-        let cancellation = CancellationFlag()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let job: @Sendable () -> Void = {
-                    guard !cancellation.isCancelled else { return continuation.resume(throwing: CancellationError()) }
-                    let computed: (modelInput: HostTensor, features: HostTensor)
-                    do {
-                        computed = try audio.features(limits: limits, model: described)
-                    } catch {
-                        continuation.resume(throwing: error)
-                        return
-                    }
-                    var inputs = tensors
-                    inputs[audio.binding.input] = computed.modelInput
-                    if let batch, let id, batch.layout.accepts(inputs) {
-                        batch.enqueueOnWorker(inputs, id: id) { result in
-                            continuation.resume(with: result.map { ($0, computed.features) })
-                        }
-                    } else {
-                        continuation.resume(with: Result { (try model.run(inputs), computed.features) })
-                    }
-                }
-                do {
-                    try pool.submit(job) {
-                        continuation.resume(throwing: InferencePool.notRunError)
-                    }
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        } onCancel: {
-            // A job still waiting for a worker is dropped; one in the batch queue leaves it; features being
-            // computed finish and are discarded.
-            cancellation.cancel()
-            if let id { batch?.cancel(id) }
-        }
     }
 
     /// The request's audio with what turns it into the model's input; nil for a tensor request.

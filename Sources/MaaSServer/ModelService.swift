@@ -16,6 +16,7 @@ struct ModelService: Sendable {
     let models: ModelCache
     let plans = ServingPlans()
     let batches: BatchQueues
+    let counts: CallCounts
     /// Limits on Predict's audio input.
     let audioLimits: AudioLimits
 

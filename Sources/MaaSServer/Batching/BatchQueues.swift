@@ -11,7 +11,13 @@ final class BatchQueues: Sendable {
         let version: Int64
     }
 
-    private let queues = Mutex<[Key: Task<BatchQueue?, Never>]>([:])
+    private enum Decision {
+        case deciding(Task<BatchQueue?, Never>)
+        /// Kept apart from its task so that a call can take it without suspending (`decidedQueue`).
+        case decided(BatchQueue?)
+    }
+
+    private let queues = Mutex<[Key: Decision]>([:])
     private let settings: BatchQueue.Settings?
     private let pool: InferencePool
 
@@ -35,8 +41,8 @@ final class BatchQueues: Sendable {
         let key = Key(name: version.name, version: version.version)
         let pool = self.pool
         // Decided once per version; every later Predict only looks the answer up.
-        let task = queues.withLock { queues in
-            if let task = queues[key] { return task }
+        let decision = queues.withLock { queues in
+            if let decision = queues[key] { return decision }
             let settings = Self.effective(serverSettings, version.batching)
             let task: Task<BatchQueue?, Never>
             let candidates = Self.candidates(model: model, audio: audio)
@@ -53,10 +59,34 @@ final class BatchQueues: Sendable {
             } else {
                 task = Task { nil }
             }
-            queues[key] = task
-            return task
+            queues[key] = .deciding(task)
+            return .deciding(task)
         }
-        return await task.value
+        return await settle(decision, key: key)
+    }
+
+    /// The queue of a version whose decision is made: `.some(nil)` when it is not batched, nil while the probe
+    /// runs or before its first Predict.
+    func decidedQueue(name: String, version: Int64) -> BatchQueue?? {
+        guard settings != nil else { return .some(nil) }
+        return queues.withLock { queues in
+            guard case .decided(let queue)? = queues[Key(name: name, version: version)] else { return nil }
+            return .some(queue)
+        }
+    }
+
+    /// The decision's queue, recorded as decided once its probe has ended.
+    private func settle(_ decision: Decision, key: Key) async -> BatchQueue? {
+        switch decision {
+        case .decided(let queue):
+            return queue
+        case .deciding(let task):
+            let queue = await task.value
+            queues.withLock { queues in
+                if case .deciding(task)? = queues[key] { queues[key] = .decided(queue) }
+            }
+            return queue
+        }
     }
 
     /// The batch axis of each input, and the sequence axis that may differ in length, to probe in this order.
@@ -98,16 +128,19 @@ final class BatchQueues: Sendable {
 
     /// The queue of a version already decided, or nil (not batched, or no Predict yet).
     func existingQueue(name: String, version: Int64) async -> BatchQueue? {
-        guard let task = queues.withLock({ $0[Key(name: name, version: version)] }) else { return nil }
-        return await task.value
+        let key = Key(name: name, version: version)
+        guard let decision = queues.withLock({ $0[key] }) else { return nil }
+        return await settle(decision, key: key)
     }
 
     /// The statistics of every version batched so far, by name and version.
     func statistics() async -> [(version: (name: String, version: Int64), statistics: BatchStatistics)] {
-        let tasks = queues.withLock { $0 }
+        let decisions = queues.withLock { $0 }
         var all: [(version: (name: String, version: Int64), statistics: BatchStatistics)] = []
-        for (key, task) in tasks.sorted(by: { ($0.key.name, $0.key.version) < ($1.key.name, $1.key.version) }) {
-            if let queue = await task.value { all.append(((key.name, key.version), queue.statistics)) }
+        for (key, decision) in decisions.sorted(by: { ($0.key.name, $0.key.version) < ($1.key.name, $1.key.version) }) {
+            if let queue = await settle(decision, key: key) {
+                all.append(((key.name, key.version), queue.statistics))
+            }
         }
         return all
     }

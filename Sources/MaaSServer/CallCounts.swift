@@ -1,0 +1,13 @@
+import Synchronization
+
+/// Server-wide counts of how calls were served (read by tests, and later by the metrics endpoint).
+final class CallCounts: Sendable {
+    private let inline = Atomic(0)
+
+    /// Predicts started on the event loop without a task (`Connection.serveInline`).
+    var inlineCalls: Int { inline.load(ordering: .relaxed) }
+
+    func countInline() {
+        inline.add(1, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,118 @@
+import MaaSProtocol
+import NIOCore
+
+/// A call started by `Connection.serveInline`: its run, and the timer of its deadline.
+struct InlineCall: Sendable {
+    let run: PredictRun
+    let timer: Scheduled<Void>?
+}
+
+/// The short way for the most frequent call: a Predict for a version that has served before.
+///
+/// Such a call needs nothing that waits (its model is loaded and its batching decided), so it does not get a
+/// task: on the event loop, as the frame is read, it is decoded, checked, entered in the call table and handed
+/// to the inference pool; the worker that runs it serializes the answer and the event loop only writes it.
+/// Measured against the task-per-call path (reader task, child task, continuation, awaited write): see
+/// Benchmarks/RESULTS.md. Everything else (a version's first call, bad requests, other methods, a socket that
+/// is not taking answers) goes on to the reader as before, which answers errors with the same messages.
+extension Connection {
+    /// Starts `frame`'s call here when it is a ready Predict; false leaves the frame to the reader.
+    /// On the connection's event loop.
+    func serveInline(_ frame: Envelope) -> Bool {
+        // A client not reading its answers gets no new calls: the reader waits for room (`OutboundRoom`).
+        guard frame.method == Method.predict.rawValue, channel.channel.isWritable else { return false }
+        let receivedAt = ContinuousClock.now
+        let deadline: ContinuousClock.Instant?
+        let prepared: PreparedPredict
+        do {
+            deadline = try CallContext.deadline(metadata: frame.metadata, defaultTimeout: defaultTimeout, now: receivedAt)
+            prepared = try service.preparePredict(frame.payload)
+        } catch {
+            return false
+        }
+        guard let (model, batch) = service.readyModel(for: prepared) else { return false }
+
+        let callID = frame.callID
+        switch state.withLock({ $0.calls.route(frame) { UploadStream(budget: budget) } }) {
+        case .start:
+            break
+        case .reject(let error):
+            writeSoon(Self.finalFrame(
+                callID: callID, method: frame.method, result: .failure(error), maxFrameSize: maxFrameSize, logger: logger))
+            return true
+        case .startStreaming, .deliver, .drop:
+            // Predict is unary and names its method: the table routes it only as above.
+            preconditionFailure("a Predict frame was routed as part of a stream")
+        }
+
+        let run = PredictRun(batch: batch)
+        let eventLoop = channel.channel.eventLoop
+        let timer = deadline.map { deadline in
+            eventLoop.scheduleTask(in: TimeAmount(clamping: ContinuousClock.now.duration(to: deadline))) {
+                run.cancel()
+                self.finishInline(callID, run: run, result: .failure(Self.deadlineExceeded))
+            }
+        }
+        state.withLock { $0.inline[callID] = InlineCall(run: run, timer: timer) }
+        service.counts.countInline()
+        let context = CallContext(
+            id: callID, method: .predict, metadata: frame.metadata, deadline: deadline, connectionLogger: logger)
+        service.startPredict(prepared, model: model, run: run, call: context) { result in
+            eventLoop.execute { self.finishInline(callID, run: run, result: result) }
+        }
+        return true
+    }
+
+    /// Answers an inline call, unless its deadline (or its worker) already did. On the event loop.
+    func finishInline(_ callID: UInt64, run: PredictRun, result: Result<[UInt8], any Error>) {
+        let (call, closeInput, drained) = state.withLock { state -> (InlineCall?, Bool, CheckedContinuation<Void, Never>?) in
+            // The id may already belong to a newer call: only this run's entry ends it.
+            guard let call = state.inline[callID], call.run === run else { return (nil, false, nil) }
+            state.inline[callID] = nil
+            _ = state.calls.remove(callID)
+            var drained: CheckedContinuation<Void, Never>? = nil
+            if state.inline.isEmpty { swap(&drained, &state.inlineDrained) }
+            return (call, Self.shouldCloseInput(&state), drained)
+        }
+        guard let call else { return }
+        call.timer?.cancel()
+        writeSoon(Self.finalFrame(
+            callID: callID, method: Method.predict.shortName, result: result, maxFrameSize: maxFrameSize, logger: logger))
+        if closeInput { channel.channel.close(mode: .input, promise: nil) }
+        drained?.resume()
+    }
+
+    /// Returns once every inline call has been answered.
+    func inlineCallsAnswered() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                guard !state.inline.isEmpty else { return true }
+                state.inlineDrained = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// The connection is gone: inline calls still waiting for a worker or a batch are dropped.
+    func cancelInlineCalls() {
+        let runs = state.withLock { state in state.inline.values.map(\.run) }
+        for run in runs { run.cancel() }
+    }
+
+    /// Writes `frame` now and flushes once the event loop has run what is queued: the answers of a batch,
+    /// resumed one after the other, leave in one write.
+    private func writeSoon(_ frame: Envelope) {
+        let channel = self.channel.channel
+        channel.write(frame, promise: nil)
+        let first = state.withLock { state in
+            defer { state.flushPending = true }
+            return !state.flushPending
+        }
+        guard first else { return }
+        channel.eventLoop.execute {
+            self.state.withLock { $0.flushPending = false }
+            channel.flush()
+        }
+    }
+}

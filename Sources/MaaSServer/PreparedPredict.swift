@@ -1,0 +1,38 @@
+import MaaSEngine
+import MaaSProtocol
+import MaaSRegistry
+
+/// A Predict decoded and checked against the version it names, not yet run: what `ModelService.startPredict`
+/// needs, and what the answer is built from.
+struct PreparedPredict: Sendable {
+    let request: PredictRequest
+    let stored: StoredVersion
+    let plan: ServingPlan
+    /// "'name' version N", for messages.
+    let described: String
+    /// The request's audio and its front-end; nil for a tensor request.
+    let audio: AudioInput?
+    /// The tensors sent, validated against the version's inputs (all of them but the audio input).
+    let tensors: [String: HostTensor]
+}
+
+/// One Predict on its way through the inference pool, for whoever may cancel it (its deadline, its task).
+///
+/// Cancelling drops a job still waiting for a worker and takes the request out of its batch queue; a model
+/// run already under way finishes and its answer is discarded.
+final class PredictRun: Sendable {
+    let flag = CancellationFlag()
+    /// The batch queue the request joins, with the id it waits under.
+    let batch: (queue: BatchQueue, id: UInt64)?
+
+    init(batch: BatchQueue?) {
+        self.batch = batch.map { ($0, $0.makeID()) }
+    }
+
+    var isCancelled: Bool { flag.isCancelled }
+
+    func cancel() {
+        flag.cancel()
+        if let batch { batch.queue.cancel(batch.id) }
+    }
+}
