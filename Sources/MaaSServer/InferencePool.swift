@@ -1,19 +1,19 @@
 import MaaSEngine
 import MaaSProtocol
-import NIOPosix
 import Synchronization
 
 /// Dedicated threads that run inference, behind a bounded queue.
 ///
 /// Each worker runs one model at a time and OpenBLAS is set to one thread, so N workers use N cores and
-/// never oversubscribe them. Admission is counted here rather than in the thread pool (whose queue is
-/// unbounded): when `workers + queueDepth` jobs are already admitted, a new one is refused at once with
-/// RESOURCE_EXHAUSTED, so an overloaded server answers quickly instead of letting latency grow without bound.
+/// never oversubscribe them; the worker that went idle last takes the next job (`WorkerThreads`). Admission
+/// is counted here rather than in the threads (whose queue is unbounded): when `workers + queueDepth` jobs
+/// are already admitted, a new one is refused at once with RESOURCE_EXHAUSTED, so an overloaded server
+/// answers quickly instead of letting latency grow without bound.
 package final class InferencePool: Sendable {
     package let workers: Int
     package let queueDepth: Int
     package let blasThreads: Int
-    private let threads: NIOThreadPool
+    private let threads: WorkerThreads
     /// Jobs admitted and not yet finished: running ones plus waiting ones.
     private let admitted = Mutex(0)
 
@@ -22,7 +22,7 @@ package final class InferencePool: Sendable {
         self.workers = workers
         self.queueDepth = queueDepth
         self.blasThreads = blasThreads
-        self.threads = NIOThreadPool(numberOfThreads: workers)
+        self.threads = WorkerThreads(count: workers, name: "maas-infer")
     }
 
     package func start() {
@@ -32,7 +32,7 @@ package final class InferencePool: Sendable {
     }
 
     package func shutdown() async {
-        try? await threads.shutdownGracefully()
+        await threads.shutdown()
     }
 
     /// Runs `work` on a worker, or throws RESOURCE_EXHAUSTED at once when the queue is full.
@@ -41,8 +41,24 @@ package final class InferencePool: Sendable {
     /// running; a job already running finishes, since a model run cannot be interrupted midway.
     package func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try admit()
-        defer { admitted.withLock { $0 -= 1 } }
-        return try await threads.runIfActive(work)
+        let cancellation = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                threads.submit { state in
+                    let result: Result<T, any Error>
+                    switch state {
+                    case .active where cancellation.isCancelled: result = .failure(CancellationError())
+                    case .active: result = Result { try work() }
+                    case .cancelled: result = .failure(Self.notRunError)
+                    }
+                    // Its place is free before the caller resumes.
+                    self.admitted.withLock { $0 -= 1 }
+                    continuation.resume(with: result)
+                }
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
     }
 
     /// Hands `work` to a worker without waiting for it, or throws RESOURCE_EXHAUSTED at once when the queue is full.
