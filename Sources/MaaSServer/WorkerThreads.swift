@@ -66,6 +66,9 @@ final class WorkerThreads: Sendable {
         }
     }
 
+    /// Workers asleep, waiting for a job (for tests).
+    var idleWorkers: Int { state.withLock { $0.idle.count } }
+
     /// Runs `job(.active)` on a worker, or `job(.cancelled)` if the threads have stopped or stop first.
     func submit(_ job: @escaping Job) {
         let (worker, refused) = state.withLock { state -> (Int?, Bool) in

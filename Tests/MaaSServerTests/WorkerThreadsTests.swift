@@ -23,9 +23,9 @@ struct WorkerThreadsTests {
         threads.start()
         var names: Set<String?> = []
         for _ in 0..<50 {
+            // Each job is submitted once the last one's worker is asleep again, as on an idle server.
+            try await eventually { threads.idleWorkers == 3 }
             names.insert(await Self.runOne(on: threads))
-            // The worker is back on the idle stack before the next job only once it has finished this one.
-            try await Task.sleep(for: .milliseconds(1))
         }
         #expect(names.count == 1)
         #expect(names.first??.hasPrefix("lifo-test-") == true)
