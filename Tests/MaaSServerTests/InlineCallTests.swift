@@ -158,4 +158,48 @@ struct InlineCallTests {
             #expect(server.callCounts.inlineCalls == 0)
         }
     }
+
+    @Test("shutdown refuses new Predicts with UNAVAILABLE, answers the ones in flight, then closes")
+    func gracefulShutdown() async throws {
+        try await TestServer.with { server, port in
+            let expected = try await Self.warm(port: port)
+            let gate = Gate()
+            let blocker = gate.occupyWorker(of: server)
+            defer { gate.open() }
+            try await FrameClient.connect(port: port) { client in
+                try await client.send(Self.predictFrame(1, expected.runs[0]))
+                try await eventually { server.callCounts.inlineCalls == 1 }
+                server.beginShutdown()
+
+                try await client.send(Self.predictFrame(2, expected.runs[1]))
+                let refused = try #require(try await client.next())
+                #expect(refused.callID == 2)
+                #expect(refused.statusCode == .unavailable)
+
+                gate.open()
+                let frames = try await client.readUntilClosed()
+                #expect(frames.map(\.callID) == [1])
+                #expect(frames.first?.statusCode == .ok)
+            }
+            try await blocker.value
+        }
+    }
+
+    @Test("past the shutdown grace period the connection closes under a call in flight and the server stops")
+    func gracePeriodOver() async throws {
+        try await TestServer.with({ $0.shutdownGracePeriod = .milliseconds(50) }) { server, port in
+            let expected = try await Self.warm(port: port)
+            let gate = Gate()
+            let blocker = gate.occupyWorker(of: server)
+            defer { gate.open() }
+            try await FrameClient.connect(port: port) { client in
+                try await client.send(Self.predictFrame(1, expected.runs[0]))
+                try await eventually { server.callCounts.inlineCalls == 1 }
+                server.beginShutdown()
+                #expect(try await client.readUntilClosed().isEmpty)
+            }
+            gate.open()
+            try await blocker.value
+        }
+    }
 }
