@@ -142,6 +142,12 @@ public struct ProtoWriter: Sendable {
         writeRawVarint(UInt64(bitPattern: value))
     }
 
+    /// A bool field, written even when false.
+    public mutating func writePresent(_ number: Int, bool value: Bool) {
+        writeTag(number, .varint)
+        writeRawVarint(value ? 1 : 0)
+    }
+
     /// A double field, written even when 0.
     public mutating func writePresent(_ number: Int, double value: Double) {
         writeTag(number, .fixed64)

@@ -103,6 +103,8 @@ maas_batching *maas_results_batching(const Maas__V1__BatchingConfig *in)
     b->max_batch_size = in->max_batch_size;
     b->has_max_queue_delay = in->delay_case == MAAS__V1__BATCHING_CONFIG__DELAY_MAX_QUEUE_DELAY_US;
     b->max_queue_delay_us = b->has_max_queue_delay ? in->max_queue_delay_us : 0;
+    b->has_pad_sequences = in->padding_case == MAAS__V1__BATCHING_CONFIG__PADDING_PAD_SEQUENCES;
+    b->pad_sequences = b->has_pad_sequences && in->pad_sequences;
     return b;
 }
 
@@ -161,5 +163,9 @@ void maas_results_batching_to_wire(const maas_batching *in, Maas__V1__BatchingCo
     if (in->has_max_queue_delay) {
         out->delay_case = MAAS__V1__BATCHING_CONFIG__DELAY_MAX_QUEUE_DELAY_US;
         out->max_queue_delay_us = in->max_queue_delay_us;
+    }
+    if (in->has_pad_sequences) {
+        out->padding_case = MAAS__V1__BATCHING_CONFIG__PADDING_PAD_SEQUENCES;
+        out->pad_sequences = in->pad_sequences != 0;
     }
 }

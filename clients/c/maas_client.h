@@ -202,6 +202,9 @@ typedef struct maas_batching {
     int32_t max_batch_size;       /* most requests per batch; 0 = the server's, 1 = no batching */
     int has_max_queue_delay;      /* 1 when max_queue_delay_us is set */
     int64_t max_queue_delay_us;   /* how long a request may wait for others to join its batch */
+    int has_pad_sequences;        /* 1 when pad_sequences is set */
+    int pad_sequences;            /* 1: requests of different lengths may share a batch, the shorter zero-padded,
+                                   * where the server's probe finds that changes no answer; 0: one length per batch */
 } maas_batching;
 
 /* One registered version of a model. All pointers are owned by the version (or the list holding it). */

@@ -151,6 +151,7 @@ final class BatchQueues: Sendable {
         if let own {
             if own.maxBatchSize > 0 { settings.maxBatchSize = Int(own.maxBatchSize) }
             if let delay = own.maxQueueDelayMicroseconds { settings.maxQueueDelay = .microseconds(delay) }
+            if let pad = own.padSequences { settings.padSequences = pad }
         }
         return settings
     }

@@ -60,11 +60,16 @@ struct ServingOptions: ParsableArguments {
     @Option(name: .customLong("max-queue-delay-us"), help: ArgumentHelp("How long this version's requests may wait to be batched; default the server's.", valueName: "µs"))
     var maxQueueDelayMicroseconds: Int?
 
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Whether this version's requests of different lengths may share a padded batch (where the server's probe allows); default the server's."))
+    var batchPadding: Bool?
+
     /// The version's own batching settings, when a flag gives any.
     var batching: BatchingConfig? {
-        guard maxBatchSize != nil || maxQueueDelayMicroseconds != nil else { return nil }
+        guard maxBatchSize != nil || maxQueueDelayMicroseconds != nil || batchPadding != nil else { return nil }
         return BatchingConfig(
-            maxBatchSize: Int32(clamping: maxBatchSize ?? 0), maxQueueDelayMicroseconds: maxQueueDelayMicroseconds.map(Int64.init))
+            maxBatchSize: Int32(clamping: maxBatchSize ?? 0), maxQueueDelayMicroseconds: maxQueueDelayMicroseconds.map(Int64.init),
+            padSequences: batchPadding)
     }
 
     func validate() throws {

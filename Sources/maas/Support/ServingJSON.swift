@@ -66,10 +66,12 @@ struct ClassLabelsJSON: Encodable {
 struct BatchingJSON: Encodable {
     var max_batch_size: Int32
     var max_queue_delay_us: Int64?
+    var pad_sequences: Bool?
 
     init(_ batching: BatchingConfig) {
         max_batch_size = batching.maxBatchSize
         max_queue_delay_us = batching.maxQueueDelayMicroseconds
+        pad_sequences = batching.padSequences
     }
 }
 
@@ -81,7 +83,7 @@ enum ServingSummary {
         return "\(audio.sampleRate) Hz, \(audio.nMFCC) MFCC, \(audio.layout.name)"
     }
 
-    /// `at most 8 rows, waiting up to 500 µs` (the parts the version sets).
+    /// `at most 8 rows, waiting up to 500 µs, one length per batch` (the parts the version sets).
     static func batching(_ batching: BatchingConfig) -> String {
         var parts: [String] = []
         switch batching.maxBatchSize {
@@ -90,6 +92,11 @@ enum ServingSummary {
         default: parts.append("at most \(batching.maxBatchSize) rows")
         }
         if let delay = batching.maxQueueDelayMicroseconds { parts.append("waiting up to \(delay) µs") }
+        switch batching.padSequences {
+        case true?: parts.append("lengths padded to share a batch")
+        case false?: parts.append("one length per batch")
+        case nil: break
+        }
         return parts.joined(separator: ", ")
     }
 

@@ -209,6 +209,8 @@ def cases():
     yield "batching_full", V["BatchingConfig"](max_batch_size=16, max_queue_delay_us=2000), False
     yield "batching_zero_delay", V["BatchingConfig"](max_queue_delay_us=0), False
     yield "batching_empty", V["BatchingConfig"](), False
+    yield "batching_no_padding", V["BatchingConfig"](pad_sequences=False), False
+    yield "batching_padding", V["BatchingConfig"](max_batch_size=4, pad_sequences=True), False
     yield "model_header_batching", V["ModelHeader"](
         name="kws", batching=V["BatchingConfig"](max_batch_size=1)), False
     yield "model_version_batching", V["ModelVersion"](

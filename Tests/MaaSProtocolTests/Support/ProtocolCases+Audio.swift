@@ -89,6 +89,8 @@ extension ProtocolCases {
         ProtocolCase("batching_full", BatchingConfig(maxBatchSize: 16, maxQueueDelayMicroseconds: 2000)),
         ProtocolCase("batching_zero_delay", BatchingConfig(maxQueueDelayMicroseconds: 0)),
         ProtocolCase("batching_empty", BatchingConfig()),
+        ProtocolCase("batching_no_padding", BatchingConfig(padSequences: false)),
+        ProtocolCase("batching_padding", BatchingConfig(maxBatchSize: 4, padSequences: true)),
         ProtocolCase("model_header_batching", ModelHeader(name: "kws", batching: BatchingConfig(maxBatchSize: 1))),
         ProtocolCase("model_version_batching", {
             var version = ModelVersion()

@@ -13,19 +13,22 @@ import Testing
 /// defaults).
 @Suite("Batching audio of different lengths", .timeLimit(.minutes(1)))
 struct AudioBatchingTests {
-    /// Each model, its front-end layout, the server's `batchPadding`, and whether clips of different lengths
-    /// share padded batches: only when allowed and the probe saw padding leave the model's answers unchanged.
-    static let cases: [(model: String, layout: FeatureLayout, padding: Bool, pads: Bool)] = [
-        ("reference_speech", .timeMajor, true, true),  // [T, B, 20] → [T, B, 10], forward LSTM
-        ("reference_speech", .timeMajor, false, false),  // maas serve --no-batch-padding
-        ("keras_lstm", .batchMajor, true, true),  // [B, T, 20] → [B, T, 10]
-        ("two_layer_lstm", .timeMajor, true, true),  // → [B, 8] from the final state, given each row's length
-        ("pytorch_lstm_layout1", .batchMajor, true, false),  // → [B, 4] from a mean over time
+    /// Each model, its front-end layout, the server's `batchPadding`, the version's own (`BatchingConfig`'s
+    /// pad_sequences; nil: the server's), and whether clips of different lengths share padded batches: only
+    /// when allowed and the probe saw padding leave the model's answers unchanged.
+    static let cases: [(model: String, layout: FeatureLayout, padding: Bool, own: Bool?, pads: Bool)] = [
+        ("reference_speech", .timeMajor, true, nil, true),  // [T, B, 20] → [T, B, 10], forward LSTM
+        ("reference_speech", .timeMajor, false, nil, false),  // maas serve --no-batch-padding
+        ("reference_speech", .timeMajor, true, false, false),  // maas register --no-batch-padding
+        ("reference_speech", .timeMajor, false, true, true),  // maas register --batch-padding wins over the server's
+        ("keras_lstm", .batchMajor, true, nil, true),  // [B, T, 20] → [B, T, 10]
+        ("two_layer_lstm", .timeMajor, true, nil, true),  // → [B, 8] from the final state, given each row's length
+        ("pytorch_lstm_layout1", .batchMajor, true, true, false),  // → [B, 4] from a mean over time: never padded
     ]
 
     @Test("every clip answers as on an unbatched version (1e-5), whether its batch was padded or of one length",
           arguments: cases)
-    func answersAsAlone(_ model: String, layout: FeatureLayout, padding: Bool, pads: Bool) async throws {
+    func answersAsAlone(_ model: String, layout: FeatureLayout, padding: Bool, own: Bool?, pads: Bool) async throws {
         let clips = AudioFixture.manifest.clips
         let path = EngineModelFixtures.path(model)
         try await TestServer.with({
@@ -39,7 +42,7 @@ struct AudioBatchingTests {
             defer { Task { await client.close() } }
             let frontEnd = AudioConfig(features: .librosaDefault, layout: layout).frontEnd
             var batched = AudioFixture.header("batched", audio: frontEnd)
-            batched.batching = BatchingConfig(maxBatchSize: 8)
+            batched.batching = BatchingConfig(maxBatchSize: 8, padSequences: own)
             var alone = AudioFixture.header("alone", audio: frontEnd)
             alone.batching = BatchingConfig(maxBatchSize: 1)
             _ = try await client.registerModel(header: batched, fileAt: path, chunkSize: 1 << 16)

@@ -11,7 +11,7 @@ struct ServingOptionsTests {
     @Test("refuses flag values that cannot work while parsing", arguments: [
         ["--top-k", "0"], ["--ctc-blank", "-1"], ["--max-batch-size", "0"], ["--max-batch-size", "5000"],
         ["--max-queue-delay-us", "-1"], ["--classes", "a,b", "--classes-file", "labels.txt"], ["--profile", "speech8k"],
-        ["--layout", "sideways"], ["--clip-decision", "vote"],
+        ["--layout", "sideways"], ["--clip-decision", "vote"], ["--batch-padding=yes"], ["--no-batch-paddings"],
     ])
     func refusedAtParse(arguments: [String]) {
         #expect(throws: (any Error).self) { _ = try ServingOptions.parse(arguments) }
@@ -56,5 +56,15 @@ struct ServingOptionsTests {
         #expect(config.classes?.names == ["yes", "no"])
         #expect(config.classes?.ctcBlank == 1)
         #expect(config.classes?.topK == 2)
+    }
+
+    @Test("batching flags become the version's own settings; those not given stay the server's", arguments: [
+        ([], nil),
+        (["--no-batch-padding"], BatchingConfig(padSequences: false)),
+        (["--batch-padding", "--max-batch-size", "4"], BatchingConfig(maxBatchSize: 4, padSequences: true)),
+        (["--max-queue-delay-us", "0"], BatchingConfig(maxQueueDelayMicroseconds: 0)),
+    ] as [([String], BatchingConfig?)])
+    func batching(arguments: [String], expected: BatchingConfig?) throws {
+        #expect(try ServingOptions.parse(arguments).batching == expected)
     }
 }

@@ -4,6 +4,7 @@
  *   maas-c register NAME FILE [--description D] [--label k=v]... [--sha256 HEX] [--format onnx|maas-plan]
  *                   [--profile P] [--layout L] [--classes a,b,c | --classes-file F] [--clip-decision D]
  *                   [--ctc-blank I] [--top-k N] [--max-batch-size N] [--max-queue-delay-us US]
+ *                   [--batch-padding | --no-batch-padding]
  *   maas-c versions NAME
  *   maas-c predict NAME[:VERSION] --tensor FILE.npy [--input-name NAME]
  *   maas-c predict NAME[:VERSION] --input NAME=FILE.npy [--input NAME=FILE.npy]...
@@ -224,6 +225,8 @@ static int parse_arguments(int argc, char **argv, command_line *cl)
             cl->help = 1;
         } else if (!only_positionals && strcmp(arg, "--json") == 0) {
             cl->json = 1;
+        } else if (!only_positionals && strncmp(arg, "--", 2) == 0 && register_switch(&cl->reg, arg + 2)) {
+            /* a register flag without a value */
         } else if (!only_positionals && strncmp(arg, "--", 2) == 0) {
             char name[64];
             const char *eq = strchr(arg + 2, '=');

@@ -57,6 +57,9 @@ int register_flag(register_flags *f, const char *name, const char *value, char *
             f->max_batch_size = (int)n;
         else
             f->max_queue_delay_us = n;
+    } else if (strcmp(name, "batch-padding") == 0 || strcmp(name, "no-batch-padding") == 0) {
+        snprintf(problem, problem_size, "--%s takes no value", name);
+        return -1;
     } else if (strcmp(name, "ctc-blank") == 0) {
         char *end;
         errno = 0;
@@ -72,10 +75,18 @@ int register_flag(register_flags *f, const char *name, const char *value, char *
     return 1;
 }
 
+int register_switch(register_flags *f, const char *name)
+{
+    if (strcmp(name, "batch-padding") != 0 && strcmp(name, "no-batch-padding") != 0)
+        return 0;
+    f->batch_padding = name[0] != 'n';
+    return 1;
+}
+
 int register_flags_given(const register_flags *f)
 {
     return f->profile || f->layout >= 0 || f->classes || f->classes_file || f->clip_decision >= 0 ||
-           f->ctc_blank >= 0 || f->top_k || f->max_batch_size || f->max_queue_delay_us >= 0;
+           f->ctc_blank >= 0 || f->top_k || f->max_batch_size || f->max_queue_delay_us >= 0 || f->batch_padding >= 0;
 }
 
 /* Reads --classes-file whole (NUL-terminated), refusing more than MAX_CLASSES_FILE bytes. */
@@ -167,10 +178,12 @@ int register_flags_resolve(register_flags *f, maas_register_options *options, ch
         f->audio = a;
         options->audio = &f->audio;
     }
-    if (f->max_batch_size || f->max_queue_delay_us >= 0) {
+    if (f->max_batch_size || f->max_queue_delay_us >= 0 || f->batch_padding >= 0) {
         f->batching.max_batch_size = f->max_batch_size;
         f->batching.has_max_queue_delay = f->max_queue_delay_us >= 0;
         f->batching.max_queue_delay_us = f->max_queue_delay_us >= 0 ? f->max_queue_delay_us : 0;
+        f->batching.has_pad_sequences = f->batch_padding >= 0;
+        f->batching.pad_sequences = f->batch_padding == 1;
         options->batching = &f->batching;
     }
     if (has_names) {

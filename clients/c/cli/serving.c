@@ -129,6 +129,8 @@ void append_batching_summary(text *t, const maas_batching *b)
         text_appendf(t, "at most %d rows", (int)b->max_batch_size);
     if (b->has_max_queue_delay)
         text_appendf(t, ", waiting up to %lld \xC2\xB5s", (long long)b->max_queue_delay_us); /* U+00B5 */
+    if (b->has_pad_sequences)
+        text_append(t, b->pad_sequences ? ", lengths padded to share a batch" : ", one length per batch");
 }
 
 void json_batching(json_writer *w, const maas_batching *b)
@@ -139,6 +141,10 @@ void json_batching(json_writer *w, const maas_batching *b)
     if (b->has_max_queue_delay) {
         json_key(w, "max_queue_delay_us");
         json_int(w, b->max_queue_delay_us);
+    }
+    if (b->has_pad_sequences) {
+        json_key(w, "pad_sequences");
+        json_bool(w, b->pad_sequences);
     }
     json_end_object(w);
 }

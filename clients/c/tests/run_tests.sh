@@ -145,7 +145,8 @@ usage_errors=("" "versions" "register only-name" "versions a --tensor x.npy" "re
     "predict a --tensor x.npy --classes a,b" "register a b --max-batch-size 0" "register a b --max-batch-size 4097"
     "register a b --max-queue-delay-us 1000001" "versions a --max-batch-size 2" "versions a --output d" "predict a b.wav --top-k 0" "predict a x.npy" "predict a b.raw --pcm-channels 2" "predict a b.raw --pcm-rate 0" "predict a b.wav --top-k x" "predict a --tensor x.npy --top-k 3"
     "versions a --features f.npy" "predict a --input x=1.npy --features f.npy" "versions a --bogus" "versions a --timeout-ms -1" "versions a --timeout -1" "frobnicate a" "register a b --label nokey"
-    "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy")
+    "register a b --label k=" "register a b --format zip" "versions a --port 70000" "predict a --input x=1.npy --input x=2.npy"
+    "register a b --batch-padding=yes" "versions a --no-batch-padding")
 for i in "${!usage_errors[@]}"; do
     read -r -a words <<<"${usage_errors[$i]}"
     add_case "usage-$i" "${words[@]}"

@@ -231,7 +231,9 @@ void versions_carry_the_audio_front_end_and_class_labels(void)
                   k->has_ctc_blank == 1 && k->ctc_blank == 0,
               "class labels");
         const maas_batching *b = v->batching;
-        CHECK(b != NULL && b->max_batch_size == 8 && b->has_max_queue_delay && b->max_queue_delay_us == 500, "batching");
+        CHECK(b != NULL && b->max_batch_size == 8 && b->has_max_queue_delay && b->max_queue_delay_us == 500 &&
+                  b->has_pad_sequences && !b->pad_sequences,
+              "batching (padding off is set, not absent)");
     }
     maas_version_list_free(list);
     code = maas_list_versions(c, "iris", &list, &err);
@@ -259,7 +261,8 @@ void register_sends_the_audio_front_end_class_labels_and_batching(void)
         .input = "mfcc",
     };
     maas_class_labels classes = {.n_names = 3, .names = names, .top_k = 2, .has_ctc_blank = 1, .ctc_blank = 0};
-    const maas_batching batching = {.max_batch_size = 1, .has_max_queue_delay = 1, .max_queue_delay_us = 0};
+    const maas_batching batching = {
+        .max_batch_size = 1, .has_max_queue_delay = 1, .max_queue_delay_us = 0, .has_pad_sequences = 1, .pad_sequences = 1};
     maas_register_options options = {.audio = &audio, .classes = &classes, .batching = &batching};
     maas_client *c = open_client(5000);
     maas_version *v;
@@ -275,7 +278,7 @@ void register_sends_the_audio_front_end_class_labels_and_batching(void)
                   v->classes->output[0] == '\0',
               "the server got the labels");
         CHECK(v->batching != NULL && v->batching->max_batch_size == 1 && v->batching->has_max_queue_delay &&
-                  v->batching->max_queue_delay_us == 0,
+                  v->batching->max_queue_delay_us == 0 && v->batching->has_pad_sequences && v->batching->pad_sequences,
               "the server got the batching settings (a zero delay is set, not absent)");
         maas_version_free(v);
     }

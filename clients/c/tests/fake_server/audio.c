@@ -99,6 +99,8 @@ Maas__V1__ModelVersion *speech_version(arena *a, const char *name)
         b->max_batch_size = 8;
         b->delay_case = MAAS__V1__BATCHING_CONFIG__DELAY_MAX_QUEUE_DELAY_US;
         b->max_queue_delay_us = 500;
+        b->padding_case = MAAS__V1__BATCHING_CONFIG__PADDING_PAD_SEQUENCES;
+        b->pad_sequences = 0;
         v->batching = b;
     }
     return v;
