@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scenario: maas bench loads batched and unbatched versions without errors; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
+# scenario: maas bench loads batched and unbatched versions without errors; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone, except in a version registered with --no-batch-padding; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
 # time-limit: 120
 set -uo pipefail
 source "$REPO/Tests/Integration/lib/harness.sh"
@@ -24,6 +24,10 @@ run_cli reg-3 "$MAAS" register ref "$REF_MODEL" "${port[@]}"
 check_rc "register a tensor-only version whose input has two dynamic axes" 0
 run_cli reg-4 "$MAAS" register ref "$REF_MODEL" --max-queue-delay-us 500000 "${port[@]}"
 check_rc "register a tensor-only version with --max-queue-delay-us 500000" 0
+# Version 5 is version 4 keeping one length per batch, whatever the server's padding setting.
+run_cli reg-5 "$MAAS" register ref "$REF_MODEL" --max-queue-delay-us 500000 --no-batch-padding "${port[@]}"
+check_rc "register a tensor-only version with --no-batch-padding" 0
+check_file_contains "register prints the version's own padding setting" "$OUT" "one length per batch"
 # A classifier reading its second LSTM's final state: padding alone would change it, so its padded batches
 # give each row's length to the LSTMs (sequence_lens). Version 2 runs unbatched, for reference.
 run_cli reg-cls-1 "$MAAS" register cls "$CLS_MODEL" --max-queue-delay-us 500000 "${port[@]}"
@@ -100,6 +104,13 @@ for k in 1 2 3 4 5 6 7 8; do
         "$SCRATCH/short-batched-$k.txt" "$SCRATCH/short-alone-$k.txt" 1e-5
 done
 
+# ---- the same inputs to version 5 (--no-batch-padding): each length runs in a batch of its own
+predict_together ref:5 short unpadded
+for k in 1 2 3 4 5 6 7 8; do
+    compare_values "input $k ($((46 - 2 * k)) frames) on the version that does not pad = alone (1e-5)" \
+        "$SCRATCH/unpadded-$k.txt" "$SCRATCH/short-alone-$k.txt" 1e-5
+done
+
 # ---- the same inputs to the final-state classifier: padded batches with each row's length
 for k in 1 2 3 4 5 6 7 8; do
     run_cli "cls-alone-$k" "$MAAS" predict cls:2 --input x="$SCRATCH/short-$k.npy" "${port[@]}" --json
@@ -143,6 +154,11 @@ padded_batches=$(printf '%s\n' "$padded" | sed -n 's/.* padded_batches=\([0-9]*\
 padded_largest=$(printf '%s\n' "$padded" | sed -n 's/.* rows.max=\([0-9]*\) .*/\1/p')
 check "the 8 clips of different lengths shared padded batches (padded_batches=${padded_batches:-none}, rows.max=${padded_largest:-none})" \
     test "${padded_batches:-0}" -ge 1 -a "${padded_largest:-0}" -ge 2
+unpadded=$(grep ' batching$\| \[MaaSServer\] batching' "$SERVER_LOG" | grep 'model.name=ref model.version=5 ')
+unpadded_batches=$(printf '%s\n' "$unpadded" | sed -n 's/^.* batches=\([0-9]*\) .*/\1/p')
+unpadded_padded=$(printf '%s\n' "$unpadded" | sed -n 's/.* padded_batches=\([0-9]*\) .*/\1/p')
+check "the version with --no-batch-padding ran its 8 lengths in 8 batches, none padded (batches=${unpadded_batches:-none}, padded_batches=${unpadded_padded:-none})" \
+    test "${unpadded_batches:-0}" -eq 8 -a "${unpadded_padded:-x}" = 0
 classified=$(grep ' batching$\| \[MaaSServer\] batching' "$SERVER_LOG" | grep 'model.name=cls model.version=1 ')
 cls_padded=$(printf '%s\n' "$classified" | sed -n 's/.* padded_batches=\([0-9]*\) .*/\1/p')
 check "the classifier's 8 inputs shared padded batches too (padded_batches=${cls_padded:-none})" test "${cls_padded:-0}" -ge 1
