@@ -3,6 +3,11 @@ import MaaSEngine
 import MaaSModelConfig
 import MaaSProtocol
 
+/// A model's outputs, with the features it was given when the request was audio.
+private typealias Computed = (outputs: [String: HostTensor], features: HostTensor?)
+/// Takes a Predict's computed outputs (or why there are none) to its answer.
+private typealias ComputedAnswer = @Sendable (Result<Computed, any Error>) -> Void
+
 /// Predict in three steps, so that a connection can serve a version that is already loaded without a task
 /// (`Connection.serveInline`): `preparePredict` decodes and checks the request, `startPredict` hands it to the
 /// inference pool, and the answer is serialized on the worker that computed it.
@@ -64,7 +69,7 @@ extension ModelService {
         _ prepared: PreparedPredict, model: LoadedModel, run: PredictRun, call: CallContext,
         completion: @escaping @Sendable (Result<[UInt8], any Error>) -> Void
     ) {
-        let answer: @Sendable (Result<(outputs: [String: HostTensor], features: HostTensor?), any Error>) -> Void = { result in
+        let answer: ComputedAnswer = { result in
             completion(result.flatMap { computed in
                 Result { try Self.response(to: prepared, outputs: computed.outputs, features: computed.features, call: call) }
             })
@@ -85,7 +90,7 @@ extension ModelService {
     /// when one can start (see `BatchQueue.enqueueOnWorker`).
     private func startAudio(
         _ audio: AudioInput, prepared: PreparedPredict, model: LoadedModel, run: PredictRun,
-        answer: @escaping @Sendable (Result<(outputs: [String: HostTensor], features: HostTensor?), any Error>) -> Void
+        answer: @escaping ComputedAnswer
     ) {
         let limits = audioLimits
         let described = prepared.described
@@ -107,8 +112,8 @@ extension ModelService {
     /// when it handed the answer on (to a batch queue).
     private func submit(
         run: PredictRun,
-        answer: @escaping @Sendable (Result<(outputs: [String: HostTensor], features: HostTensor?), any Error>) -> Void,
-        _ work: @escaping @Sendable () throws -> (outputs: [String: HostTensor], features: HostTensor?)?
+        answer: @escaping ComputedAnswer,
+        _ work: @escaping @Sendable () throws -> Computed?
     ) {
         do {
             try inference.submit {
