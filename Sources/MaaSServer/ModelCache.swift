@@ -1,6 +1,5 @@
 import MaaSEngine
 import MaaSRegistry
-import Synchronization
 
 /// Models loaded so far, by name and version. A model loads on its first Predict and stays loaded.
 ///
@@ -12,13 +11,7 @@ final class ModelCache: Sendable {
         let version: Int64
     }
 
-    private enum Entry {
-        case loading(Task<LoadedModel, any Error>)
-        /// Kept apart from its task so that a call can take it without suspending (`loadedModel`).
-        case loaded(LoadedModel)
-    }
-
-    private let entries = Mutex<[Key: Entry]>([:])
+    private let loads = SettledTasks<Key, LoadedModel>()
     private let load: @Sendable (_ artifactPath: String) async throws -> LoadedModel
 
     /// - Parameter load: loads a native model file; runs blocking work off the event loops.
@@ -27,43 +20,18 @@ final class ModelCache: Sendable {
     }
 
     func model(for stored: StoredVersion) async throws -> LoadedModel {
-        let key = Key(name: stored.info.name, version: stored.info.version)
-        let entry = entries.withLock { entries in
-            if let entry = entries[key] { return entry }
-            let load = self.load
-            let path = stored.artifactPath
-            // Unstructured on purpose: a caller that times out must not cancel a load others are waiting for.
-            let entry = Entry.loading(Task { try await load(path) })
-            entries[key] = entry
-            return entry
-        }
-        switch entry {
-        case .loaded(let model):
-            return model
-        case .loading(let task):
-            do {
-                let model = try await task.value
-                entries.withLock { entries in
-                    if case .loading(task)? = entries[key] { entries[key] = .loaded(model) }
-                }
-                return model
-            } catch {
-                entries.withLock { entries in
-                    // Only forget this attempt; a newer one may already have replaced it.
-                    if case .loading(task)? = entries[key] { entries[key] = nil }
-                }
-                throw error
-            }
+        let load = self.load
+        let path = stored.artifactPath
+        // Unstructured on purpose: a caller that times out must not cancel a load others are waiting for.
+        return try await loads.value(for: Key(name: stored.info.name, version: stored.info.version)) {
+            Task { try await load(path) }
         }
     }
 
-    /// The model of `version` if it has finished loading; nil while it loads or before its first Predict.
+    /// The model of a version if it has finished loading; nil while it loads or before its first Predict.
     func loadedModel(name: String, version: Int64) -> LoadedModel? {
-        entries.withLock { entries in
-            guard case .loaded(let model)? = entries[Key(name: name, version: version)] else { return nil }
-            return model
-        }
+        loads.settled(Key(name: name, version: version))
     }
 
-    var loadedCount: Int { entries.withLock { $0.count } }
+    var loadedCount: Int { loads.keys.count }
 }

@@ -1,7 +1,6 @@
 import MaaSEngine
 import MaaSModelConfig
 import MaaSProtocol
-import Synchronization
 
 /// The batch queue of each version that can be batched, made on first use (its layout probe runs the model
 /// twice) and kept; versions that cannot be batched are remembered as such.
@@ -11,13 +10,8 @@ final class BatchQueues: Sendable {
         let version: Int64
     }
 
-    private enum Decision {
-        case deciding(Task<BatchQueue?, Never>)
-        /// Kept apart from its task so that a call can take it without suspending (`decidedQueue`).
-        case decided(BatchQueue?)
-    }
-
-    private let queues = Mutex<[Key: Decision]>([:])
+    /// Each version's decision: its queue, or nil when it is not batched.
+    private let decisions = SettledTasks<Key, BatchQueue?>()
     private let settings: BatchQueue.Settings?
     private let pool: InferencePool
 
@@ -40,53 +34,28 @@ final class BatchQueues: Sendable {
         guard let serverSettings = self.settings else { return nil }
         let key = Key(name: version.name, version: version.version)
         let pool = self.pool
-        // Decided once per version; every later Predict only looks the answer up.
-        let decision = queues.withLock { queues in
-            if let decision = queues[key] { return decision }
+        // Decided once per version; every later Predict only looks the answer up. (The task never throws.)
+        return try? await decisions.value(for: key) {
             let settings = Self.effective(serverSettings, version.batching)
-            let task: Task<BatchQueue?, Never>
             let candidates = Self.candidates(model: model, audio: audio)
-            if settings.maxBatchSize > 1, !candidates.isEmpty {
-                task = Task {
-                    let found = await probe {
-                        candidates.lazy.compactMap {
-                            BatchLayout.probe(model, inputAxes: $0.inputAxes, sequence: settings.padSequences ? $0.sequence : nil)
-                        }.first
-                    }
-                    guard let layout = found else { return nil }
-                    return BatchQueue(model: model, layout: layout, settings: settings, pool: pool)
+            guard settings.maxBatchSize > 1, !candidates.isEmpty else { return Task { nil } }
+            return Task {
+                let found = await probe {
+                    candidates.lazy.compactMap {
+                        BatchLayout.probe(model, inputAxes: $0.inputAxes, sequence: settings.padSequences ? $0.sequence : nil)
+                    }.first
                 }
-            } else {
-                task = Task { nil }
+                guard let layout = found else { return nil }
+                return BatchQueue(model: model, layout: layout, settings: settings, pool: pool)
             }
-            queues[key] = .deciding(task)
-            return .deciding(task)
         }
-        return await settle(decision, key: key)
     }
 
     /// The queue of a version whose decision is made: `.some(nil)` when it is not batched, nil while the probe
     /// runs or before its first Predict.
     func decidedQueue(name: String, version: Int64) -> BatchQueue?? {
         guard settings != nil else { return .some(nil) }
-        return queues.withLock { queues in
-            guard case .decided(let queue)? = queues[Key(name: name, version: version)] else { return nil }
-            return .some(queue)
-        }
-    }
-
-    /// The decision's queue, recorded as decided once its probe has ended.
-    private func settle(_ decision: Decision, key: Key) async -> BatchQueue? {
-        switch decision {
-        case .decided(let queue):
-            return queue
-        case .deciding(let task):
-            let queue = await task.value
-            queues.withLock { queues in
-                if case .deciding(task)? = queues[key] { queues[key] = .decided(queue) }
-            }
-            return queue
-        }
+        return decisions.settled(Key(name: name, version: version))
     }
 
     /// The batch axis of each input, and the sequence axis that may differ in length, to probe in this order.
@@ -128,17 +97,15 @@ final class BatchQueues: Sendable {
 
     /// The queue of a version already decided, or nil (not batched, or no Predict yet).
     func existingQueue(name: String, version: Int64) async -> BatchQueue? {
-        let key = Key(name: name, version: version)
-        guard let decision = queues.withLock({ $0[key] }) else { return nil }
-        return await settle(decision, key: key)
+        guard let decided = try? await decisions.existing(Key(name: name, version: version)) else { return nil }
+        return decided
     }
 
     /// The statistics of every version batched so far, by name and version.
     func statistics() async -> [(version: (name: String, version: Int64), statistics: BatchStatistics)] {
-        let decisions = queues.withLock { $0 }
         var all: [(version: (name: String, version: Int64), statistics: BatchStatistics)] = []
-        for (key, decision) in decisions.sorted(by: { ($0.key.name, $0.key.version) < ($1.key.name, $1.key.version) }) {
-            if let queue = await settle(decision, key: key) {
+        for key in decisions.keys.sorted(by: { ($0.name, $0.version) < ($1.name, $1.version) }) {
+            if let queue = await existingQueue(name: key.name, version: key.version) {
                 all.append(((key.name, key.version), queue.statistics))
             }
         }
