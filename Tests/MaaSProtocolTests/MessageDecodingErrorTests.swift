@@ -121,6 +121,12 @@ struct MessageDecodingErrorTests {
         BadPayload("11-byte ctc blank", ClassLabels.self, "28 ff ff ff ff ff ff ff ff ff ff 01", .malformedVarint,
                    at: 1, "ClassLabels.ctc_blank"),
         BadPayload("group in raw audio", RawAudio.self, "1b 1c", .groupsUnsupported, at: 0, "RawAudio.samples"),
+        BadPayload("pad_sequences as bytes", BatchingConfig.self, "1a 00",
+                   .wrongWireType(expected: .varint, actual: .lengthDelimited), at: 0, "BatchingConfig.pad_sequences"),
+        BadPayload("pad_sequences as fixed32 in an upload header's batching", ModelHeader.self, "4a 05 1d 01 00 00 00",
+                   .wrongWireType(expected: .varint, actual: .fixed32), at: 2, "ModelHeader.batching.pad_sequences"),
+        BadPayload("11-byte pad_sequences", BatchingConfig.self, "18 ff ff ff ff ff ff ff ff ff ff 01", .malformedVarint,
+                   at: 1, "BatchingConfig.pad_sequences"),
     ]
 
     @Test("names the field path, kind and byte offset", arguments: cases)
