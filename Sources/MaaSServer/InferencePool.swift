@@ -96,9 +96,6 @@ package final class InferencePool: Sendable {
     /// What a job submitted too late is answered with: the pool shut down before a worker took it.
     package static let notRunError = RPCError(.unavailable, "the server is shutting down; the request was not run")
 
-    /// Whether some admitted job waits for a worker (more jobs admitted than there are workers).
-    package var hasWaitingJobs: Bool { admitted.withLock { $0 > workers } }
-
     /// Jobs admitted and not finished (for tests and metrics).
     package var admittedJobs: Int { admitted.withLock { $0 } }
 }

@@ -64,7 +64,8 @@ extension ModelService {
 
     /// Runs a prepared Predict on the inference pool. `completion` gets the serialized response or the error
     /// exactly once: on the worker that ran it, or at once when the pool or the batch queue is full. Decoding,
-    /// features and the model all run on the pool: its bounded queue bounds every CPU-heavy step.
+    /// features and the model all run on the pool's workers, and every request waiting for them is in a bounded
+    /// queue (the pool's, or its version's batch queue).
     func startPredict(
         _ prepared: PreparedPredict, model: LoadedModel, run: PredictRun, call: CallContext,
         completion: @escaping @Sendable (Result<[UInt8], any Error>) -> Void
@@ -85,9 +86,9 @@ extension ModelService {
         }
     }
 
-    /// Features and then the model in one worker job: the event loop is woken once, with the answer.
-    /// A batched version gets the features' rows in its queue from the worker, which runs the batch itself
-    /// when one can start (see `BatchQueue.enqueueOnWorker`).
+    /// Features and then the model, on one worker: the event loop is woken once, with the answer. A batched
+    /// version takes the clip into its queue as it is, and the worker that takes it into a batch computes its
+    /// features (`BatchQueue.enqueue(id:preparing:)`), so clips gather while a batch runs as tensors do.
     private func startAudio(
         _ audio: AudioInput, prepared: PreparedPredict, model: LoadedModel, run: PredictRun,
         answer: @escaping ComputedAnswer
@@ -95,16 +96,19 @@ extension ModelService {
         let limits = audioLimits
         let described = prepared.described
         let tensors = prepared.tensors
-        submit(run: run, answer: answer) {
+        let features = ComputedFeatures()
+        let inputs: @Sendable () throws -> [String: HostTensor] = {
+            guard !run.isCancelled else { throw CancellationError() }
             let computed = try audio.features(limits: limits, model: described)
+            features.store(computed.features)
             var inputs = tensors
             inputs[audio.binding.input] = computed.modelInput
-            guard let (queue, id) = run.batch, queue.layout.accepts(inputs) else {
-                return (try model.run(inputs), computed.features)
-            }
-            guard !run.isCancelled else { throw CancellationError() }
-            queue.enqueueOnWorker(inputs, id: id) { result in answer(result.map { ($0, computed.features) }) }
-            return nil
+            return inputs
+        }
+        if let (queue, id) = run.batch {
+            queue.enqueue(id: id, preparing: inputs) { result in answer(result.map { ($0, features.value) }) }
+        } else {
+            submit(run: run, answer: answer) { (try model.run(inputs()), features.value) }
         }
     }
 

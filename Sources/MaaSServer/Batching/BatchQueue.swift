@@ -7,12 +7,18 @@ import Synchronization
 ///
 /// A batch starts when a worker slot is free and either `maxBatchSize` rows are waiting or `maxQueueDelay`
 /// has passed since the oldest waiting request arrived (0: at once, so only what queued up while the
-/// workers were busy is batched, and an idle server adds no latency). At most `maxInFlight` batches of a
-/// version run at a time, so under load requests gather instead of each taking a worker. Requests are
-/// grouped by their shapes apart from the batch axis, and apart from the sequence axis when the layout pads
-/// shorter sequences (`SequencePadding`, which also bounds the padding a batch may hold); the waiting
-/// queue is bounded (RESOURCE_EXHAUSTED past it) and a request cancelled while it waits (deadline, closed
-/// connection) leaves the queue.
+/// workers were busy is batched, and an idle server adds no latency). While a batch of the version runs,
+/// another starts beside it only when a full batch waits (up to `maxInFlight` at a time): rows that fit one
+/// batch are taken by the running worker as soon as it finishes, which costs them at most one batch's time,
+/// where a second worker would pay a whole model run for a few rows and put one more busy thread on the cores
+/// the event loops need. Requests are grouped by their shapes apart from the batch axis, and apart from the
+/// sequence axis when the layout pads shorter sequences (`SequencePadding`, which also bounds the padding a
+/// batch may hold); the waiting queue is bounded (RESOURCE_EXHAUSTED past it) and a request cancelled while
+/// it waits (deadline, closed connection) leaves the queue.
+///
+/// A request may also arrive unprepared (an audio clip, `enqueue(preparing:)`): the worker that holds a slot
+/// computes its inputs first, so clips gather in the queue while a batch runs, exactly as tensors do, and
+/// their features are computed by the worker that then runs them.
 final class BatchQueue: Sendable {
     struct Settings: Sendable, Equatable {
         var maxBatchSize: Int
@@ -34,11 +40,23 @@ final class BatchQueue: Sendable {
         let completion: Completion
     }
 
+    /// A request whose inputs are computed by the worker that takes it (`enqueue(preparing:)`).
+    private struct Unprepared {
+        let id: UInt64
+        let prepare: Prepare
+        let arrived: ContinuousClock.Instant
+        let completion: Completion
+    }
+
     /// Called once with a request's rows of the batch's outputs, or with why it did not run.
     typealias Completion = @Sendable (Result<[String: HostTensor], any Error>) -> Void
+    /// Computes an unprepared request's inputs, on a worker.
+    typealias Prepare = @Sendable () throws -> [String: HostTensor]
 
     private struct State {
         var waiting: [Item] = []
+        /// In arrival order; each counts as one row until its inputs are known.
+        var unprepared: [Unprepared] = []
         var nextID: UInt64 = 0
         /// Slots held by workers running batches, and by starts handed to the pool.
         var inFlight = 0
@@ -63,8 +81,8 @@ final class BatchQueue: Sendable {
 
     var statistics: BatchStatistics { state.withLock { $0.statistics } }
 
-    /// Requests in the queue, not yet taken into a batch by a worker.
-    var waitingRequests: Int { state.withLock { $0.waiting.count } }
+    /// Requests in the queue, not yet taken into a batch (or to be prepared) by a worker.
+    var waitingRequests: Int { state.withLock { $0.waiting.count + $0.unprepared.count } }
 
     /// Runs `inputs` (each with its rows along the layout's batch axis) as part of a batch.
     func run(_ inputs: [String: HostTensor]) async throws -> [String: HostTensor] {
@@ -93,29 +111,32 @@ final class BatchQueue: Sendable {
         schedule()
     }
 
-    /// `enqueue` for a caller that is itself running on an inference worker (audio features were computed
-    /// there). When no other job waits for a worker, the batch runs in this thread rather than waking another
-    /// worker while this one goes back to sleep; when jobs wait (their features would join this batch), the
-    /// batch starts behind them as usual.
-    func enqueueOnWorker(_ inputs: [String: HostTensor], id: UInt64, completion: @escaping Completion) {
-        guard admit(inputs, id: id, completion: completion) else { return }
-        guard !pool.hasWaitingJobs else { return schedule() }
-        let slot = state.withLock { state -> Bool in
-            guard state.pendingStarts == 0, state.inFlight < settings.maxInFlight else { return false }
-            state.inFlight += 1
+    /// Adds a request whose inputs `prepare` computes on the worker that takes it into a batch; `completion`
+    /// is called once, as for `enqueue`, also with `prepare`'s error. Inputs the layout cannot batch run alone.
+    func enqueue(id: UInt64, preparing prepare: @escaping Prepare, completion: @escaping Completion) {
+        let item = Unprepared(id: id, prepare: prepare, arrived: .now, completion: completion)
+        let admitted = state.withLock { state -> Bool in
+            guard state.waiting.count + state.unprepared.count < settings.maxWaiting else { return false }
+            state.unprepared.append(item)
             return true
         }
-        if slot { runBatches(pending: false) } else { schedule() }
+        guard admitted else { return completion(.failure(queueFull)) }
+        schedule()
     }
 
     /// Removes a request that is still waiting (its call was cancelled) and ends it with CancellationError.
     /// A request already in a batch runs to the end; one not enqueued yet is not affected.
     func cancel(_ id: UInt64) {
-        let removed = state.withLock { state -> Item? in
-            guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
-            return state.waiting.remove(at: index)
+        let removed = state.withLock { state -> Completion? in
+            if let index = state.waiting.firstIndex(where: { $0.id == id }) {
+                return state.waiting.remove(at: index).completion
+            }
+            if let index = state.unprepared.firstIndex(where: { $0.id == id }) {
+                return state.unprepared.remove(at: index).completion
+            }
+            return nil
         }
-        removed?.completion(.failure(CancellationError()))
+        removed?(.failure(CancellationError()))
     }
 
     private func admit(_ inputs: [String: HostTensor], id: UInt64, completion: @escaping Completion) -> Bool {
@@ -124,16 +145,17 @@ final class BatchQueue: Sendable {
             length: layout.length(of: inputs), arrived: .now,
             completion: completion)
         let admitted = state.withLock { state -> Bool in
-            guard state.waiting.count < settings.maxWaiting else { return false }
+            guard state.waiting.count + state.unprepared.count < settings.maxWaiting else { return false }
             state.waiting.append(item)
             return true
         }
-        if !admitted {
-            completion(.failure(RPCError(
-                .resourceExhausted,
-                "the batching queue of this model version is full (\(settings.maxWaiting) waiting); retry later")))
-        }
+        if !admitted { completion(.failure(queueFull)) }
         return admitted
+    }
+
+    private var queueFull: RPCError {
+        RPCError(
+            .resourceExhausted, "the batching queue of this model version is full (\(settings.maxWaiting) waiting); retry later")
     }
 
     /// Takes a slot and hands it to a worker when a batch may start, or arms the delay timer when the oldest
@@ -142,7 +164,7 @@ final class BatchQueue: Sendable {
     private func schedule() {
         let now = ContinuousClock.now
         let decision = state.withLock { state -> (start: Bool, armTimer: Duration?) in
-            guard state.pendingStarts == 0, state.inFlight < settings.maxInFlight else { return (false, nil) }
+            guard state.pendingStarts == 0, mayStart(state) else { return (false, nil) }
             switch readiness(state, now: now) {
             case nil:
                 return (false, nil)
@@ -175,8 +197,18 @@ final class BatchQueue: Sendable {
         }
     }
 
-    /// How long until the oldest request's batch may start (zero: now); nil when nothing waits.
+    /// Whether a worker may take a slot: the first whenever one is free, more only for a full batch waiting.
+    private func mayStart(_ state: State) -> Bool {
+        guard state.inFlight > 0 else { return true }
+        guard state.inFlight < settings.maxInFlight else { return false }
+        let rows = state.waiting.reduce(state.unprepared.count) { $0 + $1.rows }
+        return rows >= settings.maxBatchSize
+    }
+
+    /// How long until the oldest request's batch may start (zero: now); nil when nothing waits. Unprepared
+    /// requests are due at once: nothing about their batch is known until their inputs are.
     private func readiness(_ state: State, now: ContinuousClock.Instant) -> Duration? {
+        if !state.unprepared.isEmpty { return .zero }
         guard let oldest = state.waiting.first else { return nil }
         let compatibleRows = state.waiting.lazy.filter { $0.group == oldest.group }.reduce(0) { $0 + $1.rows }
         let waited = now - oldest.arrived
@@ -217,50 +249,85 @@ final class BatchQueue: Sendable {
     /// `error` rather than waiting for a slot that may never come.
     private func refuse(_ error: RPCError) {
         let now = ContinuousClock.now
-        let batch = state.withLock { state -> [Item]? in
+        let failed = state.withLock { state -> [Completion] in
             state.inFlight -= 1
             state.pendingStarts -= 1
-            return takeBatch(&state, now: now)
+            if !state.unprepared.isEmpty {
+                let count = min(settings.maxBatchSize, state.unprepared.count)
+                defer { state.unprepared.removeFirst(count) }
+                return state.unprepared.prefix(count).map(\.completion)
+            }
+            return takeBatch(&state, now: now)?.map(\.completion) ?? []
         }
-        for item in batch ?? [] { item.completion(.failure(error)) }
+        for completion in failed { completion(.failure(error)) }
         schedule()
     }
 
-    /// On a worker that holds a slot (`pending`: handed to it by `schedule`): runs the ready batch, answers its
-    /// requests, and goes on with the next ready batch in the same slot, so under load the worker does not go
-    /// back to sleep and wait to be handed each batch. Gives the slot back when nothing is ready.
+    /// On a worker that holds a slot (`pending`: handed to it by `schedule`): prepares the requests that need
+    /// it, runs the ready batch, answers its requests, and goes on with the next in the same slot, so under load
+    /// the worker does not go back to sleep and wait to be handed each batch. Gives the slot back when nothing
+    /// is ready.
     private func runBatches(pending: Bool) {
-        var next = state.withLock { state -> [Item]? in
-            if pending { state.pendingStarts -= 1 }
-            return takeBatch(&state, now: .now)
-        }
-        // What is left may start on another worker meanwhile.
-        if next != nil { schedule() }
-        while let batch = next {
-            let result: Result<[[String: HostTensor]], any Error>
-            do {
-                if batch.count == 1 {
-                    // Alone (an idle server's usual case): nothing to join or split.
-                    result = .success([try model.run(batch[0].inputs)])
-                } else {
-                    let rows = batch.map(\.rows), lengths = batch.map(\.length)
-                    let outputs = try model.run(
-                        layout.join(batch.map(\.inputs)), rowLengths: layout.rowLengths(rows: rows, lengths: lengths))
-                    result = .success(try layout.split(outputs, rows: rows, lengths: lengths))
-                }
-            } catch {
-                result = .failure(error)
-            }
-            switch result {
-            case .success(let parts):
-                for (item, part) in zip(batch, parts) { item.completion(.success(part)) }
-            case .failure(let error):
-                for item in batch { item.completion(.failure(error)) }
-            }
-            next = state.withLock { takeBatch(&$0, now: .now) }
+        if pending { state.withLock { $0.pendingStarts -= 1 } }
+        while true {
+            prepareWaiting()
+            guard let batch = state.withLock({ takeBatch(&$0, now: .now) }) else { break }
+            // What is left may start on another worker meanwhile.
+            schedule()
+            run(batch)
         }
         state.withLock { $0.inFlight -= 1 }
         // A request that arrived after the last look found no free slot: look again now that there is one.
         schedule()
+    }
+
+    /// Computes the inputs of up to a batch of unprepared requests and queues them as ready ones. A request
+    /// whose preparation fails is answered with the error; one whose inputs cannot be batched runs alone.
+    private func prepareWaiting() {
+        let items = state.withLock { state -> [Unprepared] in
+            let count = min(settings.maxBatchSize, state.unprepared.count)
+            defer { state.unprepared.removeFirst(count) }
+            return Array(state.unprepared.prefix(count))
+        }
+        guard !items.isEmpty else { return }
+        var ready: [Item] = []
+        for item in items {
+            do {
+                let inputs = try item.prepare()
+                guard layout.accepts(inputs) else {
+                    item.completion(Result { try model.run(inputs) })
+                    continue
+                }
+                ready.append(Item(
+                    id: item.id, inputs: inputs, group: layout.group(of: inputs), rows: layout.rows(of: inputs),
+                    length: layout.length(of: inputs), arrived: item.arrived, completion: item.completion))
+            } catch {
+                item.completion(.failure(error))
+            }
+        }
+        state.withLock { $0.waiting.append(contentsOf: ready) }
+    }
+
+    private func run(_ batch: [Item]) {
+        let result: Result<[[String: HostTensor]], any Error>
+        do {
+            if batch.count == 1 {
+                // Alone (an idle server's usual case): nothing to join or split.
+                result = .success([try model.run(batch[0].inputs)])
+            } else {
+                let rows = batch.map(\.rows), lengths = batch.map(\.length)
+                let outputs = try model.run(
+                    layout.join(batch.map(\.inputs)), rowLengths: layout.rowLengths(rows: rows, lengths: lengths))
+                result = .success(try layout.split(outputs, rows: rows, lengths: lengths))
+            }
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let parts):
+            for (item, part) in zip(batch, parts) { item.completion(.success(part)) }
+        case .failure(let error):
+            for item in batch { item.completion(.failure(error)) }
+        }
     }
 }

@@ -148,39 +148,135 @@ struct BatchQueueTests {
         await pool.shutdown()
     }
 
-    @Test("from a worker with no job waiting, the batch runs in the caller's thread; with jobs waiting, it queues behind them")
-    func enqueueOnWorker() async throws {
+    /// `queue.run` for a request whose inputs `prepare` computes on the worker that takes it.
+    private func runPrepared(
+        _ queue: BatchQueue, _ prepare: @escaping BatchQueue.Prepare
+    ) async throws -> [String: HostTensor] {
+        let id = queue.makeID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.enqueue(id: id, preparing: prepare) { continuation.resume(with: $0) }
+            }
+        } onCancel: {
+            queue.cancel(id)
+        }
+    }
+
+    @Test("requests prepared by the worker gather while it is busy and run as one batch; a failed or unbatchable one is answered alone")
+    func preparedRequestsGather() async throws {
+        let expected = try MLPFixture.expected()
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 1, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 16), pool: pool)
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await pool.run { gate.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+
+        let runs = (0..<4).map { expected.runs[$0 % expected.runs.count] }
+        let prepared = PreparedCount()
+        var good: [Task<[String: HostTensor], any Error>] = []
+        for run in runs {
+            let input = ["x": HostTensor(shape: run.x.shape, floats: run.x.values)]
+            good.append(Task {
+                try await runPrepared(queue) {
+                    prepared.count.withLock { $0 += 1 }
+                    return input
+                }
+            })
+        }
+        let failing = Task {
+            try await runPrepared(queue) { throw RPCError(.invalidArgument, "audio: not a WAV file") }
+        }
+        let empty = ["x": HostTensor(shape: [0, 4], floats: [])]
+        let unbatchable = Task { try await runPrepared(queue) { empty } }
+        try await eventually { queue.waitingRequests == 6 }
+        #expect(prepared.count.withLock { $0 } == 0, "nothing is computed before a worker takes the requests")
+        #expect(pool.admittedJobs == 2, "one start is handed to the pool for all of them")
+        gate.signal()
+        try await blocker.value
+
+        for (task, run) in zip(good, runs) {
+            let output = try #require(try await task.value["y"])
+            #expect(output.shape == run.y.shape)
+            #expect(zip(try #require(output.floats), run.y.values).allSatisfy { abs($0 - $1) <= 1e-5 })
+        }
+        let error = await #expect(throws: RPCError.self) { try await failing.value }
+        #expect(error?.message == "audio: not a WAV file")
+        // Zero rows cannot join a batch: the request gets what the model says about it alone.
+        let alone = Result { try model.run(empty) }
+        switch (alone, await unbatchable.result) {
+        case (.success(let one), .success(let other)): #expect(one["y"]?.shape == other["y"]?.shape)
+        case (.failure, .failure): break
+        default: Issue.record("the unbatchable request was not run alone: \(alone)")
+        }
+        let rows = runs.reduce(0) { $0 + $1.x.shape[0] }
+        #expect(queue.statistics.sizes == [rows: 1], "the four good requests ran as one batch")
+        await pool.shutdown()
+    }
+
+    @Test("while a batch runs, another starts beside it only when a full batch waits")
+    func secondBatchWaitsForAFullBatch() async throws {
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 2, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 4, inFlight: 2), pool: pool)
+        let input = ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
+        // A request whose preparation holds its worker: a batch of this version is under way.
+        let entered = Mutex(false)
+        let release = DispatchSemaphore(value: 0)
+        let held = Task {
+            try await runPrepared(queue) {
+                entered.withLock { $0 = true }
+                release.wait()
+                return input
+            }
+        }
+        try await eventually { entered.withLock { $0 } }
+        let few = (0..<3).map { _ in Task { try await queue.run(input) } }
+        // (Counting the rows already run as well, so that a queue that runs them at once fails here, not hangs.)
+        try await eventually { queue.waitingRequests + queue.statistics.rows == 3 }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(queue.waitingRequests == 3, "three rows fit the running worker's next batch: no second batch")
+        #expect(pool.admittedJobs == 1)
+
+        let fourth = Task { try await queue.run(input) }
+        for task in few + [fourth] { #expect(try await task.value["y"]?.shape == [1, 3]) }
+        #expect(queue.statistics.sizes == [4: 1], "a full batch ran beside the one under way")
+        release.signal()
+        #expect(try await held.value["y"]?.shape == [1, 3])
+        #expect(queue.statistics.sizes == [4: 1, 1: 1])
+        await pool.shutdown()
+    }
+
+    @Test("a prepared request cancelled while it waits leaves the queue without being prepared")
+    func preparedCancelled() async throws {
         let model = try loadMLP()
         let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
         let pool = InferencePool(workers: 1, queueDepth: 64)
         pool.start()
         let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 8), pool: pool)
-        let input = ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
-
-        // The pool is idle: nothing is handed to it, the answer comes before enqueueOnWorker returns.
-        let answered = Mutex<[Int]?>(nil)
-        queue.enqueueOnWorker(input, id: queue.makeID()) { result in
-            answered.withLock { $0 = (try? result.get())?["y"]?.shape }
-        }
-        #expect(answered.withLock { $0 } == [1, 3])
-        #expect(pool.admittedJobs == 0)
-
-        // A job waits for the only worker: the request is left in the queue for a start behind it.
         let gate = DispatchSemaphore(value: 0)
         let blocker = Task { try await pool.run { gate.wait() } }
-        let waiter = Task { try await pool.run { true } }
-        try await eventually { pool.admittedJobs == 2 }
-        let later = Mutex<[Int]?>(nil)
-        queue.enqueueOnWorker(input, id: queue.makeID()) { result in
-            later.withLock { $0 = (try? result.get())?["y"]?.shape }
+        try await eventually { pool.admittedJobs == 1 }
+        let prepared = Mutex(false)
+        let task = Task {
+            try await runPrepared(queue) {
+                prepared.withLock { $0 = true }
+                return ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
+            }
         }
-        #expect(later.withLock { $0 } == nil)
-        #expect(queue.waitingRequests == 1)
+        try await eventually { queue.waitingRequests == 1 }
+        task.cancel()
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(queue.waitingRequests == 0)
         gate.signal()
         try await blocker.value
-        _ = try await waiter.value
-        try await eventually { later.withLock { $0 } != nil }
-        #expect(later.withLock { $0 } == [1, 3])
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(try await queue.run(["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])])["y"]?.shape == [1, 3])
+        #expect(!prepared.withLock { $0 })
         await pool.shutdown()
     }
 
@@ -199,10 +295,26 @@ struct BatchQueueTests {
         }
         #expect(error?.code == .resourceExhausted)
         #expect(queue.waitingRequests == 0)
+        // A request the worker would prepare fails the same way, unprepared.
+        let prepared = Mutex(false)
+        let unprepared = await #expect(throws: RPCError.self) {
+            try await runPrepared(queue) {
+                prepared.withLock { $0 = true }
+                return ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
+            }
+        }
+        #expect(unprepared?.code == .resourceExhausted)
+        #expect(queue.waitingRequests == 0)
+        #expect(!prepared.withLock { $0 })
         gate.signal()
         try await blocker.value
         // The queue recovered: the next request runs.
         #expect(try await queue.run(["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])])["y"]?.shape == [1, 3])
         await pool.shutdown()
     }
+}
+
+/// Preparations run, shared by the tasks of a test.
+private final class PreparedCount: Sendable {
+    let count = Mutex(0)
 }
