@@ -8,10 +8,12 @@ import Synchronization
 /// A batch starts when a worker slot is free and either `maxBatchSize` rows are waiting or `maxQueueDelay`
 /// has passed since the oldest waiting request arrived (0: at once, so only what queued up while the
 /// workers were busy is batched, and an idle server adds no latency). While a batch of the version runs,
-/// another starts beside it only when a full batch waits (up to `maxInFlight` at a time): rows that fit one
-/// batch are taken by the running worker as soon as it finishes, which costs them at most one batch's time,
-/// where a second worker would pay a whole model run for a few rows and put one more busy thread on the cores
-/// the event loops need. Requests are grouped by their shapes apart from the batch axis, and apart from the
+/// another starts beside it (up to `maxInFlight` at a time) only when a full batch waits or the waiting
+/// requests are heavy: at least `parallelWork` of a worker's time by the version's recent batches
+/// (`WorkEstimate`). Light rows are taken by the running worker as soon as it finishes, which costs them at
+/// most one short batch's time, where a second worker would pay a whole model run for a few rows and put one
+/// more busy thread on the cores the event loops need; heavy ones would wait long for it, so they take
+/// another core. Requests are grouped by their shapes apart from the batch axis, and apart from the
 /// sequence axis when the layout pads shorter sequences (`SequencePadding`, which also bounds the padding a
 /// batch may hold); the waiting queue is bounded (RESOURCE_EXHAUSTED past it) and a request cancelled while
 /// it waits (deadline, closed connection) leaves the queue.
@@ -64,7 +66,14 @@ final class BatchQueue: Sendable {
         var pendingStarts = 0
         var timerArmed = false
         var statistics = BatchStatistics()
+        var estimate = WorkEstimate()
     }
+
+    /// Waiting work worth a second worker beside a running batch. On 2 cores with the reference speech model
+    /// (0.1 ms a row), a second worker for fewer than a full batch's rows cost 17–23 % more CPU per call at
+    /// concurrency 8 (two context switches per call instead of one); with 1 ms rows, keeping them for the
+    /// running worker cost 40 % of the throughput. A millisecond is well above the first and below the second.
+    static let parallelWork: Duration = .milliseconds(1)
 
     let layout: BatchLayout
     let settings: Settings
@@ -80,6 +89,9 @@ final class BatchQueue: Sendable {
     }
 
     var statistics: BatchStatistics { state.withLock { $0.statistics } }
+
+    /// What the version's recent batches cost (for tests).
+    var estimate: WorkEstimate { state.withLock { $0.estimate } }
 
     /// Requests in the queue, not yet taken into a batch (or to be prepared) by a worker.
     var waitingRequests: Int { state.withLock { $0.waiting.count + $0.unprepared.count } }
@@ -197,12 +209,14 @@ final class BatchQueue: Sendable {
         }
     }
 
-    /// Whether a worker may take a slot: the first whenever one is free, more only for a full batch waiting.
+    /// Whether a worker may take a slot: the first whenever one is free, more only for a full batch or heavy
+    /// requests waiting.
     private func mayStart(_ state: State) -> Bool {
         guard state.inFlight > 0 else { return true }
         guard state.inFlight < settings.maxInFlight else { return false }
-        let rows = state.waiting.reduce(state.unprepared.count) { $0 + $1.rows }
-        return rows >= settings.maxBatchSize
+        let rows = state.waiting.reduce(0) { $0 + $1.rows }
+        return rows + state.unprepared.count >= settings.maxBatchSize
+            || state.estimate.work(rows: rows, unprepared: state.unprepared.count) >= Self.parallelWork
     }
 
     /// How long until the oldest request's batch may start (zero: now); nil when nothing waits. Unprepared
@@ -274,7 +288,11 @@ final class BatchQueue: Sendable {
             guard let batch = state.withLock({ takeBatch(&$0, now: .now) }) else { break }
             // What is left may start on another worker meanwhile.
             schedule()
+            let started = ContinuousClock.now
             run(batch)
+            let elapsed = ContinuousClock.now - started
+            let rows = batch.reduce(0) { $0 + $1.rows }
+            state.withLock { $0.estimate.recordBatch(elapsed, rows: rows) }
         }
         state.withLock { $0.inFlight -= 1 }
         // A request that arrived after the last look found no free slot: look again now that there is one.
@@ -290,6 +308,7 @@ final class BatchQueue: Sendable {
             return Array(state.unprepared.prefix(count))
         }
         guard !items.isEmpty else { return }
+        let started = ContinuousClock.now
         var ready: [Item] = []
         for item in items {
             do {
@@ -305,7 +324,11 @@ final class BatchQueue: Sendable {
                 item.completion(.failure(error))
             }
         }
-        state.withLock { $0.waiting.append(contentsOf: ready) }
+        let elapsed = ContinuousClock.now - started
+        state.withLock { state in
+            state.waiting.append(contentsOf: ready)
+            state.estimate.recordPreparations(elapsed, count: items.count)
+        }
     }
 
     private func run(_ batch: [Item]) {

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import MaaSEngine
 import MaaSProtocol
 import Synchronization
@@ -248,6 +249,42 @@ struct BatchQueueTests {
         release.signal()
         #expect(try await held.value["y"]?.shape == [1, 3])
         #expect(queue.statistics.sizes == [4: 1, 1: 1])
+        await pool.shutdown()
+    }
+
+    @Test("heavy requests start beside a running batch at once; the version's recent batches tell them apart")
+    func heavyRequestsTakeAnotherWorker() async throws {
+        let model = try loadMLP()
+        let layout = try #require(BatchLayout.probe(model, inputAxes: ["x": 0]))
+        let pool = InferencePool(workers: 2, queueDepth: 64)
+        pool.start()
+        let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 8, inFlight: 2), pool: pool)
+        let input = ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
+        let slow: BatchQueue.Prepare = {
+            Thread.sleep(forTimeInterval: 0.003)
+            return input
+        }
+        // Two requests whose preparation takes 3 ms teach the queue what this version's requests cost.
+        for _ in 0..<2 { _ = try await runPrepared(queue, slow) }
+        #expect(queue.estimate.preparationCost >= .milliseconds(3))
+
+        let entered = Mutex(false)
+        let release = DispatchSemaphore(value: 0)
+        let held = Task {
+            try await runPrepared(queue) {
+                entered.withLock { $0 = true }
+                release.wait()
+                return input
+            }
+        }
+        try await eventually { entered.withLock { $0 } }
+        let heavy = Task { try await runPrepared(queue, slow) }
+        // (Polled for a while rather than awaited, so that a queue keeping it for the held worker fails here.)
+        for _ in 0..<1000 where queue.statistics.batches < 3 { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(queue.statistics.batches == 3, "one waiting request worth 3 ms ran beside the held batch")
+        release.signal()
+        #expect(try await heavy.value["y"]?.shape == [1, 3])
+        #expect(try await held.value["y"]?.shape == [1, 3])
         await pool.shutdown()
     }
 
