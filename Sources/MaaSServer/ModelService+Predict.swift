@@ -100,6 +100,8 @@ extension ModelService {
         let inputs: @Sendable () throws -> [String: HostTensor] = {
             guard !run.isCancelled else { throw CancellationError() }
             let computed = try audio.features(limits: limits, model: described)
+            // Cancelled (its deadline passed) while its features were computed: it need not join a batch.
+            guard !run.isCancelled else { throw CancellationError() }
             features.store(computed.features)
             var inputs = tensors
             inputs[audio.binding.input] = computed.modelInput
