@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Dynamic batching settings side by side: the maas server of the suite (same model, inputs and generator),
 restarted with each `--max-batch-size`/`--max-queue-delay-us` pair, measured at each concurrency with tensor
-and audio input (and audio-mixed: clips of 17 lengths from 0.6 to 1.4 s in turn). Prints a Markdown table; the server's
-defaults are chosen from it.
+and audio input (and audio-mixed: clips of 17 lengths from 0.6 to 1.4 s in turn; tensor-long and audio-long: a
+10 s clip and its features, ten times the work of a request). Prints a Markdown table; the server's defaults are
+chosen from it.
 
   batching.py --maas BIN --model ONNX --inputs DIR --work DIR [--configs 1/0,8/0,32/0,32/200,32/1000]
-              [--duration 5] [--warmup 1] [--concurrency 1,8,32] [--inputs-kinds tensor,audio,audio-mixed]
+              [--duration 5] [--warmup 1] [--concurrency 1,8,32] [--inputs-kinds tensor,audio,audio-mixed,tensor-long,audio-long]
 
 A config is ROWS/MICROSECONDS[/nopad]; 1/0 turns batching off, /nopad adds --no-batch-padding (requests of
 different lengths never share a batch).
@@ -56,8 +57,9 @@ def main():
         finally:
             server.stop()
 
-    print("| input | c | max batch size | max queue delay µs | padding | req/s | p50 ms | p99 ms | server CPU ms/req | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| input | c | max batch size | max queue delay µs | padding | req/s | p50 ms | p99 ms | server CPU ms/req | "
+          "server cores busy | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for kind in kinds:
         for concurrency in levels:
             for p in points:
@@ -65,7 +67,7 @@ def main():
                     continue
                 print(f"| {kind} | {concurrency} | {p['max_batch_size']}{' (off)' if p['max_batch_size'] == 1 else ''} | "
                       f"{p['max_queue_delay_us']} | {'on' if p['padding'] else 'off'} | {p['req_per_s']:,.0f} | {p['p50_ms']:.3f} | {p['p99_ms']:.3f} | "
-                      f"{p['server_cpu_ms_per_request']:.3f} | {p['errors'] or ''} |")
+                      f"{p['server_cpu_ms_per_request']:.3f} | {p['server_cpu_s'] / p['seconds']:.2f} | {p['errors'] or ''} |")
 
 
 if __name__ == "__main__":

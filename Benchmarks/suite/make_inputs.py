@@ -7,6 +7,8 @@
   audio.multipart   the Flask peer's multipart/form-data body uploading clip.wav as field "file"
   mixed/clip-*.wav  the clip cut or looped to 17 lengths from 0.6 to 1.4 s (26 to 61 frames): requests of
                     different lengths (`maas bench --audio` several times; batching.sh's audio-mixed input)
+  long/clip.wav     the clip looped to 10 s, and long/mfcc.npy its features [431, 1, 20]: heavy requests, about
+                    ten times the work of one (batching.sh's audio-long and tensor-long inputs)
   inputs.json       the content types of the two bodies, and the frame count
 
   make_inputs.py --out DIR
@@ -26,6 +28,7 @@ import speech_model  # noqa: E402  (the peers' own feature code, so the tensor i
 
 BOUNDARY = "maasbenchboundary7c1e"
 MIXED_MILLISECONDS = range(600, 1401, 50)
+LONG_SECONDS = 10
 
 
 def make_clip(path):
@@ -68,8 +71,14 @@ def main():
     y, rate = sf.read(clip, dtype="float32")
     for ms in MIXED_MILLISECONDS:
         sf.write(os.path.join(mixed, f"clip-{ms:04d}ms.wav"), np.resize(y, rate * ms // 1000), rate, subtype="PCM_16")
-    print(f"inputs: 1 s clip, {x.shape[0]} frames, mfcc {list(x.shape)}; {len(MIXED_MILLISECONDS)} mixed lengths",
-          file=sys.stderr)
+    long = os.path.join(args.out, "long")
+    os.makedirs(long, exist_ok=True)
+    sf.write(os.path.join(long, "clip.wav"), np.resize(y, rate * LONG_SECONDS), rate, subtype="PCM_16")
+    with open(os.path.join(long, "clip.wav"), "rb") as f:
+        long_x = speech_model.features(f.read())
+    np.save(os.path.join(long, "mfcc.npy"), long_x)
+    print(f"inputs: 1 s clip, {x.shape[0]} frames, mfcc {list(x.shape)}; {len(MIXED_MILLISECONDS)} mixed lengths; "
+          f"{LONG_SECONDS} s clip, mfcc {list(long_x.shape)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

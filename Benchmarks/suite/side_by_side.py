@@ -51,7 +51,9 @@ def start_maas(args, serve_flags=()):
     mixed = os.path.join(args.inputs, "mixed")
     inputs = {"tensor": ["--input", f"x={os.path.join(args.inputs, 'mfcc.npy')}"],
               "audio": ["--audio", os.path.join(args.inputs, "clip.wav")],
-              "audio-mixed": [a for name in sorted(os.listdir(mixed)) for a in ("--audio", os.path.join(mixed, name))]}
+              "audio-mixed": [a for name in sorted(os.listdir(mixed)) for a in ("--audio", os.path.join(mixed, name))],
+              "tensor-long": ["--input", f"x={os.path.join(args.inputs, 'long', 'mfcc.npy')}"],
+              "audio-long": ["--audio", os.path.join(args.inputs, "long", "clip.wav")]}
 
     def drive(kind, concurrency, seconds):
         return generators.maas_bench(args.maas, port, "bench-speech", inputs[kind], concurrency, seconds, server.pid)
