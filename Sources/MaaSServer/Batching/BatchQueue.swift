@@ -9,7 +9,7 @@ import Synchronization
 /// has passed since the oldest waiting request arrived (0: at once, so only what queued up while the
 /// workers were busy is batched, and an idle server adds no latency). While a batch of the version runs,
 /// another starts beside it (up to `maxInFlight` at a time) only when a full batch waits or the waiting
-/// requests are heavy: at least `parallelWork` of a worker's time by the version's recent batches
+/// requests are heavy: at least `parallelWork` of a worker's CPU time by the version's recent batches
 /// (`WorkEstimate`). Light rows are taken by the running worker as soon as it finishes, which costs them at
 /// most one short batch's time, where a second worker would pay a whole model run for a few rows and put one
 /// more busy thread on the cores the event loops need; heavy ones would wait long for it, so they take
@@ -88,10 +88,14 @@ final class BatchQueue: Sendable {
         self.pool = pool
     }
 
-    var statistics: BatchStatistics { state.withLock { $0.statistics } }
-
-    /// What the version's recent batches cost (for tests).
-    var estimate: WorkEstimate { state.withLock { $0.estimate } }
+    /// Batches so far, with what the version's recent batches cost.
+    var statistics: BatchStatistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.estimate = state.estimate
+            return statistics
+        }
+    }
 
     /// Requests in the queue, not yet taken into a batch (or to be prepared) by a worker.
     var waitingRequests: Int { state.withLock { $0.waiting.count + $0.unprepared.count } }
@@ -288,9 +292,9 @@ final class BatchQueue: Sendable {
             guard let batch = state.withLock({ takeBatch(&$0, now: .now) }) else { break }
             // What is left may start on another worker meanwhile.
             schedule()
-            let started = ContinuousClock.now
+            let started = ThreadCPUClock.now()
             run(batch)
-            let elapsed = ContinuousClock.now - started
+            let elapsed = ThreadCPUClock.now() - started
             let rows = batch.reduce(0) { $0 + $1.rows }
             state.withLock { $0.estimate.recordBatch(elapsed, rows: rows) }
         }
@@ -308,7 +312,7 @@ final class BatchQueue: Sendable {
             return Array(state.unprepared.prefix(count))
         }
         guard !items.isEmpty else { return }
-        let started = ContinuousClock.now
+        let started = ThreadCPUClock.now()
         var ready: [Item] = []
         for item in items {
             do {
@@ -324,7 +328,7 @@ final class BatchQueue: Sendable {
                 item.completion(.failure(error))
             }
         }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = ThreadCPUClock.now() - started
         state.withLock { state in
             state.waiting.append(contentsOf: ready)
             state.estimate.recordPreparations(elapsed, count: items.count)

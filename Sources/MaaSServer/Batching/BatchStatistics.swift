@@ -12,6 +12,8 @@ struct BatchStatistics: Sendable, Equatable {
     /// Batches whose rows had different sequence lengths, and the zero frames added to pad them.
     var paddedBatches = 0
     var paddingFrames = 0
+    /// What a row and an unprepared request cost lately (what decides a second batch beside a running one).
+    var estimate = WorkEstimate()
 
     mutating func record(batchRows: Int, queueWaits: [Duration], paddingFrames padding: Int = 0) {
         batches += 1
@@ -27,7 +29,7 @@ struct BatchStatistics: Sendable, Equatable {
         }
     }
 
-    /// One log line's worth: batches, rows, mean and largest batch, the sizes seen, queue waits, padding.
+    /// One log line's worth: batches, rows, mean and largest batch, the sizes seen, queue waits, padding, costs.
     func logMetadata(name: String, version: Int64) -> Logger.Metadata {
         let meanWait = rows > 0 ? totalQueueWait / rows : .zero
         let sizes = self.sizes.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
@@ -41,6 +43,8 @@ struct BatchStatistics: Sendable, Equatable {
             "queue_wait.max_us": .stringConvertible(Self.microseconds(maxQueueWait)),
             "padded_batches": .stringConvertible(paddedBatches),
             "padding_frames": .stringConvertible(paddingFrames),
+            "row_cost_us": .stringConvertible(Self.microseconds(estimate.rowCost)),
+            "preparation_cost_us": .stringConvertible(Self.microseconds(estimate.preparationCost)),
         ]
     }
 

@@ -1,5 +1,5 @@
-/// How long a version's requests keep a worker busy, learned from its recent batches: what decides whether
-/// requests waiting beside a running batch are worth a second worker (`BatchQueue`).
+/// How much CPU time a version's requests take a worker, learned from its recent batches (`ThreadCPUClock`):
+/// what decides whether requests waiting beside a running batch are worth a second worker (`BatchQueue`).
 ///
 /// Each cost is a moving average over the last few batches (weight 1/8), so it follows a version whose
 /// requests change in size without jumping at one slow run. Both start at zero: until a version has run, its

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import MaaSEngine
 import MaaSProtocol
 import Synchronization
@@ -261,12 +260,14 @@ struct BatchQueueTests {
         let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 8, inFlight: 2), pool: pool)
         let input = ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
         let slow: BatchQueue.Prepare = {
-            Thread.sleep(forTimeInterval: 0.003)
+            // Busy for 3 ms of this thread's CPU: the queue counts CPU time, not sleep or waiting for a core.
+            let start = ThreadCPUClock.now()
+            while ThreadCPUClock.now() - start < .milliseconds(3) {}
             return input
         }
-        // Two requests whose preparation takes 3 ms teach the queue what this version's requests cost.
+        // Two requests whose preparation takes 3 ms of CPU teach the queue what this version's requests cost.
         for _ in 0..<2 { _ = try await runPrepared(queue, slow) }
-        #expect(queue.estimate.preparationCost >= .milliseconds(3))
+        #expect(queue.statistics.estimate.preparationCost >= .milliseconds(3))
 
         let entered = Mutex(false)
         let release = DispatchSemaphore(value: 0)

@@ -4,12 +4,14 @@ import Testing
 
 @Suite("BatchStatistics")
 struct BatchStatisticsTests {
-    @Test("counts batches, rows and sizes, and reports mean and largest queue waits in microseconds")
+    @Test("counts batches, rows and sizes, and reports queue waits and costs in microseconds")
     func logLine() {
         var statistics = BatchStatistics()
         statistics.record(batchRows: 3, queueWaits: [.microseconds(100), .microseconds(200), .microseconds(300)])
         statistics.record(batchRows: 1, queueWaits: [.microseconds(1000)])
         statistics.record(batchRows: 3, queueWaits: [.zero, .zero, .zero], paddingFrames: 17)
+        statistics.estimate.recordBatch(.microseconds(420), rows: 3)
+        statistics.estimate.recordPreparations(.microseconds(2500), count: 50)
         #expect(statistics.batches == 3)
         #expect(statistics.rows == 7)
         #expect(statistics.sizes == [1: 1, 3: 2])
@@ -23,5 +25,7 @@ struct BatchStatisticsTests {
         #expect(metadata["queue_wait.max_us"] == "1000")
         #expect(metadata["padded_batches"] == "1")
         #expect(metadata["padding_frames"] == "17")
+        #expect(metadata["row_cost_us"] == "140")
+        #expect(metadata["preparation_cost_us"] == "50")
     }
 }
