@@ -43,7 +43,9 @@ struct BatchStatistics: Sendable, Equatable {
             "queue_wait.max_us": .stringConvertible(Self.microseconds(maxQueueWait)),
             "padded_batches": .stringConvertible(paddedBatches),
             "padding_frames": .stringConvertible(paddingFrames),
-            "row_cost_us": .stringConvertible(Self.microseconds(estimate.rowCost)),
+            "batch_cost_us": .string(
+                estimate.batchCosts.sorted { $0.key < $1.key }.map { "\($0.key):\(Self.microseconds($0.value))" }
+                    .joined(separator: " ")),
             "preparation_cost_us": .stringConvertible(Self.microseconds(estimate.preparationCost)),
         ]
     }

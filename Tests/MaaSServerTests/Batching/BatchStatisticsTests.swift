@@ -11,6 +11,7 @@ struct BatchStatisticsTests {
         statistics.record(batchRows: 1, queueWaits: [.microseconds(1000)])
         statistics.record(batchRows: 3, queueWaits: [.zero, .zero, .zero], paddingFrames: 17)
         statistics.estimate.recordBatch(.microseconds(420), rows: 3)
+        statistics.estimate.recordBatch(.microseconds(110), rows: 1)
         statistics.estimate.recordPreparations(.microseconds(2500), count: 50)
         #expect(statistics.batches == 3)
         #expect(statistics.rows == 7)
@@ -25,7 +26,7 @@ struct BatchStatisticsTests {
         #expect(metadata["queue_wait.max_us"] == "1000")
         #expect(metadata["padded_batches"] == "1")
         #expect(metadata["padding_frames"] == "17")
-        #expect(metadata["row_cost_us"] == "140")
+        #expect(metadata["batch_cost_us"] == "1:110 3:420")
         #expect(metadata["preparation_cost_us"] == "50")
     }
 }
