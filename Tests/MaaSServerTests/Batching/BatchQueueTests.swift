@@ -162,6 +162,24 @@ struct BatchQueueTests {
         }
     }
 
+    /// Starts a request whose preparation holds its worker until `release` is signalled, and waits until the
+    /// worker is in it: a batch of the version is then under way.
+    private func holdBatch(
+        _ queue: BatchQueue, _ input: [String: HostTensor]
+    ) async throws -> (held: Task<[String: HostTensor], any Error>, release: DispatchSemaphore) {
+        let entered = PreparedCount()
+        let release = DispatchSemaphore(value: 0)
+        let held = Task {
+            try await runPrepared(queue) {
+                entered.count.withLock { $0 += 1 }
+                release.wait()
+                return input
+            }
+        }
+        try await eventually { entered.count.withLock { $0 } > 0 }
+        return (held, release)
+    }
+
     @Test("requests prepared by the worker gather while it is busy and run as one batch; a failed or unbatchable one is answered alone")
     func preparedRequestsGather() async throws {
         let expected = try MLPFixture.expected()
@@ -224,17 +242,8 @@ struct BatchQueueTests {
         pool.start()
         let queue = BatchQueue(model: model, layout: layout, settings: settings(batch: 4, inFlight: 2), pool: pool)
         let input = ["x": HostTensor(shape: [1, 4], floats: [1, 2, 3, 4])]
-        // A request whose preparation holds its worker: a batch of this version is under way.
-        let entered = Mutex(false)
-        let release = DispatchSemaphore(value: 0)
-        let held = Task {
-            try await runPrepared(queue) {
-                entered.withLock { $0 = true }
-                release.wait()
-                return input
-            }
-        }
-        try await eventually { entered.withLock { $0 } }
+        // A batch of this version is under way.
+        let (held, release) = try await holdBatch(queue, input)
         let few = (0..<3).map { _ in Task { try await queue.run(input) } }
         // (Counting the rows already run as well, so that a queue that runs them at once fails here, not hangs.)
         try await eventually { queue.waitingRequests + queue.statistics.rows == 3 }
@@ -269,16 +278,7 @@ struct BatchQueueTests {
         for _ in 0..<2 { _ = try await runPrepared(queue, slow) }
         #expect(queue.statistics.estimate.preparationCost >= .milliseconds(3))
 
-        let entered = Mutex(false)
-        let release = DispatchSemaphore(value: 0)
-        let held = Task {
-            try await runPrepared(queue) {
-                entered.withLock { $0 = true }
-                release.wait()
-                return input
-            }
-        }
-        try await eventually { entered.withLock { $0 } }
+        let (held, release) = try await holdBatch(queue, input)
         let heavy = Task { try await runPrepared(queue, slow) }
         // (Polled for a while rather than awaited, so that a queue keeping it for the held worker fails here.)
         for _ in 0..<1000 where queue.statistics.batches < 3 { try await Task.sleep(for: .milliseconds(2)) }
