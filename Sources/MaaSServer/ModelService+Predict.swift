@@ -114,21 +114,16 @@ extension ModelService {
         }
     }
 
-    /// Runs `work` on a worker unless the call is cancelled first; `work` answers by returning, or returns nil
-    /// when it handed the answer on (to a batch queue).
+    /// Runs `work` on a worker unless the call is cancelled first, and answers with what it returns or throws.
     private func submit(
         run: PredictRun,
         answer: @escaping ComputedAnswer,
-        _ work: @escaping @Sendable () throws -> Computed?
+        _ work: @escaping @Sendable () throws -> Computed
     ) {
         do {
             try inference.submit {
                 guard !run.isCancelled else { return answer(.failure(CancellationError())) }
-                do {
-                    if let computed = try work() { answer(.success(computed)) }
-                } catch {
-                    answer(.failure(error))
-                }
+                answer(Result { try work() })
             } notRun: {
                 answer(.failure(InferencePool.notRunError))
             }

@@ -65,8 +65,8 @@ final class BatchQueue: Sendable {
         /// Starts handed to the pool whose worker has not taken its batch yet.
         var pendingStarts = 0
         var timerArmed = false
+        /// Also holds the cost estimate that decides a second batch beside a running one.
         var statistics = BatchStatistics()
-        var estimate = WorkEstimate()
     }
 
     /// Waiting work worth a second worker beside a running batch. On 2 cores with the reference speech model
@@ -89,13 +89,7 @@ final class BatchQueue: Sendable {
     }
 
     /// Batches so far, with what the version's recent batches cost.
-    var statistics: BatchStatistics {
-        state.withLock { state in
-            var statistics = state.statistics
-            statistics.estimate = state.estimate
-            return statistics
-        }
-    }
+    var statistics: BatchStatistics { state.withLock { $0.statistics } }
 
     /// Requests in the queue, not yet taken into a batch (or to be prepared) by a worker.
     var waitingRequests: Int { state.withLock { $0.waiting.count + $0.unprepared.count } }
@@ -220,7 +214,7 @@ final class BatchQueue: Sendable {
         guard state.inFlight < settings.maxInFlight else { return false }
         let rows = state.waiting.reduce(0) { $0 + $1.rows }
         return rows + state.unprepared.count >= settings.maxBatchSize
-            || state.estimate.work(rows: rows, unprepared: state.unprepared.count) >= Self.parallelWork
+            || state.statistics.estimate.work(rows: rows, unprepared: state.unprepared.count) >= Self.parallelWork
     }
 
     /// How long until the oldest request's batch may start (zero: now); nil when nothing waits. Unprepared
@@ -270,11 +264,8 @@ final class BatchQueue: Sendable {
         let failed = state.withLock { state -> [Completion] in
             state.inFlight -= 1
             state.pendingStarts -= 1
-            if !state.unprepared.isEmpty {
-                let count = min(settings.maxBatchSize, state.unprepared.count)
-                defer { state.unprepared.removeFirst(count) }
-                return state.unprepared.prefix(count).map(\.completion)
-            }
+            let unprepared = takeUnprepared(&state)
+            guard unprepared.isEmpty else { return unprepared.map(\.completion) }
             return takeBatch(&state, now: now)?.map(\.completion) ?? []
         }
         for completion in failed { completion(.failure(error)) }
@@ -296,7 +287,7 @@ final class BatchQueue: Sendable {
             run(batch)
             let elapsed = ThreadCPUClock.now() - started
             let rows = batch.reduce(0) { $0 + $1.rows }
-            state.withLock { $0.estimate.recordBatch(elapsed, rows: rows) }
+            state.withLock { $0.statistics.estimate.recordBatch(elapsed, rows: rows) }
         }
         state.withLock { $0.inFlight -= 1 }
         // A request that arrived after the last look found no free slot: look again now that there is one.
@@ -306,11 +297,7 @@ final class BatchQueue: Sendable {
     /// Computes the inputs of up to a batch of unprepared requests and queues them as ready ones. A request
     /// whose preparation fails is answered with the error; one whose inputs cannot be batched runs alone.
     private func prepareWaiting() {
-        let items = state.withLock { state -> [Unprepared] in
-            let count = min(settings.maxBatchSize, state.unprepared.count)
-            defer { state.unprepared.removeFirst(count) }
-            return Array(state.unprepared.prefix(count))
-        }
+        let items = state.withLock { takeUnprepared(&$0) }
         guard !items.isEmpty else { return }
         let started = ThreadCPUClock.now()
         var ready: [Item] = []
@@ -331,8 +318,15 @@ final class BatchQueue: Sendable {
         let elapsed = ThreadCPUClock.now() - started
         state.withLock { state in
             state.waiting.append(contentsOf: ready)
-            state.estimate.recordPreparations(elapsed, count: items.count)
+            state.statistics.estimate.recordPreparations(elapsed, count: items.count)
         }
+    }
+
+    /// Up to a batch of the oldest unprepared requests, out of the queue.
+    private func takeUnprepared(_ state: inout State) -> [Unprepared] {
+        let count = min(settings.maxBatchSize, state.unprepared.count)
+        defer { state.unprepared.removeFirst(count) }
+        return Array(state.unprepared.prefix(count))
     }
 
     private func run(_ batch: [Item]) {

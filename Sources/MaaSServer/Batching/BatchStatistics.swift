@@ -12,7 +12,8 @@ struct BatchStatistics: Sendable, Equatable {
     /// Batches whose rows had different sequence lengths, and the zero frames added to pad them.
     var paddedBatches = 0
     var paddingFrames = 0
-    /// What a row and an unprepared request cost lately (what decides a second batch beside a running one).
+    /// What batches of each size and an unprepared request cost lately (what decides a second batch beside a
+    /// running one).
     var estimate = WorkEstimate()
 
     mutating func record(batchRows: Int, queueWaits: [Duration], paddingFrames padding: Int = 0) {
