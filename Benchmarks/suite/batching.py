@@ -14,7 +14,7 @@ different lengths never share a batch).
 import argparse
 import sys
 
-from side_by_side import measure, start_maas
+from side_by_side import MAAS_INPUT_KINDS, measure, start_maas
 
 
 def main():
@@ -39,6 +39,9 @@ def main():
         configs.append((int(rows), int(delay), pad))
     levels = [int(c) for c in args.concurrency.split(",")]
     kinds = args.inputs_kinds.split(",")
+    unknown = [kind for kind in kinds if kind not in MAAS_INPUT_KINDS]
+    if unknown:
+        parser.error(f"unknown input kind {', '.join(map(repr, unknown))}; use some of {', '.join(MAAS_INPUT_KINDS)}")
 
     points = []
     for rows, delay, pad in configs:

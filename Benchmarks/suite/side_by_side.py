@@ -22,6 +22,8 @@ BENCH = os.path.dirname(HERE)
 PEERS = os.path.join(BENCH, "peers")
 LABELS = "zero,one,two,three,four,five,six,seven,eight,nine"
 CORES = os.cpu_count()
+# The inputs `maas bench` can send here (make_inputs.py); the peers take the first two.
+MAAS_INPUT_KINDS = ("tensor", "audio", "audio-mixed", "tensor-long", "audio-long")
 
 
 def load_average():
@@ -54,6 +56,7 @@ def start_maas(args, serve_flags=()):
               "audio-mixed": [a for name in sorted(os.listdir(mixed)) for a in ("--audio", os.path.join(mixed, name))],
               "tensor-long": ["--input", f"x={os.path.join(args.inputs, 'long', 'mfcc.npy')}"],
               "audio-long": ["--audio", os.path.join(args.inputs, "long", "clip.wav")]}
+    assert set(inputs) == set(MAAS_INPUT_KINDS)
 
     def drive(kind, concurrency, seconds):
         return generators.maas_bench(args.maas, port, "bench-speech", inputs[kind], concurrency, seconds, server.pid)
