@@ -13,14 +13,16 @@ struct InlineCall: Sendable {
 /// task: on the event loop, as the frame is read, it is decoded, checked, entered in the call table and handed
 /// to the inference pool; the worker that runs it serializes the answer and the event loop only writes it.
 /// Measured against the task-per-call path (reader task, child task, continuation, awaited write): see
-/// Benchmarks/RESULTS.md. Everything else (a version's first call, bad requests, other methods, a socket that
+/// Benchmarks/RESULTS.md. When the server is idle and the call light, the loop computes it itself
+/// (`compute`, `LoopCompute`): the handler holds it to the end of the read, so calls that arrive together
+/// still go to the workers and may batch. Everything else (a version's first call, bad requests, other methods, a socket that
 /// is not taking answers) goes on to the reader as before, which answers errors with the same messages.
 extension Connection {
-    /// Starts `frame`'s call here when it is a ready Predict; false leaves the frame to the reader.
-    /// On the connection's event loop.
-    func serveInline(_ frame: Envelope) -> Bool {
+    /// Starts `frame`'s call here when it is a ready Predict, or hands it back as one the loop may compute
+    /// itself (`compute`); `.leftToReader` leaves the frame to the reader. On the connection's event loop.
+    func serveInline(_ frame: Envelope) -> InlineOutcome {
         // A client not reading its answers gets no new calls: the reader waits for room (`OutboundRoom`).
-        guard frame.method == Method.predict.rawValue, channel.channel.isWritable else { return false }
+        guard frame.method == Method.predict.rawValue, channel.channel.isWritable else { return .leftToReader }
         let receivedAt = ContinuousClock.now
         let deadline: ContinuousClock.Instant?
         let prepared: PreparedPredict
@@ -28,9 +30,9 @@ extension Connection {
             deadline = try CallContext.deadline(metadata: frame.metadata, defaultTimeout: defaultTimeout, now: receivedAt)
             prepared = try service.preparePredict(frame.payload)
         } catch {
-            return false
+            return .leftToReader
         }
-        guard let (model, batch) = service.readyModel(for: prepared) else { return false }
+        guard let (model, batch) = service.readyModel(for: prepared) else { return .leftToReader }
 
         let callID = frame.callID
         switch state.withLock({ $0.calls.route(frame) { UploadStream(budget: budget) } }) {
@@ -39,28 +41,55 @@ extension Connection {
         case .reject(let error):
             writeSoon(Self.finalFrame(
                 callID: callID, method: frame.method, result: .failure(error), maxFrameSize: maxFrameSize, logger: logger))
-            return true
+            return .started
         case .startStreaming, .deliver, .drop:
             // Predict is unary and names its method: the table routes it only as above.
             preconditionFailure("a Predict frame was routed as part of a stream")
         }
+        service.counts.countInline()
+        let ready = ReadyPredict(
+            callID: callID, prepared: prepared, model: model, batch: batch, deadline: deadline,
+            context: CallContext(
+                id: callID, method: .predict, metadata: frame.metadata, deadline: deadline, connectionLogger: logger))
+        let gap = service.loopCompute.arrived(at: receivedAt)
+        if service.loopCompute.allows(service.loopEstimate(prepared, batch: batch), gap: gap) { return .computable(ready) }
+        start(ready)
+        return .started
+    }
 
-        let run = PredictRun(batch: batch)
+    /// Computes a call `serveInline` found computable here, if the server is still idle; else starts it.
+    func compute(_ ready: ReadyPredict) {
+        // Already late: the worker path answers it from its timer.
+        if let deadline = ready.deadline, deadline <= .now { return start(ready) }
+        guard var result = service.computeOnLoop(ready.prepared, model: ready.model, batch: ready.batch, call: ready.context)
+        else { return start(ready) }
+        if let deadline = ready.deadline, deadline <= .now { result = .failure(Self.deadlineExceeded) }
+        let closeInput = state.withLock { state in
+            _ = state.calls.remove(ready.callID)
+            return Self.shouldCloseInput(&state)
+        }
+        writeSoon(Self.finalFrame(
+            callID: ready.callID, method: Method.predict.shortName, result: result, maxFrameSize: maxFrameSize,
+            logger: logger))
+        if closeInput { channel.channel.close(mode: .input, promise: nil) }
+    }
+
+    /// Hands a ready call to the inference pool, with a timer for its deadline; the worker's answer is written
+    /// from the loop.
+    func start(_ ready: ReadyPredict) {
+        let callID = ready.callID
+        let run = PredictRun(batch: ready.batch)
         let eventLoop = channel.channel.eventLoop
-        let timer = deadline.map { deadline in
+        let timer = ready.deadline.map { deadline in
             eventLoop.scheduleTask(in: TimeAmount(clamping: ContinuousClock.now.duration(to: deadline))) {
                 run.cancel()
                 self.finishInline(callID, run: run, result: .failure(Self.deadlineExceeded))
             }
         }
         state.withLock { $0.inline[callID] = InlineCall(run: run, timer: timer) }
-        service.counts.countInline()
-        let context = CallContext(
-            id: callID, method: .predict, metadata: frame.metadata, deadline: deadline, connectionLogger: logger)
-        service.startPredict(prepared, model: model, run: run, call: context) { result in
+        service.startPredict(ready.prepared, model: ready.model, run: run, call: ready.context) { result in
             eventLoop.execute { self.finishInline(callID, run: run, result: result) }
         }
-        return true
     }
 
     /// Answers an inline call, unless its deadline (or its worker) already did. On the event loop.

@@ -61,6 +61,7 @@ public final class ModelServer: Sendable {
             models: ModelCache { path in try await blockingPool.runIfActive { try LoadedModel.load(path: path) } },
             batches: batchQueues,
             counts: callCounts,
+            loopCompute: LoopCompute(limit: configuration.loopComputeLimit, pool: inferencePool),
             audioLimits: AudioLimits(maxDuration: configuration.maxAudioSeconds, maxBytes: configuration.maxFrameSize))
         do {
             try await serve(service, onListening: onListening)
@@ -145,7 +146,9 @@ public final class ModelServer: Sendable {
         for (version, statistics) in await batches.statistics() where statistics.batches > 0 {
             logger.info("batching", metadata: statistics.logMetadata(name: version.name, version: version.version))
         }
-        logger.info("stopped")
+        logger.info("stopped", metadata: [
+            "predict.inline": "\(callCounts.inlineCalls)", "predict.computed_on_loop": "\(callCounts.loopComputedCalls)",
+        ])
     }
 
     private func forceCloseLingering() {

@@ -70,7 +70,13 @@ extension ModelService {
         _ prepared: PreparedPredict, model: LoadedModel, run: PredictRun, call: CallContext,
         completion: @escaping @Sendable (Result<[UInt8], any Error>) -> Void
     ) {
+        // A call that has the server to itself teaches its version what such a call costs (`SoloCosts`).
+        let alone = loopCompute.isIdle ? ContinuousClock.now : nil
         let answer: ComputedAnswer = { result in
+            if let alone, case .success = result {
+                let work = prepared.work
+                prepared.plan.soloCosts.record(alone.duration(to: .now), bytes: work.bytes, kind: work.kind)
+            }
             completion(result.flatMap { computed in
                 Result { try Self.response(to: prepared, outputs: computed.outputs, features: computed.features, call: call) }
             })
@@ -94,24 +100,63 @@ extension ModelService {
         answer: @escaping ComputedAnswer
     ) {
         let limits = audioLimits
-        let described = prepared.described
-        let tensors = prepared.tensors
         let features = ComputedFeatures()
         let inputs: @Sendable () throws -> [String: HostTensor] = {
             guard !run.isCancelled else { throw CancellationError() }
-            let computed = try audio.features(limits: limits, model: described)
+            let computed = try Self.inputs(of: prepared, audio: audio, limits: limits)
             // Cancelled (its deadline passed) while its features were computed: it need not join a batch.
             guard !run.isCancelled else { throw CancellationError() }
             features.store(computed.features)
-            var inputs = tensors
-            inputs[audio.binding.input] = computed.modelInput
-            return inputs
+            return computed.inputs
         }
         if let (queue, id) = run.batch {
             queue.enqueue(id: id, preparing: inputs) { result in answer(result.map { ($0, features.value) }) }
         } else {
             submit(run: run, answer: answer) { (try model.run(inputs()), features.value) }
         }
+    }
+
+    /// Computes a ready Predict here, on the event loop that read it, and returns its serialized answer, when
+    /// the server is idle and the version's earlier calls say this one is light (`LoopCompute`); nil leaves
+    /// it to `startPredict`.
+    func computeOnLoop(
+        _ prepared: PreparedPredict, model: LoadedModel, batch: BatchQueue?, call: CallContext
+    ) -> Result<[UInt8], any Error>? {
+        guard loopCompute.claim(estimate: loopEstimate(prepared, batch: batch)) else { return nil }
+        defer { loopCompute.release() }
+        let work = prepared.work
+        let started = ContinuousClock.now
+        let result = Result { () throws -> [UInt8] in
+            var inputs = prepared.tensors
+            var features: HostTensor? = nil
+            if let audio = prepared.audio {
+                (inputs, features) = try Self.inputs(of: prepared, audio: audio, limits: audioLimits)
+            }
+            return try Self.response(to: prepared, outputs: try model.run(inputs), features: features, call: call)
+        }
+        if case .success = result {
+            prepared.plan.soloCosts.record(started.duration(to: .now), bytes: work.bytes, kind: work.kind)
+        }
+        counts.countLoopComputed()
+        return result
+    }
+
+    /// What `prepared` is expected to take alone by its version's earlier such calls; nil when unknown, or when
+    /// the version waits for requests to batch (`max_queue_delay_us`), which it keeps doing on a worker.
+    func loopEstimate(_ prepared: PreparedPredict, batch: BatchQueue?) -> Duration? {
+        if let batch, batch.settings.maxQueueDelay > .zero { return nil }
+        let work = prepared.work
+        return prepared.plan.soloCosts.estimate(bytes: work.bytes, kind: work.kind)
+    }
+
+    /// The model's inputs for an audio request: the tensors sent, and the features computed from its clip.
+    private static func inputs(
+        of prepared: PreparedPredict, audio: AudioInput, limits: AudioLimits
+    ) throws -> (inputs: [String: HostTensor], features: HostTensor) {
+        let computed = try audio.features(limits: limits, model: prepared.described)
+        var inputs = prepared.tensors
+        inputs[audio.binding.input] = computed.modelInput
+        return (inputs, computed.features)
     }
 
     /// Runs `work` on a worker unless the call is cancelled first, and answers with what it returns or throws.

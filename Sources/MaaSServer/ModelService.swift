@@ -17,6 +17,8 @@ struct ModelService: Sendable {
     let plans = ServingPlans()
     let batches: BatchQueues
     let counts: CallCounts
+    /// Whether an idle server computes a light Predict on the loop that read it.
+    let loopCompute: LoopCompute
     /// Limits on Predict's audio input.
     let audioLimits: AudioLimits
 

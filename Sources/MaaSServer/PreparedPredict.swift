@@ -14,6 +14,16 @@ struct PreparedPredict: Sendable {
     let audio: AudioInput?
     /// The tensors sent, validated against the version's inputs (all of them but the audio input).
     let tensors: [String: HostTensor]
+
+    /// How much input the call brings, for the cost of running it (`SoloCosts`): its clip's bytes, or its
+    /// tensors' bytes.
+    var work: (bytes: Int, kind: SoloCosts.Kind) {
+        switch audio?.audio {
+        case .file(let bytes): (bytes.count, .audioFile(bytes))
+        case .pcm(let raw): (raw.samples.count, .rawAudio)
+        case nil: (tensors.values.reduce(0) { $0 + $1.storedCount * ($1.elementType == .float32 ? 4 : 8) }, .tensors)
+        }
+    }
 }
 
 /// One Predict on its way through the inference pool, for whoever may cancel it (its deadline, its task).

@@ -52,6 +52,12 @@ public struct ServerConfiguration: Sendable {
     /// versions where the probe saw padding change no answer (`SequencePadding`). Default on; off, only
     /// requests of equal length share a batch.
     public var batchPadding = true
+    /// The longest a Predict may be expected to take (by its version's earlier calls that ran alone) for an
+    /// idle server to compute it on the event loop that read it rather than wake a worker (`LoopCompute`).
+    /// Default 500 µs; zero turns it off. Measured on the reference speech model at concurrency 1 (2 cores):
+    /// about 40 µs less server CPU and 30 µs less latency per call. A call that arrives on the same loop
+    /// meanwhile waits at most about this long.
+    public var loopComputeLimit: Duration = .microseconds(500)
 
     public init() {}
 
@@ -85,6 +91,9 @@ public struct ServerConfiguration: Sendable {
         try check(shutdownGracePeriod >= .zero, "shutdown grace period must not be negative")
         try check((1...4096).contains(maxBatchSize), "max batch size must be between 1 and 4096, not \(maxBatchSize)")
         try check(maxQueueDelay >= .zero && maxQueueDelay <= .seconds(1), "max queue delay must be between 0 and 1 s")
+        try check(
+            loopComputeLimit >= .zero && loopComputeLimit <= .milliseconds(100),
+            "loop compute limit must be between 0 and 100 ms, not \(loopComputeLimit)")
         try check(
             maxAudioSeconds.isFinite && maxAudioSeconds > 0 && maxAudioSeconds <= 3600,
             "max audio seconds must be between 0 and 3600, not \(maxAudioSeconds)")

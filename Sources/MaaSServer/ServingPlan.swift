@@ -3,11 +3,14 @@ import MaaSModelConfig
 import MaaSProtocol
 
 /// What a version needs besides its model to answer a Predict: the audio front-end (built once: window,
-/// FFT plan, mel matrix) with where its features go, and the reader of its class scores.
+/// FFT plan, mel matrix) with where its features go, the reader of its class scores, and what its calls
+/// have cost when they ran alone.
 struct ServingPlan: Sendable {
     let extractor: FeatureExtractor?
     let audio: AudioBinding?
     let classes: ClassDecoder?
+    /// Shared by every copy of the plan (a class): learned as the version serves.
+    let soloCosts = SoloCosts()
 
     /// Built from the stored version, whose configuration was validated and resolved at registration.
     init(version: ModelVersion) throws(RPCError) {

@@ -14,7 +14,11 @@ final class ServingPlans: Sendable {
         let key = Key(name: version.name, version: version.version)
         if let plan = plans.withLock({ $0[key] }) { return plan }
         let plan = try ServingPlan(version: version)
-        plans.withLock { $0[key] = plan }
-        return plan
+        // Of two built at once, every caller gets the one kept, so the version's costs are learned in one place.
+        return plans.withLock { plans in
+            if let kept = plans[key] { return kept }
+            plans[key] = plan
+            return plan
+        }
     }
 }

@@ -49,6 +49,11 @@ struct Serve: AsyncParsableCommand {
         "Let requests of different lengths share a batch, the shorter padded, for models where padding was seen to change no answer."))
     var batchPadding = true
 
+    @Option(name: .customLong("loop-compute-us"), help: ArgumentHelp(
+        "When nothing else runs, a Predict expected to take at most this long is computed on the thread that read it instead of waking a worker (0: never).",
+        valueName: "µs"))
+    var loopComputeMicroseconds = Int(ServerConfiguration().loopComputeLimit / .microseconds(1))
+
     @Option(name: .customLong("log-level"), help: "How much the server logs to stderr.")
     var logLevel: Logger.Level = .info
 
@@ -64,6 +69,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...1_000_000).contains(maxQueueDelayMicroseconds) else {
             throw ValidationError("--max-queue-delay-us must be between 0 and 1000000, not \(maxQueueDelayMicroseconds)")
+        }
+        guard (0...100_000).contains(loopComputeMicroseconds) else {
+            throw ValidationError("--loop-compute-us must be between 0 and 100000, not \(loopComputeMicroseconds)")
         }
         guard maxAudioSeconds.isFinite, maxAudioSeconds > 0, maxAudioSeconds <= 3600 else {
             throw ValidationError("--max-audio-seconds must be above 0 and at most 3600, not \(maxAudioSeconds)")
@@ -104,6 +112,7 @@ struct Serve: AsyncParsableCommand {
             configuration.maxBatchSize = maxBatchSize
             configuration.maxQueueDelay = .microseconds(maxQueueDelayMicroseconds)
             configuration.batchPadding = batchPadding
+            configuration.loopComputeLimit = .microseconds(loopComputeMicroseconds)
 
             let server: ModelServer
             do {

@@ -1,0 +1,187 @@
+import Dispatch
+import Foundation
+import MaaSClient
+import MaaSProtocol
+import Testing
+
+@testable import MaaSServer
+
+@Suite("Computing on the event loop when idle", .timeLimit(.minutes(1)))
+struct LoopComputeTests {
+    // MARK: the gate
+
+    @Test("allowed only for a known estimate within the limit, after a gap at least as long, with nothing running")
+    func gate() async throws {
+        let pool = InferencePool(workers: 1, queueDepth: 1)
+        pool.start()
+        let gate = LoopCompute(limit: .microseconds(500), pool: pool)
+        let light: Duration = .microseconds(100)
+        #expect(gate.allows(light, gap: .milliseconds(1)))
+        #expect(!gate.allows(nil, gap: .milliseconds(1)), "unknown cost")
+        #expect(!gate.allows(.microseconds(501), gap: .seconds(1)), "over the limit")
+        #expect(!gate.allows(light, gap: .microseconds(99)), "calls closer together than their compute")
+        #expect(!LoopCompute(limit: .zero, pool: pool).allows(.zero, gap: .seconds(1)), "turned off")
+
+        #expect(gate.claim(estimate: light))
+        #expect(!gate.isIdle)
+        #expect(!gate.allows(light, gap: .milliseconds(1)))
+        #expect(!gate.claim(estimate: light), "one loop computes at a time")
+        gate.release()
+        #expect(gate.isIdle)
+
+        let held = DispatchSemaphore(value: 0)
+        let job = Task { try await pool.run { held.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        #expect(!gate.isIdle)
+        #expect(!gate.claim(estimate: light), "a worker is busy")
+        held.signal()
+        try await job.value
+        #expect(gate.claim(estimate: light))
+        gate.release()
+        await pool.shutdown()
+    }
+
+    @Test("the gap is measured from one arrival to the next")
+    func gaps() {
+        let pool = InferencePool(workers: 1, queueDepth: 1)
+        let gate = LoopCompute(limit: .microseconds(500), pool: pool)
+        let start = ContinuousClock.now
+        #expect(gate.arrived(at: start) > .seconds(1_000_000), "the first call follows no other")
+        #expect(gate.arrived(at: start + .microseconds(250)) == .microseconds(250))
+        #expect(gate.arrived(at: start + .milliseconds(3)) == .microseconds(2750))
+    }
+
+    // MARK: through a server
+
+    /// A server with a generous limit, so that whether a call is computed on the loop depends on the rules,
+    /// not on how fast this machine runs the fixture.
+    private static func withServer(
+        _ configure: @escaping (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (ModelServer, Int, [MLPFixture.Run]) async throws -> Void
+    ) async throws {
+        try await TestServer.with({ 
+            $0.loopComputeLimit = .milliseconds(50)
+            $0.inferenceWorkers = 2
+            $0.inferenceQueueDepth = 16
+            configure(&$0)
+        }) { server, port in
+            let expected = try MLPFixture.expected()
+            _ = try await MLPFixture.register(port: port, name: "mlp")
+            try await body(server, port, expected.runs)
+        }
+    }
+
+    /// Predicts `run` alone: after a pause, so it comes well after the call before it.
+    private static func predictAlone(_ client: MaaSClient, _ run: MLPFixture.Run) async throws -> [Float] {
+        try await Task.sleep(for: .milliseconds(20))
+        let response = try await client.predict(MLPFixture.predictRequest(name: "mlp", run: run))
+        return try #require(response.outputs.first?.tensor).floatValues()
+    }
+
+    @Test("an idle server computes a lone call on its loop, and answers what ONNX Runtime computes")
+    func computesAlone() async throws {
+        try await Self.withServer { server, port, runs in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            defer { Task { await client.close() } }
+            // The first call loads the model on the reader's path; it also times a call alone.
+            #expect(maxDifference(try await Self.predictAlone(client, runs[0]), runs[0].y.values) <= 1e-5)
+            #expect(server.callCounts.loopComputedCalls == 0)
+            for _ in 0..<3 {
+                #expect(maxDifference(try await Self.predictAlone(client, runs[0]), runs[0].y.values) <= 1e-5)
+            }
+            #expect(server.callCounts.loopComputedCalls == 3)
+            #expect(server.inferencePool.admittedJobs == 0)
+        }
+    }
+
+    @Test("no call is computed on the loop when it is turned off, or for a version that waits to batch",
+          arguments: [
+            (limit: Duration.zero, delay: Duration.zero),
+            (limit: .milliseconds(50), delay: .milliseconds(1)),
+          ])
+    func notComputed(limit: Duration, delay: Duration) async throws {
+        try await Self.withServer({ $0.loopComputeLimit = limit; $0.maxQueueDelay = delay }) { server, port, runs in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            defer { Task { await client.close() } }
+            for _ in 0..<4 {
+                #expect(maxDifference(try await Self.predictAlone(client, runs[0]), runs[0].y.values) <= 1e-5)
+            }
+            #expect(server.callCounts.inlineCalls == 3)
+            #expect(server.callCounts.loopComputedCalls == 0)
+        }
+    }
+
+    @Test("a call far larger than those timed goes to a worker; the lone calls after it are computed on the loop again")
+    func largeCallOnWorker() async throws {
+        try await Self.withServer { server, port, runs in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            defer { Task { await client.close() } }
+            _ = try await Self.predictAlone(client, runs[0])
+            _ = try await Self.predictAlone(client, runs[0])
+            #expect(server.callCounts.loopComputedCalls == 1)
+            // 100,000 rows of the one timed: 1.6 MB, estimated far past the limit.
+            let rows = 100_000
+            let x = Array(repeating: runs[0].x.values, count: rows).flatMap { $0 }
+            try await Task.sleep(for: .milliseconds(20))
+            let large = try await client.predict(PredictRequest(name: "mlp", inputs: [
+                NamedTensor(name: "x", tensor: Tensor(shape: [rows, 4], floats: x)),
+            ]))
+            let values = try #require(large.outputs.first?.tensor).floatValues()
+            #expect(values.count == rows * runs[0].y.values.count)
+            #expect(maxDifference(Array(values.suffix(runs[0].y.values.count)), runs[0].y.values) <= 1e-5)
+            #expect(server.callCounts.loopComputedCalls == 1)
+            _ = try await Self.predictAlone(client, runs[0])
+            #expect(server.callCounts.loopComputedCalls == 2)
+        }
+    }
+
+    @Test("calls that arrive together go to the workers, where they may batch, not one after another on the loop")
+    func togetherOnWorkers() async throws {
+        try await Self.withServer { server, port, runs in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            _ = try await Self.predictAlone(client, runs[0])
+            _ = try await Self.predictAlone(client, runs[0])
+            await client.close()
+            #expect(server.callCounts.loopComputedCalls == 1)
+            try await Task.sleep(for: .milliseconds(20))
+            try await FrameClient.connect(port: port) { client in
+                // Eight calls in one write: one read on the server.
+                let frames = (1...8).map { id in
+                    Framing.frame(Envelope(
+                        callID: UInt64(id), method: Method.predict.rawValue, metadata: [:],
+                        payload: MLPFixture.predictRequest(name: "mlp", run: runs[id % runs.count]).serializedBytes(),
+                        endStream: true))
+                }
+                try await client.send(bytes: frames.flatMap { $0 })
+                for _ in 1...8 {
+                    let frame = try #require(try await client.next())
+                    #expect(frame.statusCode == .ok)
+                    let output = try #require(try frame.response(PredictResponse.self).outputs.first?.tensor)
+                    let run = runs[Int(frame.callID) % runs.count]
+                    #expect(maxDifference(try output.floatValues(), run.y.values) <= 1e-5)
+                }
+            }
+            #expect(server.callCounts.inlineCalls == 9)
+            #expect(server.callCounts.loopComputedCalls == 1)
+        }
+    }
+
+    @Test("an audio call computed on the loop answers as on a worker, features included")
+    func audioOnLoop() async throws {
+        try await TestServer.with({ $0.loopComputeLimit = .milliseconds(50) }) { server, port in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            defer { Task { await client.close() } }
+            let clipName = try #require(AudioFixture.manifest.clips.first)
+            let audio = try AudioFixture.audio(clipName)
+            let header = AudioFixture.header("kws", classes: AudioFixture.labels(.timeMajor))
+            _ = try await AudioFixture.register(.timeMajor, as: header, on: client)
+            let request = PredictRequest(name: "kws", audio: audio, includeFeatures: true)
+            let onWorker = try await client.predict(request)
+            try await Task.sleep(for: .milliseconds(20))
+            let onLoop = try await client.predict(request)
+            #expect(server.callCounts.loopComputedCalls == 1)
+            #expect(onLoop == onWorker)
+            #expect(onLoop.features != nil)
+        }
+    }
+}
