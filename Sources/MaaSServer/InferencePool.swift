@@ -14,8 +14,9 @@ package final class InferencePool: Sendable {
     package let queueDepth: Int
     package let blasThreads: Int
     private let threads: WorkerThreads
-    /// Jobs admitted and not yet finished: running ones plus waiting ones.
-    private let admitted = Mutex(0)
+    /// Jobs admitted and not yet finished: running ones plus waiting ones. An atomic rather than a lock: every
+    /// call's event loop reads it (`LoopCompute`) while the workers change it.
+    private let admitted = Atomic(0)
 
     package init(workers: Int, queueDepth: Int, blasThreads: Int = 1) {
         precondition(workers >= 1 && queueDepth >= 0 && blasThreads >= 1)
@@ -52,7 +53,7 @@ package final class InferencePool: Sendable {
                     case .cancelled: result = .failure(Self.notRunError)
                     }
                     // Its place is free before the caller resumes.
-                    self.admitted.withLock { $0 -= 1 }
+                    self.admitted.subtract(1, ordering: .releasing)
                     continuation.resume(with: result)
                 }
             }
@@ -71,7 +72,7 @@ package final class InferencePool: Sendable {
     ) throws(RPCError) {
         try admit()
         threads.submit { state in
-            defer { self.admitted.withLock { $0 -= 1 } }
+            defer { self.admitted.subtract(1, ordering: .releasing) }
             switch state {
             case .active: work()
             case .cancelled: notRun()
@@ -81,10 +82,16 @@ package final class InferencePool: Sendable {
 
     private func admit() throws(RPCError) {
         let capacity = workers + queueDepth
-        let wasAdmitted = admitted.withLock { count in
-            guard count < capacity else { return false }
-            count += 1
-            return true
+        var count = admitted.load(ordering: .relaxed)
+        var wasAdmitted = false
+        while count < capacity {
+            let (exchanged, current) = admitted.compareExchange(
+                expected: count, desired: count + 1, ordering: .acquiringAndReleasing)
+            if exchanged {
+                wasAdmitted = true
+                break
+            }
+            count = current
         }
         guard wasAdmitted else {
             throw RPCError(
@@ -97,5 +104,5 @@ package final class InferencePool: Sendable {
     package static let notRunError = RPCError(.unavailable, "the server is shutting down; the request was not run")
 
     /// Jobs admitted and not finished (for tests and metrics).
-    package var admittedJobs: Int { admitted.withLock { $0 } }
+    package var admittedJobs: Int { admitted.load(ordering: .acquiring) }
 }

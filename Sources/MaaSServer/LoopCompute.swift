@@ -39,9 +39,10 @@ final class LoopCompute: Sendable {
     }
 
     /// Whether a call of `estimate` that came `gap` after the one before it may be computed on a loop now.
-    func allows(_ estimate: Duration?, gap: Duration) -> Bool {
-        guard let estimate, limit > .zero, estimate <= limit, gap >= estimate else { return false }
-        return isIdle
+    /// The estimate is asked for only when the server is idle (a busy one does not pay for the look-up).
+    func allows(_ estimate: @autoclosure () -> Duration?, gap: Duration) -> Bool {
+        guard limit > .zero, isIdle, let estimate = estimate() else { return false }
+        return estimate <= limit && gap >= estimate
     }
 
     /// Takes the right to compute a call of `estimate` on the caller's loop, if nothing runs; `release` gives
