@@ -2,11 +2,13 @@
 package enum InputBinding {
     package static func match(_ inputs: [String: HostTensor], _ bindings: [PlanBinding]) throws(EngineError) -> [HostTensor] {
         var ordered: [HostTensor] = []
-        let expected = bindings.map { $0.signature.description }.joined(separator: ", ")
+        ordered.reserveCapacity(bindings.count)
+        // Only for the messages: built on every run it was a measurable part of a 0.1 ms model's (perf, c=1).
+        func expected() -> String { bindings.map { $0.signature.description }.joined(separator: ", ") }
         for binding in bindings {
             let signature = binding.signature
             guard let tensor = inputs[signature.name] else {
-                throw EngineError.invalidInput("missing input '\(signature.name)'; the model takes \(expected)")
+                throw EngineError.invalidInput("missing input '\(signature.name)'; the model takes \(expected())")
             }
             guard tensor.elementType == signature.elementType else {
                 throw EngineError.invalidInput(
@@ -35,8 +37,11 @@ package enum InputBinding {
             }
             ordered.append(tensor)
         }
-        if let unknown = inputs.keys.sorted().first(where: { name in !bindings.contains { $0.signature.name == name } }) {
-            throw EngineError.invalidInput("unknown input '\(unknown)'; the model takes \(expected)")
+        // Every binding found its input: any more inputs are unknown ones (named in a stable order).
+        if inputs.count > ordered.count,
+            let unknown = inputs.keys.sorted().first(where: { name in !bindings.contains { $0.signature.name == name } })
+        {
+            throw EngineError.invalidInput("unknown input '\(unknown)'; the model takes \(expected())")
         }
         return ordered
     }
