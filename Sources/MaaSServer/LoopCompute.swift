@@ -19,6 +19,8 @@ final class LoopCompute: Sendable {
     let limit: Duration
     private let pool: InferencePool
     private let computing = Atomic(false)
+    /// Predicts started so far, for telling whether a call ran alone (`Solo`).
+    private let starts = Atomic(0)
     /// When the last ready Predict arrived, in nanoseconds since `origin`.
     private let lastArrival = Atomic(Int.min / 2)
     private let origin = ContinuousClock.now
@@ -30,6 +32,27 @@ final class LoopCompute: Sendable {
 
     /// Nothing computes or waits to: a call started now has the server to itself.
     var isIdle: Bool { !computing.load(ordering: .acquiring) && pool.admittedJobs == 0 }
+
+    /// A Predict starting now: whether it has the server to itself, to be confirmed when it ends (`ranAlone`).
+    struct Solo {
+        let ticket: Int
+        let started: ContinuousClock.Instant
+    }
+
+    /// Notes a Predict starting; returns its `Solo` when nothing else runs (`claimed`: the caller holds the
+    /// loop's claim, which found the server idle).
+    func starting(claimed: Bool = false) -> Solo? {
+        let idle = claimed || isIdle
+        let ticket = starts.add(1, ordering: .relaxed).newValue
+        return idle ? Solo(ticket: ticket, started: .now) : nil
+    }
+
+    /// How long a call that started alone took, if no other Predict started before it ended: a call that had
+    /// company (batched with it, or waiting behind it) did not show what it costs alone.
+    func ranAlone(_ solo: Solo?) -> Duration? {
+        guard let solo, starts.load(ordering: .relaxed) == solo.ticket else { return nil }
+        return solo.started.duration(to: .now)
+    }
 
     /// Notes a ready Predict's arrival, and returns how long after the one before it came.
     func arrived(at instant: ContinuousClock.Instant) -> Duration {

@@ -71,11 +71,11 @@ extension ModelService {
         completion: @escaping @Sendable (Result<[UInt8], any Error>) -> Void
     ) {
         // A call that has the server to itself teaches its version what such a call costs (`SoloCosts`).
-        let alone = loopCompute.isIdle ? ContinuousClock.now : nil
-        let answer: ComputedAnswer = { result in
-            if let alone, case .success = result {
+        let solo = loopCompute.starting()
+        let answer: ComputedAnswer = { [loopCompute] result in
+            if case .success = result, let took = loopCompute.ranAlone(solo) {
                 let work = prepared.work
-                prepared.plan.soloCosts.record(alone.duration(to: .now), bytes: work.bytes, kind: work.kind)
+                prepared.plan.soloCosts.record(took, bytes: work.bytes, kind: work.kind)
             }
             completion(result.flatMap { computed in
                 Result { try Self.response(to: prepared, outputs: computed.outputs, features: computed.features, call: call) }
@@ -125,17 +125,19 @@ extension ModelService {
         guard loopCompute.claim(estimate: loopEstimate(prepared, batch: batch)) else { return nil }
         defer { loopCompute.release() }
         let work = prepared.work
-        let started = ContinuousClock.now
+        let solo = loopCompute.starting(claimed: true)
         let result = Result { () throws -> [UInt8] in
             var inputs = prepared.tensors
             var features: HostTensor? = nil
             if let audio = prepared.audio {
                 (inputs, features) = try Self.inputs(of: prepared, audio: audio, limits: audioLimits)
             }
-            return try Self.response(to: prepared, outputs: try model.run(inputs), features: features, call: call)
+            let outputs = try model.run(inputs)
+            batch?.recordAlone(inputs)
+            return try Self.response(to: prepared, outputs: outputs, features: features, call: call)
         }
-        if case .success = result {
-            prepared.plan.soloCosts.record(started.duration(to: .now), bytes: work.bytes, kind: work.kind)
+        if case .success = result, let took = loopCompute.ranAlone(solo) {
+            prepared.plan.soloCosts.record(took, bytes: work.bytes, kind: work.kind)
         }
         counts.countLoopComputed()
         return result

@@ -41,6 +41,32 @@ struct LoopComputeTests {
         await pool.shutdown()
     }
 
+    @Test("a call that started alone teaches its cost only if no other call started before it ended")
+    func ranAlone() async throws {
+        let pool = InferencePool(workers: 1, queueDepth: 1)
+        pool.start()
+        let gate = LoopCompute(limit: .microseconds(500), pool: pool)
+        let first = gate.starting()
+        #expect(first != nil)
+        #expect(gate.ranAlone(first) != nil)
+        let second = gate.starting()
+        _ = gate.starting()
+        #expect(gate.ranAlone(second) == nil, "company came while it ran")
+        #expect(gate.ranAlone(nil) == nil)
+
+        let held = DispatchSemaphore(value: 0)
+        let job = Task { try await pool.run { held.wait() } }
+        try await eventually { pool.admittedJobs == 1 }
+        #expect(gate.starting() == nil, "a worker is busy")
+        held.signal()
+        try await job.value
+        #expect(gate.claim(estimate: .microseconds(100)))
+        #expect(gate.starting() == nil, "another loop computes")
+        #expect(gate.starting(claimed: true) != nil, "the loop that holds the claim")
+        gate.release()
+        await pool.shutdown()
+    }
+
     @Test("the gap is measured from one arrival to the next")
     func gaps() {
         let pool = InferencePool(workers: 1, queueDepth: 1)
@@ -78,9 +104,10 @@ struct LoopComputeTests {
         return try #require(response.outputs.first?.tensor).floatValues()
     }
 
-    @Test("an idle server computes a lone call on its loop, and answers what ONNX Runtime computes")
-    func computesAlone() async throws {
-        try await Self.withServer { server, port, runs in
+    @Test("an idle server computes a lone call on its loop, and answers what ONNX Runtime computes, batched version or not",
+          arguments: [8, 1])
+    func computesAlone(maxBatchSize: Int) async throws {
+        try await Self.withServer({ $0.maxBatchSize = maxBatchSize }) { server, port, runs in
             let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
             defer { Task { await client.close() } }
             // The first call loads the model on the reader's path; it also times a call alone.
@@ -91,6 +118,10 @@ struct LoopComputeTests {
             }
             #expect(server.callCounts.loopComputedCalls == 3)
             #expect(server.inferencePool.admittedJobs == 0)
+            // A batched version counts the calls computed on the loop as batches of one: its statistics count
+            // every request it ran.
+            let statistics = await server.batchQueues.statistics().map(\.statistics)
+            #expect(statistics.map(\.rows) == (maxBatchSize > 1 ? [4] : []))
         }
     }
 

@@ -94,6 +94,14 @@ final class BatchQueue: Sendable {
     /// Requests in the queue, not yet taken into a batch (or to be prepared) by a worker.
     var waitingRequests: Int { state.withLock { $0.waiting.count + $0.unprepared.count } }
 
+    /// Counts a request of the version that ran without the queue (computed on an idle server's event loop,
+    /// `LoopCompute`) as the batch of one it would have been here, so the statistics count every request.
+    func recordAlone(_ inputs: [String: HostTensor]) {
+        guard layout.accepts(inputs) else { return }
+        let rows = layout.rows(of: inputs)
+        state.withLock { $0.statistics.record(batchRows: rows, queueWaits: [.zero]) }
+    }
+
     /// Runs `inputs` (each with its rows along the layout's batch axis) as part of a batch.
     func run(_ inputs: [String: HostTensor]) async throws -> [String: HostTensor] {
         let id = makeID()
