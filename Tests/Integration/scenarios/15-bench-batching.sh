@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scenario: maas bench loads batched and unbatched versions without errors; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone, except in a version registered with --no-batch-padding; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
+# scenario: maas bench loads batched and unbatched versions without errors; lone calls to an idle server are computed on its event loop unless --loop-compute-us 0; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone, except in a version registered with --no-batch-padding; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
 # time-limit: 120
 set -uo pipefail
 source "$REPO/Tests/Integration/lib/harness.sh"
@@ -10,7 +10,8 @@ CLS_MODEL="$REPO/Tests/MaaSEngineTests/Fixtures/models/two_layer_lstm/model.onnx
 INPUT="$DEMO_DIR/mfcc.npy"                                                           # [44, 1, 20]
 REQUESTS=600
 
-server_start "$SCRATCH/data" || exit 0
+# A generous --loop-compute-us, so that lone calls count as light on a debug build's slower engine too.
+server_start "$SCRATCH/data" --loop-compute-us 20000 || exit 0
 port=(--port "$PORT")
 
 # Version 1 batches (the layout names B as the batch axis), version 2 opts out, version 3 has no layout: its
@@ -163,3 +164,22 @@ classified=$(grep ' batching$\| \[MaaSServer\] batching' "$SERVER_LOG" | grep 'm
 cls_padded=$(printf '%s\n' "$classified" | sed -n 's/.* padded_batches=\([0-9]*\) .*/\1/p')
 check "the classifier's 8 inputs shared padded batches too (padded_batches=${cls_padded:-none})" test "${cls_padded:-0}" -ge 1
 check_eq "the unbatched classifier logged no batching" "" "$(grep 'batching' "$SERVER_LOG" | grep 'model.name=cls model.version=2 ')"
+# The `maas predict` calls above came one at a time to an idle server: computed on the event loop that read them.
+on_loop=$(sed -n 's/.* predict.computed_on_loop=\([0-9]*\) .*stopped$/\1/p' "$SERVER_LOG")
+check "lone calls to the idle server were computed on its event loop (predict.computed_on_loop=${on_loop:-none})" \
+    test "${on_loop:-0}" -ge 8
+
+# ---- --loop-compute-us: 0 turns it off (the same lone calls all go to a worker); out of range is a usage error
+run_cli serve-bad-loop "$MAAS" serve --port 0 --data-dir "$SCRATCH/data" --loop-compute-us 100001
+check_rc "serve --loop-compute-us 100001 is a usage error (64)" 64
+check_file_contains "the refusal names the option and its range" "$ERR" "--loop-compute-us must be between 0 and 100000"
+server_start "$SCRATCH/data" --loop-compute-us 0 || exit 0
+port=(--port "$PORT")
+for k in 1 2 3; do
+    run_cli "off-$k" "$MAAS" predict ref:2 --input x="$SCRATCH/in-$k.npy" "${port[@]}" --json
+    json_output_values "$OUT" probabilities >"$SCRATCH/off-$k.txt"
+    compare_values "input $k with loop computing off = the answer before (1e-5)" "$SCRATCH/off-$k.txt" "$SCRATCH/alone-$k.txt" 1e-5
+done
+server_term
+off=$(sed -n 's/.* predict.computed_on_loop=\([0-9]*\) .*stopped$/\1/p' "$SERVER_LOG")
+check_eq "with --loop-compute-us 0 no call was computed on the event loop" "0" "${off:-none}"

@@ -42,4 +42,15 @@ struct ServeTests {
             #expect(throws: (any Error).self, "\(bad)") { try Serve.parse(bad) }
         }
     }
+
+    @Test("parsing: --loop-compute-us defaults to the server's 500 µs; 0 turns it off; outside 0…100000 is refused by name")
+    func loopCompute() throws {
+        #expect(try Serve.parse([]).loopComputeMicroseconds == 500)
+        #expect(try Serve.parse(["--loop-compute-us", "0"]).loopComputeMicroseconds == 0)
+        for bad in ["-1", "100001", "1.5", "fast"] {
+            #expect("\(bad)") { try Serve.parse(["--loop-compute-us", bad]) } throws: { error in
+                Serve.message(for: error).contains("loop-compute-us")
+            }
+        }
+    }
 }
