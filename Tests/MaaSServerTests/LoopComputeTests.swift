@@ -197,6 +197,34 @@ struct LoopComputeTests {
         }
     }
 
+    @Test("a call with a deadline is computed on the loop; one already late when read is answered DEADLINE_EXCEEDED, not run")
+    func deadlines() async throws {
+        try await Self.withServer { server, port, runs in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            _ = try await Self.predictAlone(client, runs[0])
+            await client.close()
+            try await FrameClient.connect(port: port) { client in
+                for (id, timeout) in [(UInt64(1), "10000"), (2, "0")] {
+                    try await Task.sleep(for: .milliseconds(20))
+                    try await client.send(Envelope(
+                        callID: id, method: Method.predict.rawValue, metadata: [MetadataKey.timeoutMs: timeout],
+                        payload: MLPFixture.predictRequest(name: "mlp", run: runs[0]).serializedBytes(), endStream: true))
+                    let frame = try #require(try await client.next())
+                    #expect(frame.callID == id)
+                    if id == 1 {
+                        #expect(frame.statusCode == .ok)
+                        let output = try #require(try frame.response(PredictResponse.self).outputs.first?.tensor)
+                        #expect(maxDifference(try output.floatValues(), runs[0].y.values) <= 1e-5)
+                    } else {
+                        #expect(frame.statusCode == .deadlineExceeded)
+                    }
+                }
+            }
+            #expect(server.callCounts.inlineCalls == 2)
+            #expect(server.callCounts.loopComputedCalls == 1)
+        }
+    }
+
     @Test("an audio call computed on the loop answers as on a worker, features included")
     func audioOnLoop() async throws {
         try await TestServer.with({ $0.loopComputeLimit = .milliseconds(50) }) { server, port in
