@@ -14,6 +14,7 @@
 #   MAAS=path/to/maas Benchmarks/run.sh    # use that binary instead of building one
 #   FLASK_WORKER_CLASS=sync Benchmarks/run.sh   # gunicorn's sync workers instead of gthread
 #   GRPC_PROCESSES=1 Benchmarks/run.sh     # one grpcio server process instead of one per core
+#   MAAS_SERVE_FLAGS="--loop-compute-us 0" Benchmarks/run.sh   # extra `maas serve` options, to compare settings
 #
 # Installs what it needs: wrk and espeak-ng (apt-get), a virtual environment in Benchmarks/.venv (pip: flask
 # gunicorn grpcio grpcio-tools onnxruntime librosa soundfile numpy), a release build of maas in .build-release.
@@ -43,7 +44,8 @@ json.dump({
     "onnxruntime": onnxruntime.__version__,
     "Python": platform.python_version(),
     "peers": f"gunicorn {os.environ.get('FLASK_WORKER_CLASS', 'gthread')} workers x {os.cpu_count()}; grpcio {os.environ.get('GRPC_PROCESSES', os.cpu_count())} processes x thread pool of 10 (SO_REUSEPORT); onnxruntime 1 intra-op thread",
-    "maas commit": subprocess.run(["git", "-C", "$root", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+    "maas commit": subprocess.run(["git", "-C", "$root", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        + (f" (maas serve {os.environ['MAAS_SERVE_FLAGS']})" if os.environ.get("MAAS_SERVE_FLAGS") else ""),
     "run": f"DURATION=$duration WARMUP=$warmup CONCURRENCY=$concurrency, started $(date -u '+%Y-%m-%d %H:%M UTC'), load average {open('/proc/loadavg').read().split()[0]}",
 }, open(sys.argv[1], "w"), indent=1)
 PY

@@ -10,6 +10,7 @@ server's CPU read from /proc before and after it. Writes DIR/servers.json (a lis
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -161,7 +162,11 @@ def main():
         # All servers start first and take turns at each point, so a change in what else runs on the machine
         # falls on all of them alike rather than on whichever was being measured; an idle server costs nothing.
         for name in args.servers.split(","):
-            servers[name] = STARTERS[name](args)
+            if name == "maas":
+                # MAAS_SERVE_FLAGS: extra `maas serve` options, to compare settings (e.g. --loop-compute-us 0).
+                servers[name] = start_maas(args, shlex.split(os.environ.get("MAAS_SERVE_FLAGS", "")))
+            else:
+                servers[name] = STARTERS[name](args)
         # The first calls of a peer's worker import and initialise librosa's lazily loaded parts (about a
         # second of CPU each): every worker gets busy once before anything is measured.
         for server, drive in servers.values():
