@@ -46,6 +46,11 @@ json.dump({
     "peers": f"gunicorn {os.environ.get('FLASK_WORKER_CLASS', 'gthread')} workers x {os.cpu_count()}; grpcio {os.environ.get('GRPC_PROCESSES', os.cpu_count())} processes x thread pool of 10 (SO_REUSEPORT); onnxruntime 1 intra-op thread",
     "maas commit": subprocess.run(["git", "-C", "$root", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
         + (f" (maas serve {os.environ['MAAS_SERVE_FLAGS']})" if os.environ.get("MAAS_SERVE_FLAGS") else ""),
+    # A VM's idle vCPUs either poll a while before halting or halt at once; then every wake-up of a thread on
+    # the other core costs a VM exit, which is most of what a c=1 round trip spends besides the model.
+    "idle": (lambda d, p: f"cpuidle {open(d).read().strip()}" + (f", guest_halt_poll_ns {open(p).read().strip()}" if os.path.exists(p) else ""))(
+        "/sys/devices/system/cpu/cpuidle/current_driver", "/sys/module/haltpoll/parameters/guest_halt_poll_ns")
+        if os.path.exists("/sys/devices/system/cpu/cpuidle/current_driver") else "unknown",
     "run": f"DURATION=$duration WARMUP=$warmup CONCURRENCY=$concurrency, started $(date -u '+%Y-%m-%d %H:%M UTC'), load average {open('/proc/loadavg').read().split()[0]}",
 }, open(sys.argv[1], "w"), indent=1)
 PY
