@@ -225,6 +225,37 @@ struct LoopComputeTests {
         }
     }
 
+    @Test("a broken clip computed on the loop gets the same INVALID_ARGUMENT as on a worker")
+    func brokenClipOnLoop() async throws {
+        let clipName = try #require(AudioFixture.manifest.clips.first { AudioFixture.clip($0).kind != "pcm" })
+        let good = try AudioFixture.bytes(clipName)
+        // The file's header and a few samples: still a WAV by its first bytes, cut short.
+        let broken = PredictRequest(name: "kws", audio: .file(Array(good.prefix(30))))
+        var answers: [String] = []
+        for limit in [Duration.milliseconds(50), .zero] {
+            let message = try await TestServer.with({ $0.loopComputeLimit = limit }) { server, port -> String in
+                let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+                defer { Task { await client.close() } }
+                let header = AudioFixture.header("kws", classes: AudioFixture.labels(.timeMajor))
+                _ = try await AudioFixture.register(.timeMajor, as: header, on: client)
+                _ = try await client.predict(PredictRequest(name: "kws", audio: .file(good)))
+                try await Task.sleep(for: .milliseconds(20))
+                var message = ""
+                do {
+                    _ = try await client.predict(broken)
+                    Issue.record("a clip cut short was answered")
+                } catch let error as RPCError {
+                    #expect(error.code == .invalidArgument)
+                    message = error.message
+                }
+                #expect(server.callCounts.loopComputedCalls == (limit > .zero ? 1 : 0))
+                return message
+            }
+            answers.append(message)
+        }
+        #expect(answers.count == 2 && answers[0] == answers[1] && answers[0].hasPrefix("audio"), "\(answers)")
+    }
+
     @Test("an audio call computed on the loop answers as on a worker, features included")
     func audioOnLoop() async throws {
         try await TestServer.with({ $0.loopComputeLimit = .milliseconds(50) }) { server, port in
