@@ -52,16 +52,20 @@ extension Connection {
             context: CallContext(
                 id: callID, method: .predict, metadata: frame.metadata, deadline: deadline, connectionLogger: logger))
         let gap = service.loopCompute.arrived(at: receivedAt)
-        if service.loopCompute.allows(service.loopEstimate(prepared, batch: batch), gap: gap) { return .computable(ready) }
+        if let estimate = service.loopCompute.admits(service.loopEstimate(prepared, batch: batch), gap: gap) {
+            return .computable(ready, estimate: estimate)
+        }
         start(ready)
         return .started
     }
 
-    /// Computes a call `serveInline` found computable here, if the server is still idle; else starts it.
-    func compute(_ ready: ReadyPredict) {
+    /// Computes a call `serveInline` found computable here (expected to take `estimate`), if the server is still
+    /// idle; else starts it.
+    func compute(_ ready: ReadyPredict, estimate: Duration) {
         // Already late: the worker path answers it from its timer.
         if let deadline = ready.deadline, deadline <= .now { return start(ready) }
-        guard var result = service.computeOnLoop(ready.prepared, model: ready.model, batch: ready.batch, call: ready.context)
+        guard var result = service.computeOnLoop(
+            ready.prepared, model: ready.model, batch: ready.batch, call: ready.context, estimate: estimate)
         else { return start(ready) }
         if let deadline = ready.deadline, deadline <= .now { result = .failure(Self.deadlineExceeded) }
         let closeInput = state.withLock { state in

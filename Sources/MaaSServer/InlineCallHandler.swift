@@ -12,7 +12,7 @@ final class InlineCallHandler: ChannelInboundHandler {
 
     /// Set when the connection is made, before the channel's first read.
     var connection: Connection?
-    private var held: ReadyPredict?
+    private var held: (ready: ReadyPredict, estimate: Duration)?
     private var framesThisRead = 0
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -24,16 +24,16 @@ final class InlineCallHandler: ChannelInboundHandler {
             context.fireChannelRead(data)
         case .started:
             break
-        case .computable(let ready):
-            if framesThisRead == 1 { held = ready } else { connection.start(ready) }
+        case .computable(let ready, let estimate):
+            if framesThisRead == 1 { held = (ready, estimate) } else { connection.start(ready) }
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         framesThisRead = 0
-        if let ready = held {
+        if let (ready, estimate) = held {
             held = nil
-            connection?.compute(ready)
+            connection?.compute(ready, estimate: estimate)
         }
         context.fireChannelReadComplete()
     }
@@ -55,7 +55,7 @@ final class InlineCallHandler: ChannelInboundHandler {
     }
 
     private func startHeld() {
-        guard let ready = held else { return }
+        guard let (ready, _) = held else { return }
         held = nil
         connection?.start(ready)
     }

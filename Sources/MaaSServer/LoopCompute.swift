@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// Lets an idle server compute a light Predict on the event loop that read it, instead of handing it to a worker.
@@ -56,22 +57,23 @@ final class LoopCompute: Sendable {
 
     /// Notes a ready Predict's arrival, and returns how long after the one before it came.
     func arrived(at instant: ContinuousClock.Instant) -> Duration {
-        let now = Self.nanoseconds(origin.duration(to: instant))
+        let now = Int(TimeAmount(clamping: origin.duration(to: instant)).nanoseconds)
         let previous = lastArrival.exchange(now, ordering: .relaxed)
         return .nanoseconds(now - previous)
     }
 
-    /// Whether a call of `estimate` that came `gap` after the one before it may be computed on a loop now.
-    /// The estimate is asked for only when the server is idle (a busy one does not pay for the look-up).
-    func allows(_ estimate: @autoclosure () -> Duration?, gap: Duration) -> Bool {
-        guard limit > .zero, isIdle, let estimate = estimate() else { return false }
-        return estimate <= limit && gap >= estimate
+    /// The estimate of a call that came `gap` after the one before it, when that call may be computed on a loop
+    /// now; nil when it may not. The estimate is asked for only when the server is idle (a busy one does not pay
+    /// for the look-up).
+    func admits(_ estimate: @autoclosure () -> Duration?, gap: Duration) -> Duration? {
+        guard limit > .zero, isIdle, let estimate = estimate(), fits(estimate), gap >= estimate else { return nil }
+        return estimate
     }
 
     /// Takes the right to compute a call of `estimate` on the caller's loop, if nothing runs; `release` gives
     /// it back.
-    func claim(estimate: Duration?) -> Bool {
-        guard let estimate, limit > .zero, estimate <= limit, isIdle else { return false }
+    func claim(estimate: Duration) -> Bool {
+        guard fits(estimate), isIdle else { return false }
         return computing.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }
 
@@ -79,8 +81,7 @@ final class LoopCompute: Sendable {
         computing.store(false, ordering: .releasing)
     }
 
-    private static func nanoseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+    private func fits(_ estimate: Duration) -> Bool {
+        limit > .zero && estimate <= limit
     }
 }

@@ -117,12 +117,12 @@ extension ModelService {
     }
 
     /// Computes a ready Predict here, on the event loop that read it, and returns its serialized answer, when
-    /// the server is idle and the version's earlier calls say this one is light (`LoopCompute`); nil leaves
-    /// it to `startPredict`.
+    /// the server is still idle and `estimate` (`loopEstimate`) is within the limit (`LoopCompute`); nil
+    /// leaves it to `startPredict`.
     func computeOnLoop(
-        _ prepared: PreparedPredict, model: LoadedModel, batch: BatchQueue?, call: CallContext
+        _ prepared: PreparedPredict, model: LoadedModel, batch: BatchQueue?, call: CallContext, estimate: Duration
     ) -> Result<[UInt8], any Error>? {
-        guard loopCompute.claim(estimate: loopEstimate(prepared, batch: batch)) else { return nil }
+        guard loopCompute.claim(estimate: estimate) else { return nil }
         defer { loopCompute.release() }
         let work = prepared.work
         let solo = loopCompute.starting(claimed: true)

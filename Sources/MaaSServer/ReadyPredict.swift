@@ -17,5 +17,5 @@ enum InlineOutcome {
     /// Started (or refused) without the reader.
     case started
     /// Light, and the server idle: `Connection.compute` may run it on the loop, or `start` hand it to a worker.
-    case computable(ReadyPredict)
+    case computable(ReadyPredict, estimate: Duration)
 }

@@ -1,4 +1,5 @@
 import MaaSProtocol
+import NIOCore
 import Synchronization
 
 /// What a version's Predict takes when it has the server to itself, per byte of its input, learned from such
@@ -32,7 +33,7 @@ final class SoloCosts: Sendable {
 
     func record(_ duration: Duration, bytes: Int, kind: Kind) {
         guard bytes > 0 else { return }
-        let sample = Self.nanoseconds(duration) / Double(bytes)
+        let sample = Double(TimeAmount(clamping: duration).nanoseconds) / Double(bytes)
         perByte.withLock { averages in
             averages[kind] = averages[kind].map { $0 + (sample - $0) / 4 } ?? sample
         }
@@ -42,10 +43,5 @@ final class SoloCosts: Sendable {
     func estimate(bytes: Int, kind: Kind) -> Duration? {
         guard let average = perByte.withLock({ $0[kind] }) else { return nil }
         return .nanoseconds(Int64(min(average * Double(bytes), 1e15)))
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
     }
 }
