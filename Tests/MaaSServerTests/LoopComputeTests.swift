@@ -79,14 +79,20 @@ struct LoopComputeTests {
 
     // MARK: through a server
 
+    /// The limit the servers here use: the largest allowed, so that whether a call is computed on the loop
+    /// depends on the rules, not on how fast this machine (or a loaded CI runner) runs the fixture.
+    static let limit: Duration = .milliseconds(100)
+    /// Longer than the limit: a call after it always passes the gap rule when its estimate passes the limit.
+    static let pause: Duration = limit + .milliseconds(10)
+
     /// A server with a generous limit, so that whether a call is computed on the loop depends on the rules,
     /// not on how fast this machine runs the fixture.
     private static func withServer(
         _ configure: @escaping (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (ModelServer, Int, [MLPFixture.Run]) async throws -> Void
     ) async throws {
-        try await TestServer.with({ 
-            $0.loopComputeLimit = .milliseconds(50)
+        try await TestServer.with({
+            $0.loopComputeLimit = limit
             $0.inferenceWorkers = 2
             $0.inferenceQueueDepth = 16
             configure(&$0)
@@ -99,7 +105,7 @@ struct LoopComputeTests {
 
     /// Predicts `run` alone: after a pause, so it comes well after the call before it.
     private static func predictAlone(_ client: MaaSClient, _ run: MLPFixture.Run) async throws -> [Float] {
-        try await Task.sleep(for: .milliseconds(20))
+        try await Task.sleep(for: Self.pause)
         let response = try await client.predict(MLPFixture.predictRequest(name: "mlp", run: run))
         return try #require(response.outputs.first?.tensor).floatValues()
     }
@@ -128,7 +134,7 @@ struct LoopComputeTests {
     @Test("no call is computed on the loop when it is turned off, or for a version that waits to batch",
           arguments: [
             (limit: Duration.zero, delay: Duration.zero),
-            (limit: .milliseconds(50), delay: .milliseconds(1)),
+            (limit: LoopComputeTests.limit, delay: .milliseconds(1)),
           ])
     func notComputed(limit: Duration, delay: Duration) async throws {
         try await Self.withServer({ $0.loopComputeLimit = limit; $0.maxQueueDelay = delay }) { server, port, runs in
@@ -153,7 +159,7 @@ struct LoopComputeTests {
             // 100,000 rows of the one timed: 1.6 MB, estimated far past the limit.
             let rows = 100_000
             let x = Array(repeating: runs[0].x.values, count: rows).flatMap { $0 }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: Self.pause)
             let large = try await client.predict(PredictRequest(name: "mlp", inputs: [
                 NamedTensor(name: "x", tensor: Tensor(shape: [rows, 4], floats: x)),
             ]))
@@ -174,7 +180,7 @@ struct LoopComputeTests {
             _ = try await Self.predictAlone(client, runs[0])
             await client.close()
             #expect(server.callCounts.loopComputedCalls == 1)
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: Self.pause)
             try await FrameClient.connect(port: port) { client in
                 // Eight calls in one write: one read on the server.
                 let frames = (1...8).map { id in
@@ -205,7 +211,7 @@ struct LoopComputeTests {
             await client.close()
             try await FrameClient.connect(port: port) { client in
                 for (id, timeout) in [(UInt64(1), "10000"), (2, "0")] {
-                    try await Task.sleep(for: .milliseconds(20))
+                    try await Task.sleep(for: Self.pause)
                     try await client.send(Envelope(
                         callID: id, method: Method.predict.rawValue, metadata: [MetadataKey.timeoutMs: timeout],
                         payload: MLPFixture.predictRequest(name: "mlp", run: runs[0]).serializedBytes(), endStream: true))
@@ -232,14 +238,14 @@ struct LoopComputeTests {
         // The file's header and a few samples: still a WAV by its first bytes, cut short.
         let broken = PredictRequest(name: "kws", audio: .file(Array(good.prefix(30))))
         var answers: [String] = []
-        for limit in [Duration.milliseconds(50), .zero] {
+        for limit in [Self.limit, .zero] {
             let message = try await TestServer.with({ $0.loopComputeLimit = limit }) { server, port -> String in
                 let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
                 defer { Task { await client.close() } }
                 let header = AudioFixture.header("kws", classes: AudioFixture.labels(.timeMajor))
                 _ = try await AudioFixture.register(.timeMajor, as: header, on: client)
                 _ = try await client.predict(PredictRequest(name: "kws", audio: .file(good)))
-                try await Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: Self.pause)
                 var message = ""
                 do {
                     _ = try await client.predict(broken)
@@ -258,7 +264,7 @@ struct LoopComputeTests {
 
     @Test("an audio call computed on the loop answers as on a worker, features included")
     func audioOnLoop() async throws {
-        try await TestServer.with({ $0.loopComputeLimit = .milliseconds(50) }) { server, port in
+        try await TestServer.with({ $0.loopComputeLimit = Self.limit }) { server, port in
             let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
             defer { Task { await client.close() } }
             let clipName = try #require(AudioFixture.manifest.clips.first)
@@ -267,7 +273,7 @@ struct LoopComputeTests {
             _ = try await AudioFixture.register(.timeMajor, as: header, on: client)
             let request = PredictRequest(name: "kws", audio: audio, includeFeatures: true)
             let onWorker = try await client.predict(request)
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: Self.pause)
             let onLoop = try await client.predict(request)
             #expect(server.callCounts.loopComputedCalls == 1)
             #expect(onLoop == onWorker)
