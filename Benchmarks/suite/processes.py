@@ -59,6 +59,7 @@ def machine_busy_seconds():
 class Server:
     def __init__(self, name, command, port, env=None, cwd=None, log_path=None):
         self.name, self.port = name, port
+        self.log_path = log_path
         self.log = open(log_path, "w") if log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(command, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
@@ -68,7 +69,13 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with status {self.process.returncode} before listening")
+                said = ""
+                if self.log_path:
+                    with open(self.log_path) as log:
+                        lines = log.read().strip().splitlines()
+                    errors = [line for line in lines if line.lower().startswith("error")]
+                    said = ": " + " | ".join(errors or lines[-3:])
+                raise RuntimeError(f"{self.name} exited with status {self.process.returncode} before listening{said}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
