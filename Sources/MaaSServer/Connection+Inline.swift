@@ -46,7 +46,6 @@ extension Connection {
             // Predict is unary and names its method: the table routes it only as above.
             preconditionFailure("a Predict frame was routed as part of a stream")
         }
-        service.counts.countInline()
         let ready = ReadyPredict(
             callID: callID, prepared: prepared, model: model, batch: batch, deadline: deadline,
             context: CallContext(
@@ -67,6 +66,7 @@ extension Connection {
         guard var result = service.computeOnLoop(
             ready.prepared, model: ready.model, batch: ready.batch, call: ready.context, estimate: estimate)
         else { return start(ready) }
+        service.counts.countInline()
         if let deadline = ready.deadline, deadline <= .now { result = .failure(Self.deadlineExceeded) }
         let closeInput = state.withLock { state in
             _ = state.calls.remove(ready.callID)
@@ -91,6 +91,8 @@ extension Connection {
             }
         }
         state.withLock { $0.inline[callID] = InlineCall(run: run, timer: timer) }
+        // Counted once it is entered, as tests wait for the count to act on a call under way.
+        service.counts.countInline()
         service.startPredict(ready.prepared, model: ready.model, run: run, call: ready.context) { result in
             eventLoop.execute { self.finishInline(callID, run: run, result: result) }
         }

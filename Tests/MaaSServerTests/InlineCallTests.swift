@@ -37,7 +37,14 @@ struct InlineCallTests {
             let blocker = gate.occupyWorker(of: server)
             defer { gate.open() }
             try await eventually { server.inferencePool.admittedJobs == 1 }
-            try await FrameClient.connect(port: port) { client in try await body(server, &client, runs, gate) }
+            try await FrameClient.connect(port: port) { client in
+                // A call the reader answers: the server has registered the connection (the reader starts after),
+                // so a shutdown begun by `body` reaches it. Inline calls are served from the first byte, and on a
+                // loaded machine the registration could lag behind them.
+                let listed = try #require(try await client.unary(99, .listVersions, ListVersionsRequest(name: "mlp")))
+                #expect(listed.statusCode == .ok)
+                try await body(server, &client, runs, gate)
+            }
             gate.open()
             try await blocker.value
             try await after(server)
