@@ -50,6 +50,7 @@ extension Connection {
             callID: callID, prepared: prepared, model: model, batch: batch, deadline: deadline,
             context: CallContext(
                 id: callID, method: .predict, metadata: frame.metadata, deadline: deadline, connectionLogger: logger))
+        if refusedLate(ready) { return .started }
         let gap = service.loopCompute.arrived(at: receivedAt)
         if let estimate = service.loopCompute.admits(service.loopEstimate(prepared, batch: batch), gap: gap) {
             return .computable(ready, estimate: estimate)
@@ -61,13 +62,26 @@ extension Connection {
     /// Computes a call `serveInline` found computable here (expected to take `estimate`), if the server is still
     /// idle; else starts it.
     func compute(_ ready: ReadyPredict, estimate: Duration) {
-        // Already late: the worker path answers it from its timer.
-        if let deadline = ready.deadline, deadline <= .now { return start(ready) }
+        if refusedLate(ready) { return }
         guard var result = service.computeOnLoop(
             ready.prepared, model: ready.model, batch: ready.batch, call: ready.context, estimate: estimate)
         else { return start(ready) }
         service.counts.countInline()
         if let deadline = ready.deadline, deadline <= .now { result = .failure(Self.deadlineExceeded) }
+        answer(ready, result)
+    }
+
+    /// Answers DEADLINE_EXCEEDED without running the call, and returns true, if its deadline has passed
+    /// already (a timeout of 0, or a busy loop): handed to a worker, it would race its own timer.
+    private func refusedLate(_ ready: ReadyPredict) -> Bool {
+        guard let deadline = ready.deadline, deadline <= .now else { return false }
+        service.counts.countInline()
+        answer(ready, .failure(Self.deadlineExceeded))
+        return true
+    }
+
+    /// Ends a ready call that was not handed to a worker with `result`.
+    private func answer(_ ready: ReadyPredict, _ result: Result<[UInt8], any Error>) {
         let closeInput = state.withLock { state in
             _ = state.calls.remove(ready.callID)
             return Self.shouldCloseInput(&state)
