@@ -9,30 +9,49 @@ struct AudioInput: Sendable {
     let extractor: FeatureExtractor
     let binding: AudioBinding
 
-    /// Decodes, resamples, normalizes and computes MFCCs; `modelInput` is shaped for the model, `features`
-    /// is the plain [T, n_mfcc] matrix. Audio problems are INVALID_ARGUMENT with the decoder's reason.
-    func features(limits: AudioLimits, model: String) throws(RPCError) -> (modelInput: HostTensor, features: HostTensor) {
-        let mfcc: (frames: Int, coefficients: Int, values: [Float])
+    /// The clip's features, shaped for the model (`modelInput`) and as the plain [T, n_mfcc] matrix
+    /// (`features`), with how long the clip is.
+    struct Computed {
+        let modelInput: HostTensor
+        let features: HostTensor
+        let seconds: Double
+    }
+
+    /// Decodes, resamples, normalizes and computes MFCCs. Audio problems are INVALID_ARGUMENT with the
+    /// decoder's reason.
+    func features(limits: AudioLimits, model: String) throws(RPCError) -> Computed {
+        try features(of: decode(limits: limits), model: model)
+    }
+
+    /// The clip as samples, from a file (decoded where its bytes are: in the request's frame) or raw samples:
+    /// the step whose result tells how long the clip really is, whatever its bytes said.
+    func decode(limits: AudioLimits) throws(RPCError) -> AudioClip {
         do throws(AudioError) {
-            let clip: AudioClip
             switch audio {
             case .file(let bytes):
-                // Decoded where the bytes are: in the request's frame.
-                clip = try bytes.withUnsafeBytes { (file) throws(AudioError) in
+                return try bytes.withUnsafeBytes { (file) throws(AudioError) in
                     try AudioDecoder.decode(file, limits: limits)
                 }
             case .pcm(let raw):
                 // channels 0 means 1 on the wire; MaaSAudio averages interleaved channels to mono, as for files.
                 let channels = raw.channels == 0 ? 1 : Int(raw.channels)
-                clip = try raw.samples.withUnsafeBytes { (samples) throws(AudioError) in
+                return try raw.samples.withUnsafeBytes { (samples) throws(AudioError) in
                     try AudioDecoder.decodeRawFloat32(
                         samples, sampleRate: Int(raw.sampleRate), channels: channels, limits: limits)
                 }
             }
+        } catch {
+            throw Self.invalid(error)
+        }
+    }
+
+    /// The features of a decoded clip (`decode`).
+    func features(of clip: AudioClip, model: String) throws(RPCError) -> Computed {
+        let mfcc: (frames: Int, coefficients: Int, values: [Float])
+        do throws(AudioError) {
             mfcc = try extractor.mfcc(clip)
         } catch {
-            let text = error.description
-            throw RPCError(.invalidArgument, text.hasPrefix("audio") ? text : "audio: \(text)")
+            throw Self.invalid(error)
         }
         if let fixed = binding.fixedFrames, fixed != mfcc.frames {
             let rate = extractor.configuration.sampleRate
@@ -43,12 +62,16 @@ struct AudioInput: Sendable {
                     + "but the clip makes \(mfcc.frames); send a clip of that length")
         }
         let shape = binding.shape(frames: mfcc.frames, coefficients: mfcc.coefficients).map { Int($0) }
-        return (
-            HostTensor(shape: shape, floats: mfcc.values),
-            HostTensor(shape: [mfcc.frames, mfcc.coefficients], floats: mfcc.values)
-        )
+        return Computed(
+            modelInput: HostTensor(shape: shape, floats: mfcc.values),
+            features: HostTensor(shape: [mfcc.frames, mfcc.coefficients], floats: mfcc.values),
+            seconds: clip.duration)
     }
 
+    private static func invalid(_ error: AudioError) -> RPCError {
+        let text = error.description
+        return RPCError(.invalidArgument, text.hasPrefix("audio") ? text : "audio: \(text)")
+    }
 
     private static func seconds(_ frames: Int, hop: Int, rate: Int) -> String {
         let value = Double(max(frames - 1, 0) * hop) / Double(rate)

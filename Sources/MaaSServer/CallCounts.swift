@@ -4,6 +4,7 @@ import Synchronization
 final class CallCounts: Sendable {
     private let inline = Atomic(0)
     private let loopComputed = Atomic(0)
+    private let loopDeclined = Atomic(0)
 
     /// Predicts started on the event loop without a task (`Connection.serveInline`).
     var inlineCalls: Int { inline.load(ordering: .relaxed) }
@@ -11,11 +12,18 @@ final class CallCounts: Sendable {
     /// Of those, the ones an idle server computed on the event loop itself (`LoopCompute`).
     var loopComputedCalls: Int { loopComputed.load(ordering: .relaxed) }
 
+    /// Clips the loop decoded and then left to a worker: far longer than their bytes suggested.
+    var loopDeclinedCalls: Int { loopDeclined.load(ordering: .relaxed) }
+
     func countInline() {
         inline.add(1, ordering: .relaxed)
     }
 
     func countLoopComputed() {
         loopComputed.add(1, ordering: .relaxed)
+    }
+
+    func countLoopDeclined() {
+        loopDeclined.add(1, ordering: .relaxed)
     }
 }

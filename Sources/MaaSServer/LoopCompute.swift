@@ -81,7 +81,8 @@ final class LoopCompute: Sendable {
         computing.store(false, ordering: .releasing)
     }
 
-    private func fits(_ estimate: Duration) -> Bool {
+    /// Whether a call expected to take `estimate` may be computed on a loop at all.
+    func fits(_ estimate: Duration) -> Bool {
         limit > .zero && estimate <= limit
     }
 }

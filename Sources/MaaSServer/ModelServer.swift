@@ -148,6 +148,7 @@ public final class ModelServer: Sendable {
         }
         logger.info("stopped", metadata: [
             "predict.inline": "\(callCounts.inlineCalls)", "predict.computed_on_loop": "\(callCounts.loopComputedCalls)",
+            "predict.loop_declined": "\(callCounts.loopDeclinedCalls)",
         ])
     }
 

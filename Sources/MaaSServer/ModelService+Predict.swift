@@ -72,18 +72,19 @@ extension ModelService {
     ) {
         // A call that has the server to itself teaches its version what such a call costs (`SoloCosts`).
         let solo = loopCompute.starting()
+        let features = prepared.audio == nil ? nil : ComputedFeatures()
         let answer: ComputedAnswer = { [loopCompute] result in
             if case .success = result, let took = loopCompute.ranAlone(solo) {
                 let work = prepared.work
-                prepared.plan.soloCosts.record(took, bytes: work.bytes, kind: work.kind)
+                prepared.plan.soloCosts.record(took, bytes: work.bytes, kind: work.kind, seconds: features?.seconds)
             }
             completion(result.flatMap { computed in
                 Result { try Self.response(to: prepared, outputs: computed.outputs, features: computed.features, call: call) }
             })
         }
         guard !run.isCancelled else { return answer(.failure(CancellationError())) }
-        if let audio = prepared.audio {
-            startAudio(audio, prepared: prepared, model: model, run: run, answer: answer)
+        if let audio = prepared.audio, let features {
+            startAudio(audio, prepared: prepared, model: model, run: run, features: features, answer: answer)
         } else if let (queue, id) = run.batch, queue.layout.accepts(prepared.tensors) {
             queue.enqueue(prepared.tensors, id: id) { result in answer(result.map { ($0, nil) }) }
         } else {
@@ -97,17 +98,16 @@ extension ModelService {
     /// features (`BatchQueue.enqueue(id:preparing:)`), so clips gather while a batch runs as tensors do.
     private func startAudio(
         _ audio: AudioInput, prepared: PreparedPredict, model: LoadedModel, run: PredictRun,
-        answer: @escaping ComputedAnswer
+        features: ComputedFeatures, answer: @escaping ComputedAnswer
     ) {
         let limits = audioLimits
-        let features = ComputedFeatures()
         let inputs: @Sendable () throws -> [String: HostTensor] = {
             guard !run.isCancelled else { throw CancellationError() }
-            let computed = try Self.inputs(of: prepared, audio: audio, limits: limits)
+            let computed = try audio.features(limits: limits, model: prepared.described)
             // Cancelled (its deadline passed) while its features were computed: it need not join a batch.
             guard !run.isCancelled else { throw CancellationError() }
-            features.store(computed.features)
-            return computed.inputs
+            features.store(computed)
+            return Self.inputs(of: prepared, audio: audio, computed: computed)
         }
         if let (queue, id) = run.batch {
             queue.enqueue(id: id, preparing: inputs) { result in answer(result.map { ($0, features.value) }) }
@@ -118,7 +118,8 @@ extension ModelService {
 
     /// Computes a ready Predict here, on the event loop that read it, and returns its serialized answer, when
     /// the server is still idle and `estimate` (`loopEstimate`) is within the limit (`LoopCompute`); nil
-    /// leaves it to `startPredict`.
+    /// leaves it to `startPredict`. A clip is checked again once decoded, by its length: one far longer than
+    /// its bytes suggested (a compressed clip of silence) goes to a worker, which decodes it again.
     func computeOnLoop(
         _ prepared: PreparedPredict, model: LoadedModel, batch: BatchQueue?, call: CallContext, estimate: Duration
     ) -> Result<[UInt8], any Error>? {
@@ -126,18 +127,35 @@ extension ModelService {
         defer { loopCompute.release() }
         let work = prepared.work
         let solo = loopCompute.starting(claimed: true)
+        var clip: AudioClip? = nil
+        if let audio = prepared.audio {
+            do {
+                clip = try audio.decode(limits: audioLimits)
+            } catch {
+                counts.countLoopComputed()
+                return .failure(error)
+            }
+            if let clip, let longer = prepared.plan.soloCosts.estimate(seconds: clip.duration, kind: work.kind),
+                !loopCompute.fits(longer)
+            {
+                counts.countLoopDeclined()
+                return nil
+            }
+        }
+        var computed: AudioInput.Computed? = nil
         let result = Result { () throws -> [UInt8] in
             var inputs = prepared.tensors
-            var features: HostTensor? = nil
-            if let audio = prepared.audio {
-                (inputs, features) = try Self.inputs(of: prepared, audio: audio, limits: audioLimits)
+            if let audio = prepared.audio, let clip {
+                let features = try audio.features(of: clip, model: prepared.described)
+                computed = features
+                inputs = Self.inputs(of: prepared, audio: audio, computed: features)
             }
             let outputs = try model.run(inputs)
             batch?.recordAlone(inputs)
-            return try Self.response(to: prepared, outputs: outputs, features: features, call: call)
+            return try Self.response(to: prepared, outputs: outputs, features: computed?.features, call: call)
         }
         if case .success = result, let took = loopCompute.ranAlone(solo) {
-            prepared.plan.soloCosts.record(took, bytes: work.bytes, kind: work.kind)
+            prepared.plan.soloCosts.record(took, bytes: work.bytes, kind: work.kind, seconds: computed?.seconds)
         }
         counts.countLoopComputed()
         return result
@@ -153,12 +171,11 @@ extension ModelService {
 
     /// The model's inputs for an audio request: the tensors sent, and the features computed from its clip.
     private static func inputs(
-        of prepared: PreparedPredict, audio: AudioInput, limits: AudioLimits
-    ) throws -> (inputs: [String: HostTensor], features: HostTensor) {
-        let computed = try audio.features(limits: limits, model: prepared.described)
+        of prepared: PreparedPredict, audio: AudioInput, computed: AudioInput.Computed
+    ) -> [String: HostTensor] {
         var inputs = prepared.tensors
         inputs[audio.binding.input] = computed.modelInput
-        return (inputs, computed.features)
+        return inputs
     }
 
     /// Runs `work` on a worker unless the call is cancelled first, and answers with what it returns or throws.

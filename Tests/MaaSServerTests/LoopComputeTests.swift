@@ -262,6 +262,50 @@ struct LoopComputeTests {
         #expect(answers.count == 2 && answers[0] == answers[1] && answers[0].hasPrefix("audio"), "\(answers)")
     }
 
+    @Test("a clip far longer than its bytes said is decoded on the loop, then computed on a worker; clips after it are back on the loop")
+    func longClipOnWorker() async throws {
+        // 50 ms of speech in 1.4 kB, and 50 s of silence in 2.3 kB: under twice the bytes, a thousand times the audio.
+        let blip = PredictRequest(name: "kws", audio: .file(try AudioFixture.bytes("blip_16k_50ms.flac")))
+        let silence = PredictRequest(name: "kws", audio: .file(try AudioFixture.bytes("silence_16k_50s.flac")))
+        let header = AudioFixture.header("kws", classes: AudioFixture.labels(.timeMajor))
+        // On workers only: the answers, and how long the blip takes here (the best of a few round trips).
+        let (expected, roundTrip) = try await TestServer.with({ $0.loopComputeLimit = .zero }) { _, port in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            defer { Task { await client.close() } }
+            _ = try await AudioFixture.register(.timeMajor, as: header, on: client)
+            _ = try await client.predict(blip)
+            var best = Duration.seconds(1)
+            for _ in 0..<3 {
+                let started = ContinuousClock.now
+                _ = try await client.predict(blip)
+                best = min(best, started.duration(to: .now))
+            }
+            return ([try await client.predict(blip), try await client.predict(silence)], best)
+        }
+        // Thirty times the blip (at most the limit's maximum): its calls fit, and so would the silence by its
+        // bytes, but not by its length, whatever the load on this machine does to either within a factor of 30.
+        let limit = min(roundTrip * 30, .milliseconds(100))
+        let pause = limit + .milliseconds(10)
+        try await TestServer.with({ $0.loopComputeLimit = limit }) { server, port in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            defer { Task { await client.close() } }
+            _ = try await AudioFixture.register(.timeMajor, as: header, on: client)
+            #expect(try await client.predict(blip) == expected[0])
+            try await Task.sleep(for: pause)
+            #expect(try await client.predict(blip) == expected[0])
+            #expect(server.callCounts.loopComputedCalls == 1)
+            try await Task.sleep(for: pause)
+            #expect(try await client.predict(silence) == expected[1])
+            #expect(server.callCounts.loopComputedCalls == 1)
+            #expect(server.callCounts.loopDeclinedCalls == 1)
+            #expect(server.callCounts.inlineCalls == 2)
+            try await Task.sleep(for: pause)
+            #expect(try await client.predict(blip) == expected[0])
+            #expect(server.callCounts.loopComputedCalls == 2)
+            #expect(server.callCounts.loopDeclinedCalls == 1)
+        }
+    }
+
     @Test("an audio call computed on the loop answers as on a worker, features included")
     func audioOnLoop() async throws {
         try await TestServer.with({ $0.loopComputeLimit = Self.limit }) { server, port in

@@ -20,7 +20,9 @@ Writes Fixtures/audio/:
 - Clips: speech_16k.wav (16 kHz mono 16-bit, 0.6 s), other_16k.flac (16 kHz mono 16-bit FLAC, 0.5 s, different
   content), stereo_44k.wav (44.1 kHz stereo 16-bit, 0.35 s: channel averaging and resampling), mono_16k.f32 (raw
   little-endian float32 PCM, 16 kHz mono, 0.4 s), stereo_22k.f32 (raw float32 PCM, 22.05 kHz, 2 interleaved channels,
-  0.25 s).
+  0.25 s). Two more FLACs, not in the manifest's clip list and without expected outputs: blip_16k_50ms.flac
+  (50 ms of the speech-like signal) and silence_16k_50s.flac (50 s of digital silence in a few kilobytes: a clip
+  whose bytes understate its length a thousandfold against the blip's).
 - manifest.json (the seed, class names, versions) and expected_<clip>.json: per clip, librosa's features
   ([T, 13]: librosa.load(sr=16000) with its default soxr_hq resampler, or the raw samples averaged to mono and librosa.resample(res_type="soxr_hq"); then librosa.util.normalize and
   librosa.feature.mfcc with n_fft 512, hop 160, n_mels 40, n_mfcc 13), and per model ONNX Runtime's outputs on those
@@ -112,6 +114,13 @@ def write_clips():
     pair.astype("<f4").tofile(os.path.join(HERE, "stereo_22k.f32"))
     clips["stereo_22k.f32"] = dict(kind="pcm", resampled=True, sampleRate=22050, channels=2)
     return clips
+
+
+def write_silence():
+    sf.write(os.path.join(HERE, "blip_16k_50ms.flac"), quantize16(synth(RATE, 0.05, seed=8)), RATE,
+             subtype="PCM_16", format="FLAC")
+    sf.write(os.path.join(HERE, "silence_16k_50s.flac"), np.zeros(50 * RATE, dtype=np.int16), RATE,
+             subtype="PCM_16", format="FLAC")
 
 
 def floats(array):
@@ -368,6 +377,7 @@ def features_for_standardizing(clip_features):
 def main():
     os.makedirs(HERE, exist_ok=True)
     info = write_clips()
+    write_silence()
     clip_features = {name: librosa_features(name, clip) for name, clip in info.items()}
     standard = features_for_standardizing(clip_features)
     for seed in range(1, 200):
