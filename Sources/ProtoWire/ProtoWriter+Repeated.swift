@@ -85,7 +85,7 @@ extension ProtoWriter {
 
     /// Every element is written, empty strings included.
     public mutating func write(_ number: Int, strings values: [String]) {
-        for value in values { writeLengthDelimited(number, Array(value.utf8)) }
+        for value in values { writeLengthDelimited(number, value.utf8) }
     }
 
     public mutating func write(_ number: Int, bytesList values: [[UInt8]]) {

@@ -119,7 +119,8 @@ public struct ProtoWriter: Sendable {
 
     public mutating func write(_ number: Int, string value: String) {
         guard !value.isEmpty else { return }
-        writeLengthDelimited(number, Array(value.utf8))
+        // A native string's UTF-8 is contiguous: copied straight into the output, no array in between.
+        writeLengthDelimited(number, value.utf8)
     }
 
     public mutating func write<C: Collection>(_ number: Int, bytes value: C) where C.Element == UInt8 {

@@ -37,7 +37,7 @@ struct BatchLayout: Sendable, Equatable {
 
     /// Whether a request with these inputs can join a batch at all (some shapes, e.g. zero rows, cannot).
     func accepts(_ inputs: [String: HostTensor]) -> Bool {
-        Set(inputs.keys) == Set(inputAxes.keys) && rows(of: inputs) >= 1
+        inputs.count == inputAxes.count && inputs.keys.allSatisfy { inputAxes[$0] != nil } && rows(of: inputs) >= 1
     }
 
     /// A request's length along the padded sequence axis (0 when the layout pads nothing).
