@@ -56,7 +56,7 @@ json.dump({
 PY
 
 say "1/3 engine vs onnxruntime in process"
-"$maas" bench --local --json "$model" --configs 44x1,100x1,44x32 --iterations 200 > "$work/local.json"
+"$maas" bench --local --json "$model" --configs 44x1,100x1,44x32 --iterations 2000 > "$work/local.json"
 
 say "2/3 servers side by side (${duration}s per point after ${warmup}s of warm-up)"
 "$python" "$here/suite/side_by_side.py" --maas "$maas" --model "$model" --inputs "$work/inputs" --stubs "$work/stubs" \

@@ -7,22 +7,25 @@ struct BenchRow: Encodable {
     var config: BenchConfig
     var engine_median_ms: Double
     var engine_best_ms: Double
+    var engine_p99_ms: Double
     var onnxruntime_median_ms: Double?
     var onnxruntime_best_ms: Double?
+    var onnxruntime_p99_ms: Double?
     /// Largest |engine − onnxruntime| over all float outputs; nil without a baseline.
     var max_abs_difference: Double?
     var problem: String?
     private var engineOutputs: [String: HostTensor]
 
     private enum CodingKeys: String, CodingKey {
-        case config, engine_median_ms, engine_best_ms, onnxruntime_median_ms, onnxruntime_best_ms,
-            max_abs_difference, problem
+        case config, engine_median_ms, engine_best_ms, engine_p99_ms, onnxruntime_median_ms, onnxruntime_best_ms,
+            onnxruntime_p99_ms, max_abs_difference, problem
     }
 
     init(config: BenchConfig, engine: EngineBenchmark.Measurement) {
         self.config = config
         engine_median_ms = engine.median * 1000
         engine_best_ms = engine.best * 1000
+        engine_p99_ms = engine.p99 * 1000
         engineOutputs = engine.outputs
     }
 
@@ -32,6 +35,7 @@ struct BenchRow: Encodable {
     mutating func attach(_ result: OnnxRuntimeBaseline.Result) {
         onnxruntime_median_ms = result.median * 1000
         onnxruntime_best_ms = result.best * 1000
+        onnxruntime_p99_ms = result.p99 * 1000
         var worst = 0.0
         for (name, path) in result.outputs {
             guard let ours = engineOutputs[name] else {

@@ -5,6 +5,11 @@ import MaaSEngine
 import Glibc
 #endif
 
+/// The time that `fraction` of the runs (sorted ascending) took at least as long as: 0.01 is the 99th percentile.
+func slowest(_ sorted: [Double], fraction: Double) -> Double {
+    sorted[min(sorted.count - 1, Int(Double(sorted.count) * (1 - fraction)))]
+}
+
 /// Runs a model through the engine as the server does (ONNX compiled to a native plan, the plan memory-mapped,
 /// `LoadedModel.run`) and times it.
 struct EngineBenchmark {
@@ -18,6 +23,7 @@ struct EngineBenchmark {
 
         var median: Double { seconds[seconds.count / 2] }
         var best: Double { seconds[0] }
+        var p99: Double { slowest(seconds, fraction: 0.01) }
     }
 
     static func load(path: String) throws(CLIError) -> EngineBenchmark {

@@ -12,6 +12,7 @@ struct OnnxRuntimeBaseline {
 
         var median: Double { seconds[seconds.count / 2] }
         var best: Double { seconds[0] }
+        var p99: Double { slowest(seconds, fraction: 0.01) }
     }
 
     struct Report: Decodable {

@@ -19,7 +19,7 @@ struct Bench: AsyncParsableCommand {
 
             --local FILE: compiles the model as registration does, memory-maps the plan, and times \
             LoadedModel.run for each FRAMESxBATCH configuration on seeded random inputs: median and best of \
-            --iterations runs after --warmup. For an ONNX model the same inputs are run by onnxruntime \
+            --iterations runs after --warmup (--json adds the 99th percentile). For an ONNX model the same inputs are run by onnxruntime \
             (python3 with onnxruntime and numpy) with the same thread count, and the largest output \
             difference is shown. Input shapes: fixed sizes as declared; an input with two dynamic dimensions \
             is taken as [T, B, …] (time-major, the ONNX RNN default); anything else needs --shape NAME=DIMS \
