@@ -65,7 +65,7 @@ struct InlineCallTests {
                     let frame = try #require(try await client.next())
                     #expect(frame.statusCode == .ok)
                     let output = try #require(try frame.response(PredictResponse.self).outputs.first?.tensor)
-                    answered[frame.callID] = try output.floatValues()
+                    answered[frame.callID] = output.floatValues()
                 }
                 for (index, run) in expected.runs.enumerated() {
                     #expect(maxDifference(try #require(answered[UInt64(index + 1)]), run.y.values) <= 1e-5)
@@ -116,7 +116,7 @@ struct InlineCallTests {
                 answered[frame.callID] = frame
             }
             let first = try #require(answered[7]?.response(PredictResponse.self).outputs.first?.tensor)
-            #expect(maxDifference(try first.floatValues(), runs[0].y.values) <= 1e-5)
+            #expect(maxDifference(first.floatValues(), runs[0].y.values) <= 1e-5)
             #expect(answered[8]?.statusCode == .ok)
         } after: { server in
             #expect(server.callCounts.inlineCalls == 2, "calls 7 and 8; the refused ones never started")
@@ -139,7 +139,7 @@ struct InlineCallTests {
             #expect(answer.callID == 1)
             #expect(answer.statusCode == .ok)
             let output = try #require(try answer.response(PredictResponse.self).outputs.first?.tensor)
-            #expect(maxDifference(try output.floatValues(), runs[1].y.values) <= 1e-5)
+            #expect(maxDifference(output.floatValues(), runs[1].y.values) <= 1e-5)
         } after: { server in
             try await eventually { server.inferencePool.admittedJobs == 0 }
         }

@@ -195,7 +195,7 @@ struct LoopComputeTests {
                     #expect(frame.statusCode == .ok)
                     let output = try #require(try frame.response(PredictResponse.self).outputs.first?.tensor)
                     let run = runs[Int(frame.callID) % runs.count]
-                    #expect(maxDifference(try output.floatValues(), run.y.values) <= 1e-5)
+                    #expect(maxDifference(output.floatValues(), run.y.values) <= 1e-5)
                 }
             }
             #expect(server.callCounts.inlineCalls == 9)
@@ -220,7 +220,7 @@ struct LoopComputeTests {
                     if id == 1 {
                         #expect(frame.statusCode == .ok)
                         let output = try #require(try frame.response(PredictResponse.self).outputs.first?.tensor)
-                        #expect(maxDifference(try output.floatValues(), runs[0].y.values) <= 1e-5)
+                        #expect(maxDifference(output.floatValues(), runs[0].y.values) <= 1e-5)
                     } else {
                         #expect(frame.statusCode == .deadlineExceeded)
                     }

@@ -46,7 +46,8 @@ struct RPCErrorConvertingTests {
         #expect(logged.count == 1)
         #expect(logged.first?.level == .error)
         #expect(logged.first?.metadata["call.id"] == "42")
-        #expect("\(logged.first?.metadata["error"] ?? "")".contains("/srv/secret/path"))
+        let error = "\(logged.first?.metadata["error"] ?? "")"
+        #expect(error.contains("/srv/secret/path"))
     }
 }
 

@@ -82,7 +82,7 @@ struct SoloCostsTests {
         #expect(try #require(costs.estimate(seconds: .greatestFiniteMagnitude, kind: .rawAudio)) > .seconds(100_000))
         // A clip too short to divide by leaves the averages as they were.
         let before = costs.estimate(seconds: 1, kind: .rawAudio)
-        costs.record(.seconds(1), bytes: 1, kind: .rawAudio, seconds: 1e-320)
+        costs.record(.seconds(1), bytes: 1, kind: .rawAudio, seconds: .leastNonzeroMagnitude)
         #expect(costs.estimate(seconds: 1, kind: .rawAudio) == before)
     }
 }
