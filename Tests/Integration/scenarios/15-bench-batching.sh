@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scenario: maas bench loads batched and unbatched versions without errors; lone calls to an idle server are computed on its event loop unless --loop-compute-us 0; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone, except in a version registered with --no-batch-padding; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
+# scenario: maas bench loads batched and unbatched versions without errors; lone calls to an idle server are computed on its event loop unless --loop-compute-us 0, and a FLAC of silence is sent on to a worker once decoded; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone, except in a version registered with --no-batch-padding; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
 # time-limit: 120
 set -uo pipefail
 source "$REPO/Tests/Integration/lib/harness.sh"
@@ -183,3 +183,31 @@ done
 server_term
 off=$(sed -n 's/.* predict.computed_on_loop=\([0-9]*\) .*stopped$/\1/p' "$SERVER_LOG")
 check_eq "with --loop-compute-us 0 no call was computed on the event loop" "0" "${off:-none}"
+
+# ---- a compressed clip far longer than its bytes: decoded on the loop, then computed on a worker
+# 0.2 s of sine and 59 s of silence as FLAC, a few kilobytes each: let on the loop by their bytes, the silence
+# is sent on to a worker once decoded (300 times the audio). The 20 ms limit fits the short clip in a debug
+# build (with room for a loaded machine) and not the silence in a release one (a 0.2 s call takes over 70 µs).
+if command -v sox >/dev/null 2>&1; then
+    source "$REPO/Tests/Integration/lib/audio.sh"
+    wav_sine "$SCRATCH/short.wav" 0.2 440
+    sox "$SCRATCH/short.wav" "$SCRATCH/short.flac"
+    # -D: no dither, or sox's "silence" is noise that FLAC cannot compress.
+    sox -D -n -r 22050 -b 16 -c 1 "$SCRATCH/silence.flac" trim 0 59
+    note "FLAC sizes: $(wc -c <"$SCRATCH/short.flac") bytes for 0.2 s of sine, $(wc -c <"$SCRATCH/silence.flac") for 59 s of silence"
+    server_start "$SCRATCH/data" --loop-compute-us 20000 || exit 0
+    port=(--port "$PORT")
+    for clip in short short short silence short; do
+        run_cli "flac-$clip" "$MAAS" predict ref:1 "$SCRATCH/$clip.flac" "${port[@]}" --json
+        check_rc "predict ref:1 $clip.flac" 0
+        sleep 0.05
+    done
+    check_file_contains "the silence was answered" "$OUT" '"probabilities"'
+    server_term
+    declined=$(sed -n 's/.* predict.loop_declined=\([0-9]*\) .*stopped$/\1/p' "$SERVER_LOG")
+    flac_on_loop=$(sed -n 's/.* predict.computed_on_loop=\([0-9]*\) .*stopped$/\1/p' "$SERVER_LOG")
+    check_eq "the silence alone was sent on to a worker once decoded (predict.loop_declined)" "1" "${declined:-none}"
+    check "the short clips came to the loop (predict.computed_on_loop=${flac_on_loop:-none})" test "${flac_on_loop:-0}" -ge 2
+else
+    skip "a FLAC of silence is declined by the loop once decoded" "sox is not installed"
+fi
