@@ -51,8 +51,8 @@ extension Connection {
             context: CallContext(
                 id: callID, method: .predict, metadata: frame.metadata, deadline: deadline, connectionLogger: logger))
         if refusedLate(ready) { return .started }
-        let gap = service.loopCompute.arrived(at: receivedAt)
-        if let estimate = service.loopCompute.admits(service.loopEstimate(prepared, batch: batch), gap: gap) {
+        let arrival = service.loopCompute.arrived(at: receivedAt)
+        if let estimate = service.loopCompute.admits(service.loopEstimate(prepared, batch: batch), after: arrival) {
             return .computable(ready, estimate: estimate)
         }
         start(ready)
@@ -105,6 +105,7 @@ extension Connection {
             }
         }
         state.withLock { $0.inline[callID] = InlineCall(run: run, timer: timer) }
+        service.loopCompute.handedOff()
         // Counted once it is entered, as tests wait for the count to act on a call under way.
         service.counts.countInline()
         service.startPredict(ready.prepared, model: ready.model, run: run, call: ready.context) { result in
@@ -124,6 +125,7 @@ extension Connection {
             return (call, Self.shouldCloseInput(&state), drained)
         }
         guard let call else { return }
+        service.loopCompute.answered()
         call.timer?.cancel()
         writeSoon(Self.finalFrame(
             callID: callID, method: Method.predict.shortName, result: result, maxFrameSize: maxFrameSize, logger: logger))

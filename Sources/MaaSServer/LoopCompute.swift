@@ -14,7 +14,12 @@ import Synchronization
 ///   (a closed loop of several clients, answered together, sends its next requests together) would arrive
 ///   during it, and are better batched on a worker beside it, or run on the other cores;
 /// - no other loop is computing one, so with the workers idle the server never runs more compute threads than
-///   it has workers.
+///   it has workers;
+/// - no two Predicts have overlapped for `overlapMemory` (one read while another was computed or handed to the
+///   workers and not answered). Overlaps are what concurrent clients make, and for them computing on the loop
+///   cost more than it saved: the arrival gaps of two closed-loop clients passed the rule above for 30–45 % of
+///   their calls, and with those computed on the loop the two lost 8–15 % of their throughput and saw a 25 %
+///   longer p99 (`Benchmarks/RESULTS.md`, session 8). A lone client never overlaps with itself.
 final class LoopCompute: Sendable {
     /// The most a call computed on a loop may be expected to take; zero turns loop computing off.
     let limit: Duration
@@ -22,12 +27,22 @@ final class LoopCompute: Sendable {
     private let computing = Atomic(false)
     /// Predicts started so far, for telling whether a call ran alone (`Solo`).
     private let starts = Atomic(0)
-    /// When the last ready Predict arrived, in nanoseconds since `origin`.
+    /// When the last ready Predict arrived, and when one last overlapped another, in nanoseconds since `origin`.
     private let lastArrival = Atomic(Int.min / 2)
+    private let lastOverlap = Atomic(Int.min / 2)
+    /// Predicts handed to the workers by the loops and not answered yet (`handedOff`, `answered`). The pool's own
+    /// count is not used for this: a worker leaves it only after handing the answer over, and at c=1 the client's
+    /// next request can be read before it has.
+    private let unanswered = Atomic(0)
     private let origin = ContinuousClock.now
 
-    init(limit: Duration, pool: InferencePool) {
+    /// How long after two Predicts overlapped the loops leave calls to the workers.
+    let overlapMemory: Duration
+    static let defaultOverlapMemory: Duration = .milliseconds(50)
+
+    init(limit: Duration, overlapMemory: Duration = defaultOverlapMemory, pool: InferencePool) {
         self.limit = limit
+        self.overlapMemory = overlapMemory
         self.pool = pool
     }
 
@@ -55,19 +70,38 @@ final class LoopCompute: Sendable {
         return solo.started.duration(to: .now)
     }
 
-    /// Notes a ready Predict's arrival, and returns how long after the one before it came.
-    func arrived(at instant: ContinuousClock.Instant) -> Duration {
-        let now = Int(TimeAmount(clamping: origin.duration(to: instant)).nanoseconds)
-        let previous = lastArrival.exchange(now, ordering: .relaxed)
-        return .nanoseconds(now - previous)
+    /// When a ready Predict came: how long after the one before it, and after two last overlapped.
+    struct Arrival {
+        let gap: Duration
+        let sinceOverlap: Duration
     }
 
-    /// The estimate of a call that came `gap` after the one before it, when that call may be computed on a loop
-    /// now; nil when it may not. The estimate is asked for only when the server is idle (a busy one does not pay
-    /// for the look-up).
-    func admits(_ estimate: @autoclosure () -> Duration?, gap: Duration) -> Duration? {
-        guard limit > .zero, isIdle, let estimate = estimate(), fits(estimate), gap >= estimate else { return nil }
+    /// Notes a ready Predict's arrival on the calling loop, and whether it overlaps another.
+    func arrived(at instant: ContinuousClock.Instant) -> Arrival {
+        let now = Int(TimeAmount(clamping: origin.duration(to: instant)).nanoseconds)
+        let previous = lastArrival.exchange(now, ordering: .relaxed)
+        if limit > .zero, unanswered.load(ordering: .relaxed) > 0 || computing.load(ordering: .relaxed) {
+            lastOverlap.store(now, ordering: .relaxed)
+        }
+        return Arrival(gap: .nanoseconds(now - previous), sinceOverlap: .nanoseconds(now - lastOverlap.load(ordering: .relaxed)))
+    }
+
+    /// The estimate of a call that came at `arrival`, when that call may be computed on a loop now; nil when it
+    /// may not. The estimate is asked for only when the server is idle (a busy one does not pay for the look-up).
+    func admits(_ estimate: @autoclosure () -> Duration?, after arrival: Arrival) -> Duration? {
+        guard limit > .zero, arrival.sinceOverlap >= overlapMemory, isIdle, let estimate = estimate(), fits(estimate),
+            arrival.gap >= estimate
+        else { return nil }
         return estimate
+    }
+
+    /// A loop handed a Predict to the workers; `answered` when its answer is back on the loop (exactly once).
+    func handedOff() {
+        unanswered.add(1, ordering: .relaxed)
+    }
+
+    func answered() {
+        unanswered.subtract(1, ordering: .relaxed)
     }
 
     /// Takes the right to compute a call of `estimate` on the caller's loop, if nothing runs; `release` gives

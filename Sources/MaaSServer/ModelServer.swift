@@ -61,7 +61,9 @@ public final class ModelServer: Sendable {
             models: ModelCache { path in try await blockingPool.runIfActive { try LoadedModel.load(path: path) } },
             batches: batchQueues,
             counts: callCounts,
-            loopCompute: LoopCompute(limit: configuration.loopComputeLimit, pool: inferencePool),
+            loopCompute: LoopCompute(
+                limit: configuration.loopComputeLimit, overlapMemory: configuration.loopComputeOverlapMemory,
+                pool: inferencePool),
             audioLimits: AudioLimits(maxDuration: configuration.maxAudioSeconds, maxBytes: configuration.maxFrameSize))
         do {
             try await serve(service, onListening: onListening)

@@ -10,21 +10,28 @@ import Testing
 struct LoopComputeTests {
     // MARK: the gate
 
+    /// A call `gap` after the one before it, long after any overlap.
+    private static func quiet(gap: Duration) -> LoopCompute.Arrival {
+        LoopCompute.Arrival(gap: gap, sinceOverlap: .seconds(1))
+    }
+
     @Test("allowed only for a known estimate within the limit, after a gap at least as long, with nothing running")
     func gate() async throws {
         let pool = InferencePool(workers: 1, queueDepth: 1)
         pool.start()
         let gate = LoopCompute(limit: .microseconds(500), pool: pool)
         let light: Duration = .microseconds(100)
-        #expect(gate.admits(light, gap: .milliseconds(1)) == light)
-        #expect(gate.admits(nil, gap: .milliseconds(1)) == nil, "unknown cost")
-        #expect(gate.admits(.microseconds(501), gap: .seconds(1)) == nil, "over the limit")
-        #expect(gate.admits(light, gap: .microseconds(99)) == nil, "calls closer together than their compute")
-        #expect(LoopCompute(limit: .zero, pool: pool).admits(.zero, gap: .seconds(1)) == nil, "turned off")
+        #expect(gate.admits(light, after: Self.quiet(gap: .milliseconds(1))) == light)
+        #expect(gate.admits(nil, after: Self.quiet(gap: .milliseconds(1))) == nil, "unknown cost")
+        #expect(gate.admits(.microseconds(501), after: Self.quiet(gap: .seconds(1))) == nil, "over the limit")
+        #expect(gate.admits(light, after: Self.quiet(gap: .microseconds(99))) == nil, "calls closer together than their compute")
+        #expect(LoopCompute(limit: .zero, pool: pool).admits(.zero, after: Self.quiet(gap: .seconds(1))) == nil, "turned off")
+        let afterOverlap = LoopCompute.Arrival(gap: .seconds(1), sinceOverlap: LoopCompute.defaultOverlapMemory - .microseconds(1))
+        #expect(gate.admits(light, after: afterOverlap) == nil, "two calls overlapped lately")
 
         #expect(gate.claim(estimate: light))
         #expect(!gate.isIdle)
-        #expect(gate.admits(light, gap: .milliseconds(1)) == nil)
+        #expect(gate.admits(light, after: Self.quiet(gap: .milliseconds(1))) == nil)
         #expect(!gate.claim(estimate: light), "one loop computes at a time")
         gate.release()
         #expect(gate.isIdle)
@@ -72,9 +79,33 @@ struct LoopComputeTests {
         let pool = InferencePool(workers: 1, queueDepth: 1)
         let gate = LoopCompute(limit: .microseconds(500), pool: pool)
         let start = ContinuousClock.now
-        #expect(gate.arrived(at: start) > .seconds(1_000_000), "the first call follows no other")
-        #expect(gate.arrived(at: start + .microseconds(250)) == .microseconds(250))
-        #expect(gate.arrived(at: start + .milliseconds(3)) == .microseconds(2750))
+        #expect(gate.arrived(at: start).gap > .seconds(1_000_000), "the first call follows no other")
+        #expect(gate.arrived(at: start + .microseconds(250)).gap == .microseconds(250))
+        #expect(gate.arrived(at: start + .milliseconds(3)).gap == .microseconds(2750))
+    }
+
+    @Test("a call read while another is unanswered or computed is an overlap, remembered for overlapMemory")
+    func overlaps() {
+        let pool = InferencePool(workers: 1, queueDepth: 1)
+        let gate = LoopCompute(limit: .microseconds(500), pool: pool)
+        let start = ContinuousClock.now
+        #expect(gate.arrived(at: start).sinceOverlap > .seconds(1_000_000), "nothing overlapped yet")
+        // One call with a worker and not answered: the next one read overlaps it.
+        gate.handedOff()
+        #expect(gate.arrived(at: start + .milliseconds(1)).sinceOverlap == .zero)
+        gate.answered()
+        #expect(gate.arrived(at: start + .milliseconds(2)).sinceOverlap == .milliseconds(1))
+        // One call computed on a loop: a call read on another loop meanwhile overlaps it.
+        #expect(gate.claim(estimate: .microseconds(100)))
+        #expect(gate.arrived(at: start + .milliseconds(3)).sinceOverlap == .zero)
+        gate.release()
+        let later = gate.arrived(at: start + .milliseconds(3) + LoopCompute.defaultOverlapMemory)
+        #expect(later.sinceOverlap == LoopCompute.defaultOverlapMemory)
+        #expect(gate.admits(.microseconds(100), after: later) == .microseconds(100))
+        // With loop computing off nothing is remembered.
+        let off = LoopCompute(limit: .zero, pool: pool)
+        off.handedOff()
+        #expect(off.arrived(at: start).sinceOverlap > .seconds(1_000_000))
     }
 
     // MARK: through a server
@@ -200,6 +231,41 @@ struct LoopComputeTests {
             }
             #expect(server.callCounts.inlineCalls == 9)
             #expect(server.callCounts.loopComputedCalls == 1)
+        }
+    }
+
+    @Test("after two clients' calls overlap, lone calls go to the workers until the overlap is forgotten",
+          arguments: [Duration.seconds(3600), LoopCompute.defaultOverlapMemory])
+    func overlapsKeepCallsOnWorkers(memory: Duration) async throws {
+        try await Self.withServer({ $0.loopComputeOverlapMemory = memory }) { server, port, runs in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            let other = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            defer { Task { await client.close(); await other.close() } }
+            _ = try await Self.predictAlone(client, runs[0])
+            _ = try await Self.predictAlone(client, runs[0])
+            #expect(server.callCounts.loopComputedCalls == 1)
+            // Both workers held: the first client's call waits for one, unanswered, when the second's is read.
+            let gates = [Gate(), Gate()]
+            defer { gates.forEach { $0.open() } }
+            let blockers = gates.map { $0.occupyWorker(of: server) }
+            try await eventually { server.inferencePool.admittedJobs == 2 }
+            let started = server.callCounts.inlineCalls
+            async let first = client.predict(MLPFixture.predictRequest(name: "mlp", run: runs[0]))
+            try await eventually { server.callCounts.inlineCalls == started + 1 }
+            async let second = other.predict(MLPFixture.predictRequest(name: "mlp", run: runs[1]))
+            try await eventually { server.callCounts.inlineCalls == started + 2 }
+            gates.forEach { $0.open() }
+            for blocker in blockers { try await blocker.value }
+            let answers = try await [first, second].map { try #require($0.outputs.first?.tensor).floatValues() }
+            #expect(maxDifference(answers[0], runs[0].y.values) <= 1e-5)
+            #expect(maxDifference(answers[1], runs[1].y.values) <= 1e-5)
+            #expect(server.callCounts.loopComputedCalls == 1)
+            // Lone calls, each after a pause longer than the default memory.
+            for _ in 0..<3 {
+                #expect(maxDifference(try await Self.predictAlone(client, runs[0]), runs[0].y.values) <= 1e-5)
+            }
+            let expected = memory > Self.pause ? 1 : 4
+            #expect(server.callCounts.loopComputedCalls == expected)
         }
     }
 
