@@ -18,8 +18,8 @@ import Synchronization
 /// - no two Predicts have overlapped for `overlapMemory` (one read while another was computed or handed to the
 ///   workers and not answered). Overlaps are what concurrent clients make, and for them computing on the loop
 ///   cost more than it saved: the arrival gaps of two closed-loop clients passed the rule above for 30–45 % of
-///   their calls, and with those computed on the loop the two lost 8–15 % of their throughput and saw a 25 %
-///   longer p99 (`Benchmarks/RESULTS.md`, session 8). A lone client never overlaps with itself.
+///   their calls, and with those computed on the loop the two lost 7–12 % of their throughput on average and saw
+///   a p99 about a quarter longer (`Benchmarks/RESULTS.md`, session 8). A lone client never overlaps with itself.
 final class LoopCompute: Sendable {
     /// The most a call computed on a loop may be expected to take; zero turns loop computing off.
     let limit: Duration
