@@ -74,10 +74,14 @@ struct LoopComputeTests {
         await pool.shutdown()
     }
 
+    /// A gate over a pool that never runs anything, for the arrival bookkeeping alone.
+    private static func idleGate(limit: Duration = .microseconds(500)) -> LoopCompute {
+        LoopCompute(limit: limit, pool: InferencePool(workers: 1, queueDepth: 1))
+    }
+
     @Test("the gap is measured from one arrival to the next")
     func gaps() {
-        let pool = InferencePool(workers: 1, queueDepth: 1)
-        let gate = LoopCompute(limit: .microseconds(500), pool: pool)
+        let gate = Self.idleGate()
         let start = ContinuousClock.now
         #expect(gate.arrived(at: start).gap > .seconds(1_000_000), "the first call follows no other")
         #expect(gate.arrived(at: start + .microseconds(250)).gap == .microseconds(250))
@@ -86,8 +90,7 @@ struct LoopComputeTests {
 
     @Test("a call read while another is unanswered or computed is an overlap, remembered for overlapMemory")
     func overlaps() {
-        let pool = InferencePool(workers: 1, queueDepth: 1)
-        let gate = LoopCompute(limit: .microseconds(500), pool: pool)
+        let gate = Self.idleGate()
         let start = ContinuousClock.now
         #expect(gate.arrived(at: start).sinceOverlap > .seconds(1_000_000), "nothing overlapped yet")
         // One call with a worker and not answered: the next one read overlaps it.
@@ -103,7 +106,7 @@ struct LoopComputeTests {
         #expect(later.sinceOverlap == LoopCompute.defaultOverlapMemory)
         #expect(gate.admits(.microseconds(100), after: later) == .microseconds(100))
         // With loop computing off nothing is remembered.
-        let off = LoopCompute(limit: .zero, pool: pool)
+        let off = Self.idleGate(limit: .zero)
         off.handedOff()
         #expect(off.arrived(at: start).sinceOverlap > .seconds(1_000_000))
     }
