@@ -129,18 +129,20 @@ extension ModelService {
         let solo = loopCompute.starting(claimed: true)
         var clip: AudioClip? = nil
         if let audio = prepared.audio {
+            let decoded: AudioClip
             do {
-                clip = try audio.decode(limits: audioLimits)
+                decoded = try audio.decode(limits: audioLimits)
             } catch {
                 counts.countLoopComputed()
                 return .failure(error)
             }
-            if let clip, let longer = prepared.plan.soloCosts.estimate(seconds: clip.duration, kind: work.kind),
+            if let longer = prepared.plan.soloCosts.estimate(seconds: decoded.duration, kind: work.kind),
                 !loopCompute.fits(longer)
             {
                 counts.countLoopDeclined()
                 return nil
             }
+            clip = decoded
         }
         var computed: AudioInput.Computed? = nil
         let result = Result { () throws -> [UInt8] in

@@ -19,12 +19,12 @@ struct Bench: AsyncParsableCommand {
 
             --local FILE: compiles the model as registration does, memory-maps the plan, and times \
             LoadedModel.run for each FRAMESxBATCH configuration on seeded random inputs: median and best of \
-            --iterations runs after --warmup (--json adds the 99th percentile). For an ONNX model the same inputs are run by onnxruntime \
-            (python3 with onnxruntime and numpy) with the same thread count, and the largest output \
-            difference is shown. Input shapes: fixed sizes as declared; an input with two dynamic dimensions \
-            is taken as [T, B, …] (time-major, the ONNX RNN default); anything else needs --shape NAME=DIMS \
-            with T and B standing for frames and batch, e.g. --shape x=B,20,T. Not a test: it measures and \
-            asserts nothing.
+            --iterations runs after --warmup (--json adds the 99th percentile). For an ONNX model the same \
+            inputs are run by onnxruntime (python3 with onnxruntime and numpy) with the same thread count, \
+            and the largest output difference is shown. Input shapes: fixed sizes as declared; an input with \
+            two dynamic dimensions is taken as [T, B, …] (time-major, the ONNX RNN default); anything else \
+            needs --shape NAME=DIMS with T and B standing for frames and batch, e.g. --shape x=B,20,T. Not a \
+            test: it measures and asserts nothing.
             """)
 
     @Flag(help: "Run the model file in this process instead of loading a server.")
