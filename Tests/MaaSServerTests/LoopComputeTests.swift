@@ -313,7 +313,7 @@ struct LoopComputeTests {
                 defer { Task { await client.close() } }
                 let header = AudioFixture.header("kws", classes: AudioFixture.labels(.timeMajor))
                 _ = try await AudioFixture.register(.timeMajor, as: header, on: client)
-                _ = try await client.predict(PredictRequest(name: "kws", audio: .file(good)))
+                let before = try await client.predict(PredictRequest(name: "kws", audio: .file(good)))
                 try await Task.sleep(for: Self.pause)
                 var message = ""
                 do {
@@ -324,11 +324,40 @@ struct LoopComputeTests {
                     message = error.message
                 }
                 #expect(server.callCounts.loopComputedCalls == (limit > .zero ? 1 : 0))
+                // The server goes on serving the same connection.
+                try await Task.sleep(for: Self.pause)
+                #expect(try await client.predict(PredictRequest(name: "kws", audio: .file(good))) == before)
                 return message
             }
             answers.append(message)
         }
         #expect(answers.count == 2 && answers[0] == answers[1] && answers[0].hasPrefix("audio"), "\(answers)")
+    }
+
+    @Test("random bytes behind a FLAC's magic are refused on the loop with INVALID_ARGUMENT, and the loop serves on")
+    func garbageFlacOnLoop() async throws {
+        let blip = PredictRequest(name: "kws", audio: .file(try AudioFixture.bytes("blip_16k_50ms.flac")))
+        var generator = SystemRandomNumberGenerator()
+        let garbage = Array("fLaC".utf8) + (0..<1400).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try await TestServer.with({ $0.loopComputeLimit = Self.limit }) { server, port in
+            let client = try await MaaSClient.connect(host: "127.0.0.1", port: port)
+            defer { Task { await client.close() } }
+            let header = AudioFixture.header("kws", classes: AudioFixture.labels(.timeMajor))
+            _ = try await AudioFixture.register(.timeMajor, as: header, on: client)
+            let expected = try await client.predict(blip)
+            try await Task.sleep(for: Self.pause)
+            do {
+                _ = try await client.predict(PredictRequest(name: "kws", audio: .file(garbage)))
+                Issue.record("random bytes were answered as audio")
+            } catch let error as RPCError {
+                #expect(error.code == .invalidArgument)
+                #expect(error.message.hasPrefix("audio"), "\(error.message)")
+            }
+            #expect(server.callCounts.loopComputedCalls == 1, "refused on the loop, where its bytes sent it")
+            try await Task.sleep(for: Self.pause)
+            #expect(try await client.predict(blip) == expected)
+            #expect(server.callCounts.loopComputedCalls == 2)
+        }
     }
 
     @Test("a clip far longer than its bytes said is decoded on the loop, then computed on a worker; clips after it are back on the loop")
