@@ -23,22 +23,30 @@ struct AudioInput: Sendable {
         try features(of: decode(limits: limits), model: model)
     }
 
-    /// The clip as samples, from a file (decoded where its bytes are: in the request's frame) or raw samples:
-    /// the step whose result tells how long the clip really is, whatever its bytes said.
+    /// The clip as samples, from a file (decoded where its bytes are: in the request's frame) or raw samples.
     func decode(limits: AudioLimits) throws(RPCError) -> AudioClip {
+        // Admitting every length, the decode always returns a clip.
+        try decode(limits: limits, admitting: { _ in true })!
+    }
+
+    /// The clip as samples if `admit` accepts its length in seconds, else nil: a file's length is read from its
+    /// header, before anything is decoded, and bounds the decoded clip (however few bytes held it: a
+    /// compressed clip of silence); raw samples are counted by their bytes.
+    func decode(limits: AudioLimits, admitting admit: (_ seconds: Double) -> Bool) throws(RPCError) -> AudioClip? {
         do throws(AudioError) {
             switch audio {
             case .file(let bytes):
                 return try bytes.withUnsafeBytes { (file) throws(AudioError) in
-                    try AudioDecoder.decode(file, limits: limits)
+                    try AudioDecoder.decode(file, limits: limits, admitting: admit)
                 }
             case .pcm(let raw):
                 // channels 0 means 1 on the wire; MaaSAudio averages interleaved channels to mono, as for files.
                 let channels = raw.channels == 0 ? 1 : Int(raw.channels)
-                return try raw.samples.withUnsafeBytes { (samples) throws(AudioError) in
+                let clip = try raw.samples.withUnsafeBytes { (samples) throws(AudioError) in
                     try AudioDecoder.decodeRawFloat32(
                         samples, sampleRate: Int(raw.sampleRate), channels: channels, limits: limits)
                 }
+                return admit(clip.duration) ? clip : nil
             }
         } catch {
             throw Self.invalid(error)

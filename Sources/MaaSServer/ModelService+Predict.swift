@@ -118,8 +118,8 @@ extension ModelService {
 
     /// Computes a ready Predict here, on the event loop that read it, and returns its serialized answer, when
     /// the server is still idle and `estimate` (`loopEstimate`) is within the limit (`LoopCompute`); nil
-    /// leaves it to `startPredict`. A clip is checked again once decoded, by its length: one far longer than
-    /// its bytes suggested (a compressed clip of silence) goes to a worker, which decodes it again.
+    /// leaves it to `startPredict`. A clip is checked again by the length its header declares, before it is
+    /// decoded: one far longer than its bytes suggested (a compressed clip of silence) goes to a worker.
     func computeOnLoop(
         _ prepared: PreparedPredict, model: LoadedModel, batch: BatchQueue?, call: CallContext, estimate: Duration
     ) -> Result<[UInt8], any Error>? {
@@ -129,20 +129,19 @@ extension ModelService {
         let solo = loopCompute.starting(claimed: true)
         var clip: AudioClip? = nil
         if let audio = prepared.audio {
-            let decoded: AudioClip
             do {
-                decoded = try audio.decode(limits: audioLimits)
+                clip = try audio.decode(limits: audioLimits) { seconds in
+                    guard let cost = prepared.plan.soloCosts.estimate(seconds: seconds, kind: work.kind) else { return true }
+                    return loopCompute.fits(cost)
+                }
             } catch {
                 counts.countLoopComputed()
                 return .failure(error)
             }
-            if let longer = prepared.plan.soloCosts.estimate(seconds: decoded.duration, kind: work.kind),
-                !loopCompute.fits(longer)
-            {
+            guard clip != nil else {
                 counts.countLoopDeclined()
                 return nil
             }
-            clip = decoded
         }
         var computed: AudioInput.Computed? = nil
         let result = Result { () throws -> [UInt8] in

@@ -360,7 +360,7 @@ struct LoopComputeTests {
         }
     }
 
-    @Test("a clip far longer than its bytes said is decoded on the loop, then computed on a worker; clips after it are back on the loop")
+    @Test("a clip far longer than its bytes said is declined on the loop by its header, then computed on a worker; clips after it are back on the loop")
     func longClipOnWorker() async throws {
         // 50 ms of speech in 1.4 kB, and 50 s of silence in 2.3 kB: under twice the bytes, a thousand times the audio.
         let blip = PredictRequest(name: "kws", audio: .file(try AudioFixture.bytes("blip_16k_50ms.flac")))

@@ -16,6 +16,17 @@ public enum AudioDecoder {
 
     /// Decodes bytes owned elsewhere (a field of a request buffer) without copying them first.
     public static func decode(_ bytes: UnsafeRawBufferPointer, limits: AudioLimits) throws(AudioError) -> AudioClip {
+        // Admitting every length, the decode always returns a clip.
+        try decode(bytes, limits: limits, admitting: { _ in true })!
+    }
+
+    /// Like `decode(_:limits:)`, but first asks `admit` whether to decode a clip of the length its header
+    /// declares (in seconds), and returns nil without decoding a sample when it says no. The declared length
+    /// bounds the decoded one: reading stops at the header's frame count, so a clip never decodes longer than
+    /// what was admitted (it may decode shorter, when the file ends early and that is not an error).
+    public static func decode(
+        _ bytes: UnsafeRawBufferPointer, limits: AudioLimits, admitting admit: (_ declaredSeconds: Double) -> Bool
+    ) throws(AudioError) -> AudioClip? {
         try limits.validate()
         guard !bytes.isEmpty else { throw AudioError(.empty) }
         guard bytes.count <= limits.maxBytes else {
@@ -23,6 +34,7 @@ public enum AudioDecoder {
         }
         let file = try SoundFile(reading: bytes)
         try file.checkGeometry(limits)
+        guard admit(file.declaredSeconds) else { return nil }
         let samples = try file.readMono()
         // 16-bit samples scaled by 1/32768 are finite by construction: only other formats need the scan.
         if file.nativeRead != .pcm16 { try checkFinite(samples) }

@@ -57,10 +57,14 @@ struct SoundFile: ~Copyable {
             throw AudioError(.tooLarge(what: "channel count", value: channels, limit: limits.maxChannels))
         }
         guard frames > 0 else { throw AudioError(.empty) }
-        let seconds = Double(frames) / Double(sampleRate)
-        guard seconds <= limits.maxDuration else {
-            throw AudioError(.tooLong(seconds: seconds, limit: limits.maxDuration))
+        guard declaredSeconds <= limits.maxDuration else {
+            throw AudioError(.tooLong(seconds: declaredSeconds, limit: limits.maxDuration))
         }
+    }
+
+    /// How long the header says the clip is; `readMono` never reads past it.
+    var declaredSeconds: Double {
+        Double(frames) / Double(sampleRate)
     }
 
     /// Decodes every frame as float (libsndfile scales integer formats to [-1, 1)) and averages the channels.

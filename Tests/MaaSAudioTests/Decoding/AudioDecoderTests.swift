@@ -17,6 +17,39 @@ struct AudioDecoderTests {
         #expect(abs(squares - clip.sumOfSquares) <= 1e-5 * clip.sumOfSquares)
     }
 
+    @Test("a file's length is offered from its header before decoding; a refusal decodes nothing", arguments: Fixtures.manifest.clips)
+    func admitsByDeclaredLength(clip: Fixtures.Manifest.Clip) throws {
+        let bytes = Fixtures.bytes(clip.file)
+        var offered: [Double] = []
+        let refused = try bytes.withUnsafeBytes { buffer in
+            try AudioDecoder.decode(buffer, limits: AudioLimits()) { seconds in
+                offered.append(seconds)
+                return false
+            }
+        }
+        #expect(refused == nil)
+        #expect(offered == [Double(clip.frames) / Double(clip.sampleRate)])
+        let admitted = try bytes.withUnsafeBytes { buffer in
+            try AudioDecoder.decode(buffer, limits: AudioLimits()) { _ in true }
+        }
+        #expect(admitted == (try AudioDecoder.decode(bytes, maxDuration: 60)))
+    }
+
+    @Test("a compressed clip of silence declares its whole length: 61 s offered from 1.4 kB, nothing decoded when refused")
+    func silenceDeclaresItsLength() throws {
+        let bytes = Fixtures.bytes("long_silence_61s.flac")
+        var offered: Double? = nil
+        let clip = try bytes.withUnsafeBytes { buffer in
+            try AudioDecoder.decode(buffer, limits: AudioLimits(maxDuration: 120)) { seconds in
+                offered = seconds
+                return false
+            }
+        }
+        #expect(clip == nil)
+        #expect(offered == 61)
+        #expect(bytes.count < 10_000)
+    }
+
     static let broken: [(file: String, expected: AudioError.Kind)] = [
         ("broken_empty.wav", .empty),
         ("broken_truncated_header.wav", .undecodable(reason: "")),
