@@ -31,15 +31,11 @@ public struct ClassDecoder: Sendable {
                 "output '\(binding.output)' has shape \(shape) but the version's classes config names \(count) classes")
         }
         guard let rows = frameRows(shape), rows > 0, values.count == rows * count else { return nil }
-        guard values.allSatisfy({ $0.isFinite }) else { return nil }
-        let isDistribution = Self.isDistribution(values, rows: rows, columns: count)
-        let clip: [Double]
-        if binding.scores == .perClip || classes.clipDecision == .lastFrame {
-            clip = Self.logProbabilities(values, row: rows - 1, columns: count, isDistribution: isDistribution).map { exp($0) }
-        } else {
-            let sums = Self.summedLogProbabilities(values, rows: rows, columns: count, isDistribution: isDistribution)
-            clip = Self.softmax(sums.map { $0 / Double(rows) })
+        let lastFrame = binding.scores == .perClip || classes.clipDecision == .lastFrame
+        let probabilities = values.withUnsafeBufferPointer { scores in
+            Self.clipProbabilities(scores, rows: rows, columns: count, lastFrameOnly: lastFrame)
         }
+        guard let clip = probabilities else { return nil }
         let k = min(max(requested, 1), count)
         let order = (0..<count).sorted { a, b in clip[a] != clip[b] ? clip[a] > clip[b] : a < b }
         let top = order.prefix(k).map { index in
@@ -70,55 +66,81 @@ public struct ClassDecoder: Sendable {
         }
     }
 
-    /// Whether every row is a probability distribution (values in [0, 1] summing to 1 within 1e-3).
-    static func isDistribution(_ values: [Float], rows: Int, columns: Int) -> Bool {
+    /// The clip's probability per class (the last row's, or the softmax of the mean log-probability over the
+    /// rows); nil when a score is not finite. Runs for every Predict with labels, over buffers, without copies.
+    static func clipProbabilities(
+        _ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int, lastFrameOnly: Bool
+    ) -> [Double]? {
+        guard let isDistribution = isDistribution(scores, rows: rows, columns: columns) else { return nil }
+        if lastFrameOnly {
+            return logProbabilities(scores, row: rows - 1, columns: columns, isDistribution: isDistribution).map { exp($0) }
+        }
+        let sums = isDistribution
+            ? summedLogProbabilities(scores, rows: rows, columns: columns)
+            : summedScores(scores, rows: rows, columns: columns)
+        return softmax(sums.map { $0 / Double(rows) })
+    }
+
+    /// Whether every row is a probability distribution (values in [0, 1] summing to 1 within 1e-3); nil when
+    /// a score is not finite. One pass without branches per score: Floats summed as Doubles cannot overflow,
+    /// so a row's sum is finite exactly when all its scores are.
+    static func isDistribution(_ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> Bool? {
+        var isDistribution = true
         for row in 0..<rows {
             var sum = 0.0
-            for column in 0..<columns {
-                let v = Double(values[row * columns + column])
-                if v < 0 || v > 1.0001 { return false }
-                sum += v
+            var low = Float.infinity
+            var high = -Float.infinity
+            for value in scores[row * columns..<(row + 1) * columns] {
+                sum += Double(value)
+                low = min(low, value)
+                high = max(high, value)
             }
-            if abs(sum - 1) > 1e-3 { return false }
+            guard sum.isFinite else { return nil }
+            if low < 0 || high > 1.0001 || abs(sum - 1) > 1e-3 { isDistribution = false }
         }
-        return true
+        return isDistribution
     }
 
     /// One row's log-probabilities: the logs of a distribution (floored at 1e-30), else a log-softmax.
-    static func logProbabilities(_ values: [Float], row: Int, columns: Int, isDistribution: Bool) -> [Double] {
-        let base = row * columns
-        if isDistribution {
-            return (0..<columns).map { log(max(Double(values[base + $0]), 1e-30)) }
-        }
-        var peak = -Double.infinity
-        for column in 0..<columns { peak = max(peak, Double(values[base + column])) }
-        var total = 0.0
-        for column in 0..<columns { total += exp(Double(values[base + column]) - peak) }
-        let logTotal = peak + log(total)
-        return (0..<columns).map { Double(values[base + $0]) - logTotal }
+    static func logProbabilities(
+        _ scores: UnsafeBufferPointer<Float>, row: Int, columns: Int, isDistribution: Bool
+    ) -> [Double] {
+        let values = scores[row * columns..<(row + 1) * columns].map { Double($0) }
+        if isDistribution { return values.map { log(max($0, 1e-30)) } }
+        let peak = values.max() ?? 0
+        let logTotal = peak + log(values.reduce(0) { $0 + exp($1 - peak) })
+        return values.map { $0 - logTotal }
     }
 
-    /// Each column's log-probability summed over the rows. For distributions the logs of products of 8 rows
-    /// are summed: one log per 8 values (the clip decision runs for every audio Predict), and a product of 8
-    /// values floored at 1e-30 stays far above Double's smallest normal (1e-240 against 2e-308).
-    static func summedLogProbabilities(_ values: [Float], rows: Int, columns: Int, isDistribution: Bool) -> [Double] {
-        var sums = [Double](repeating: 0, count: columns)
-        guard isDistribution else {
-            for row in 0..<rows {
-                let logs = logProbabilities(values, row: row, columns: columns, isDistribution: false)
-                for column in 0..<columns { sums[column] += logs[column] }
-            }
-            return sums
-        }
+    /// Each column's log-probability summed over the rows of a distribution, with one log per column: the
+    /// values are multiplied, and every 8 rows each product's power of two is moved into an integer exponent
+    /// (exactly: a scaling by a power of two). A product of 8 values floored at 1e-30 stays far above Double's
+    /// smallest normal (1e-240 against 2e-308).
+    static func summedLogProbabilities(_ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> [Double] {
         var products = [Double](repeating: 1, count: columns)
+        var exponents = [Int](repeating: 0, count: columns)
         for row in 0..<rows {
-            for column in 0..<columns { products[column] *= max(Double(values[row * columns + column]), 1e-30) }
-            if row % 8 == 7 || row == rows - 1 {
+            let base = row * columns
+            for column in 0..<columns { products[column] *= max(Double(scores[base + column]), 1e-30) }
+            if row % 8 == 7 {
                 for column in 0..<columns {
-                    sums[column] += log(products[column])
-                    products[column] = 1
+                    exponents[column] += Int(products[column].exponent)
+                    products[column] = products[column].significand
                 }
             }
+        }
+        let ln2 = log(2.0)
+        return (0..<columns).map { log(products[$0]) + Double(exponents[$0]) * ln2 }
+    }
+
+    /// Each column's score summed over the rows of logits (or log-probabilities). A row's log-softmax subtracts
+    /// the same log-sum-exp from every column, and a constant added to every class cancels in the clip's
+    /// softmax: the mean log-probability decides as the mean logit does, with no exp or log per score.
+    static func summedScores(_ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> [Double] {
+        var sums = [Double](repeating: 0, count: columns)
+        for row in 0..<rows {
+            let base = row * columns
+            for column in 0..<columns { sums[column] += Double(scores[base + column]) }
         }
         return sums
     }

@@ -110,6 +110,35 @@ struct ClassDecoderTests {
         }
     }
 
+    @Test("long clips of logits: the answer is the softmax of the mean log-softmax, computed per frame in Double",
+          arguments: [1, 9, 61, 2_600])
+    func longLogitClips(frames: Int) throws {
+        // Logits of very different scales per frame (log-softmax outputs are negative, raw logits of any sign).
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var values: [Float] = []
+        for frame in 0..<frames {
+            let scale = Float([0.1, 1, 10, 40][frame % 4])
+            for _ in 0..<4 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                values.append((Float(state >> 40) / Float(1 << 24) - 0.5) * scale - (frame % 3 == 0 ? 25 : 0))
+            }
+        }
+        let answer = try Self.decoder(.perFrame, names: ["a", "b", "c", "d"]).answer(values: values, shape: [frames, 1, 4], topK: 4)
+        var means = [Double](repeating: 0, count: 4)
+        for t in 0..<frames {
+            let row = (0..<4).map { Double(values[t * 4 + $0]) }
+            let peak = row.max()!
+            let logTotal = peak + log(row.map { exp($0 - peak) }.reduce(0, +))
+            for c in 0..<4 { means[c] += (row[c] - logTotal) / Double(frames) }
+        }
+        let expected = Self.softmax(means)
+        let probabilities = Self.byIndex(answer)
+        #expect(probabilities.count == 4)
+        for index in 0..<4 {
+            #expect(abs(Double(probabilities[index] ?? -1) - expected[index]) <= 1e-5 * max(expected[index], 1e-3), "class \(index)")
+        }
+    }
+
     @Test("equal probabilities keep class order")
     func ties() throws {
         let answer = try Self.decoder(.perClip).answer(values: [0.25, 0.375, 0.375], shape: [1, 3], topK: 3)
