@@ -86,9 +86,11 @@ extension Connection {
             _ = state.calls.remove(ready.callID)
             return Self.shouldCloseInput(&state)
         }
-        writeSoon(Self.finalFrame(
+        // The read that brought the call has ended (`InlineCallHandler.channelReadComplete`): nothing else
+        // can join this write, so it leaves now rather than at the end of the loop's tick.
+        channel.channel.writeAndFlush(Self.finalFrame(
             callID: ready.callID, method: Method.predict.shortName, result: result, maxFrameSize: maxFrameSize,
-            logger: logger))
+            logger: logger), promise: nil)
         if closeInput { channel.channel.close(mode: .input, promise: nil) }
     }
 
