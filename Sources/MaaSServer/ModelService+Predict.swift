@@ -47,7 +47,8 @@ extension ModelService {
         let plan = try plans.plan(for: info)
         let audio = try Self.audioInput(of: request, plan: plan, version: info, model: described)
         let tensorSpecs = info.inputs.filter { $0.name != audio?.binding.input }
-        let tensors = try PredictInputs.validated(request.inputs, specs: tensorSpecs, model: described)
+        let tensors = try PredictInputs.validated(
+            request.inputs, specs: tensorSpecs, model: described, audioInput: audio?.binding.input)
         return PreparedPredict(
             request: request, stored: stored, plan: plan, described: described, audio: audio, tensors: tensors)
     }

@@ -4,13 +4,16 @@ import MaaSProtocol
 /// Checks a Predict's inputs against the model's input specs before any work is queued, so a bad request
 /// is answered with what is wrong (INVALID_ARGUMENT) rather than failing inside the engine.
 enum PredictInputs {
-    /// - Parameter model: how to name the model in messages, e.g. `'iris' version 3`.
-    static func validated(_ inputs: [NamedTensor], specs: [TensorSpec], model: String) throws(RPCError) -> [String: HostTensor] {
+    /// - Parameters:
+    ///   - model: how to name the model in messages, e.g. `'iris' version 3`.
+    ///   - audioInput: the input the request's audio is turned into, when it sends audio (not among `specs`).
+    static func validated(
+        _ inputs: [NamedTensor], specs: [TensorSpec], model: String, audioInput: String? = nil
+    ) throws(RPCError) -> [String: HostTensor] {
         var byName: [String: HostTensor] = [:]
         for input in inputs {
             guard let spec = specs.first(where: { $0.name == input.name }) else {
-                let names = specs.map { "'\($0.name)'" }.joined(separator: ", ")
-                throw RPCError(.invalidArgument, "model \(model) has no input '\(input.name)'; its inputs are \(names)")
+                throw unknownInput(input.name, specs: specs, model: model, audioInput: audioInput)
             }
             guard byName[input.name] == nil else {
                 throw RPCError(.invalidArgument, "input '\(input.name)' is given more than once")
@@ -25,6 +28,23 @@ enum PredictInputs {
             throw RPCError(.invalidArgument, "model \(model) needs input '\(missing.name)' (\(describe(missing))), which is missing")
         }
         return byName
+    }
+
+    /// Names what the model does take, so the caller can fix the request.
+    private static func unknownInput(_ name: String, specs: [TensorSpec], model: String, audioInput: String?) -> RPCError {
+        let names = specs.map { "'\($0.name)'" }.joined(separator: ", ")
+        guard let audioInput else {
+            return RPCError(.invalidArgument, "model \(model) has no input '\(name)'; its inputs are \(names)")
+        }
+        if name == audioInput {
+            return RPCError(
+                .invalidArgument,
+                "input '\(name)' of model \(model) is computed from the request's audio; send the audio or the tensor, not both")
+        }
+        let others = specs.isEmpty ? "and it takes no other input: send the audio alone" : "and its other inputs are \(names)"
+        return RPCError(
+            .invalidArgument,
+            "model \(model) has no input '\(name)'; its input '\(audioInput)' is computed from the request's audio, \(others)")
     }
 
     private static func check(_ tensor: Tensor, against spec: TensorSpec) throws(RPCError) {

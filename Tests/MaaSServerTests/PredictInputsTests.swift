@@ -48,4 +48,26 @@ struct PredictInputsTests {
             #expect(error.message.contains(mention), "\(error.message)")
         }
     }
+
+    /// (case, the specs left besides the audio's input "audio", the tensors sent with the audio, what the error says)
+    static let besideAudio: [(String, [TensorSpec], [NamedTensor], String)] = [
+        ("unknown input, audio is the only one", [], [ids],
+         "has no input 'ids'; its input 'audio' is computed from the request's audio, and it takes no other input: send the audio alone"),
+        ("unknown input, others left", [specs[1]], [ids, NamedTensor(name: "gain", tensor: Tensor(shape: [], floats: [1]))],
+         "has no input 'gain'; its input 'audio' is computed from the request's audio, and its other inputs are 'ids'"),
+        ("the audio's input sent as a tensor too", [specs[1]], [ids, audio],
+         "input 'audio' of model 'm' version 1 is computed from the request's audio; send the audio or the tensor, not both"),
+    ]
+
+    @Test("tensors sent beside audio: an unknown one is named with what the model does take", arguments: besideAudio.indices)
+    func besideAudioInput(index: Int) {
+        let (_, specs, inputs, message) = Self.besideAudio[index]
+        do {
+            _ = try PredictInputs.validated(inputs, specs: specs, model: "'m' version 1", audioInput: "audio")
+            Issue.record("accepted \(Self.besideAudio[index].0)")
+        } catch {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message.hasSuffix(message), "\(error.message)")
+        }
+    }
 }
