@@ -201,7 +201,13 @@ struct PredictMutationTests {
             // No deadline is sent and the server is not stopping: those codes mean a call was lost, not refused.
             let serverFaults: [StatusCode] = [.internal, .unknown, .deadlineExceeded, .cancelled, .unavailable, .dataLoss]
             if serverFaults.contains(status.code) { return "\(status.code) '\(status.message)' to \(mutant.describe())" }
-            return status.message.isEmpty ? "\(status.code) with no message to \(mutant.describe())" : nil
+            if status.message.isEmpty { return "\(status.code) with no message to \(mutant.describe())" }
+            // A refusal of the client's bytes must not read as the server's fault, nor trail off.
+            let text = status.message.lowercased()
+            if text.contains("internal error") || text.hasSuffix("are ") || text.hasSuffix(": ") {
+                return "\(status.code) '\(status.message)' reads as unfinished or as a server fault, to \(mutant.describe())"
+            }
+            return nil
         }
         guard let response = try? answer.response(PredictResponse.self) else {
             return "an OK answer that is not a PredictResponse to \(mutant.describe())"

@@ -99,6 +99,18 @@ struct SoundFile: ~Copyable {
 
     private static func message(_ text: UnsafePointer<CChar>?) -> String {
         guard let text else { return "unknown libsndfile error" }
-        return String(cString: text)
+        return reworded(String(cString: text))
+    }
+
+    /// libsndfile calls some malformed headers an "internal error", which a client would read as the
+    /// server's fault; those few are said as what they mean for the file, the rest as libsndfile says them.
+    static func reworded(_ reason: String) -> String {
+        if reason.contains("SF_INFO struct incomplete") {
+            return "its header declares an invalid sample rate, channel count or sample format"
+        }
+        if reason.hasPrefix("Unspecified internal error") {
+            return "its header describes an encoding that cannot be decoded"
+        }
+        return reason
     }
 }

@@ -78,6 +78,34 @@ struct AudioDecoderTests {
         }
     }
 
+    /// A canonical 44-byte-header WAV with `edit` applied to its header (little-endian fields).
+    static func editedWAV(_ edit: (inout [UInt8]) -> Void) -> [UInt8] {
+        var bytes = Fixtures.bytes("speech_22050_s16.wav")
+        edit(&bytes)
+        return bytes
+    }
+
+    static let badHeaders: [(String, [UInt8], String)] = [
+        ("sample rate 0", editedWAV { $0.replaceSubrange(24..<28, with: [0, 0, 0, 0]) },
+         "its header declares an invalid sample rate, channel count or sample format"),
+        ("sample rate 2^32 - 1", editedWAV { $0.replaceSubrange(24..<28, with: [0xFF, 0xFF, 0xFF, 0xFF]) },
+         "its header declares an invalid sample rate, channel count or sample format"),
+        ("IEEE float at 16 bits", editedWAV { $0[20] = 3 }, "its header describes an encoding that cannot be decoded"),
+    ]
+
+    @Test("a header libsndfile calls an internal error is refused as the file's fault, in words that say so",
+          arguments: badHeaders.indices)
+    func badHeaderWording(index: Int) {
+        let (_, bytes, reason) = Self.badHeaders[index]
+        do {
+            let clip = try AudioDecoder.decode(bytes, maxDuration: 60)
+            Issue.record("\(Self.badHeaders[index].0) decoded to \(clip.samples.count) samples")
+        } catch {
+            #expect(error.kind == .undecodable(reason: reason), "\(error)")
+            #expect(!error.description.lowercased().contains("internal"), "\(error)")
+        }
+    }
+
     @Test("a WAV cut inside its samples decodes what is there, as soundfile does (libsndfile trims the header's length)")
     func truncatedWAVDecodesItsPrefix() throws {
         let bytes = Fixtures.bytes("speech_22050_s16.wav")
