@@ -3,8 +3,9 @@ import MaaSProtocol
 import MaaSRegistry
 
 /// A Predict decoded and checked against the version it names, not yet run: what `ModelService.startPredict`
-/// needs, and what the answer is built from.
-struct PreparedPredict: Sendable {
+/// needs, and what the answer is built from. A class: it is handed from the reader to the worker and the
+/// answer's closures, and a struct of this size costs two dozen reference counts per copy.
+final class PreparedPredict: Sendable {
     let request: PredictRequest
     let stored: StoredVersion
     let plan: ServingPlan
@@ -14,6 +15,18 @@ struct PreparedPredict: Sendable {
     let audio: AudioInput?
     /// The tensors sent, validated against the version's inputs (all of them but the audio input).
     let tensors: [String: HostTensor]
+
+    init(
+        request: PredictRequest, stored: StoredVersion, plan: ServingPlan, described: String, audio: AudioInput?,
+        tensors: [String: HostTensor]
+    ) {
+        self.request = request
+        self.stored = stored
+        self.plan = plan
+        self.described = described
+        self.audio = audio
+        self.tensors = tensors
+    }
 
     /// How much input the call brings, for the cost of running it (`SoloCosts`): its clip's bytes, or its
     /// tensors' bytes.
