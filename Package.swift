@@ -101,11 +101,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Helpers the test targets share (a seeded generator); only tests depend on it.
+        .target(name: "MaaSTestSupport", path: "Tests/MaaSTestSupport"),
         .testTarget(name: "maasTests", dependencies: ["maas"]),
-        .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MaaSProtocolTests", dependencies: ["MaaSProtocol"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire", "MaaSTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MaaSProtocolTests", dependencies: ["MaaSProtocol", "MaaSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSEngineTests", dependencies: ["MaaSEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MaaSAudioTests", dependencies: ["MaaSAudio"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MaaSAudioTests", dependencies: ["MaaSAudio", "MaaSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaaSModelConfigTests", dependencies: ["MaaSModelConfig", "MaaSProtocol", "MaaSAudio"]),
         .testTarget(
             name: "MaaSTrainingTests",
@@ -134,7 +136,7 @@ let package = Package(
             name: "MaaSServerTests",
             dependencies: [
                 "MaaSServer", "MaaSClient", "MaaSEngine", "MaaSTransport", "MaaSProtocol", "ProtoWire", "MaaSModelConfig",
-                "MaaSAudio",
+                "MaaSAudio", "MaaSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

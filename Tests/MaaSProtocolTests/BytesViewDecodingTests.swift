@@ -1,6 +1,7 @@
 import MaaSProtocol
 import ProtoWire
 import Testing
+import MaaSTestSupport
 
 /// Messages decoded from an envelope's payload, a view into the frame: the values and errors of decoding an
 /// array of the same bytes, with bytes fields (tensor data, audio) left in the frame rather than copied.
@@ -27,7 +28,7 @@ struct BytesViewDecodingTests {
     @Test("mutations of every golden message decode or fail from a view as from an array", arguments: ProtocolCases.all)
     func mutatedGoldens(_ golden: ProtocolCase) throws {
         let original = try Fixtures.golden(golden.name)
-        var random = SeededGenerator(name: "view " + golden.name)
+        var random = SplitMix64(name: "view " + golden.name)
         for _ in 0..<50 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...4, using: &random) { bytes.mutate(using: &random) }

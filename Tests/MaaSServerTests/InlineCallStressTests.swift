@@ -16,15 +16,6 @@ struct InlineCallStressTests {
         case racingDeadline(run: Int)
     }
 
-    /// A fixed sequence per connection, so a failure can be replayed.
-    private struct Dice {
-        var state: UInt64
-        mutating func roll(_ sides: UInt64) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % sides)
-        }
-    }
-
     private static func frame(_ callID: UInt64, _ kind: Kind, runs: [MLPFixture.Run]) throws -> Envelope {
         switch kind {
         case .good(let run):
@@ -79,7 +70,7 @@ struct InlineCallStressTests {
                 for connection in 0..<4 {
                     group.addTask {
                         try await FrameClient.connect(port: port) { client in
-                            var dice = Dice(state: UInt64(connection) + 1)
+                            var dice = Dice(seed: UInt64(connection) + 1)  // a fixed sequence per connection, to replay a failure
                             var pending: [UInt64: Kind] = [:]
                             var problems: [String] = []
                             var nextID: UInt64 = 1

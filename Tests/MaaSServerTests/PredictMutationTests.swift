@@ -270,5 +270,3 @@ extension PredictMutationTests {
         return calls
     }
 }
-
-/// A fixed sequence of numbers (SplitMix64), the same on every toolchain.

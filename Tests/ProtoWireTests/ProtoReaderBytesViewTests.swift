@@ -1,5 +1,6 @@
 import ProtoWire
 import Testing
+import MaaSTestSupport
 
 /// Messages decoded from a view that sits inside a larger buffer (a frame's payload, a nested field):
 /// the same values and the same errors as from an array holding just those bytes, never a read outside
@@ -54,7 +55,7 @@ struct ProtoReaderBytesViewTests {
     @Test("mutated golden messages decode or fail from a view exactly as from an array", arguments: GoldenCases.all)
     func mutatedGoldens(_ golden: GoldenCase) throws {
         let original = try Fixtures.golden(golden.name)
-        var random = SeededGenerator(seed: UInt64(truncatingIfNeeded: golden.name.hashValueStable) ^ 0x71E3)
+        var random = SplitMix64(seed: UInt64(truncatingIfNeeded: golden.name.hashValueStable) ^ 0x71E3)
         for _ in 0..<40 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...4, using: &random) {

@@ -1,6 +1,7 @@
 import Glibc
 import ProtoWire
 import Testing
+import MaaSTestSupport
 
 /// Bytes placed so that they end exactly where an inaccessible page begins: a reader that looked one byte
 /// past them would crash the test run instead of passing by luck.
@@ -80,7 +81,7 @@ struct ProtoReaderOwnedBytesTests {
     @Test("mutated golden messages decode or fail exactly as from an array", arguments: GoldenCases.all)
     func mutatedGoldens(_ golden: GoldenCase) throws {
         let original = try Fixtures.golden(golden.name)
-        var random = SeededGenerator(seed: UInt64(truncatingIfNeeded: golden.name.hashValueStable) ^ 0x0A11)
+        var random = SplitMix64(seed: UInt64(truncatingIfNeeded: golden.name.hashValueStable) ^ 0x0A11)
         for _ in 0..<60 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...4, using: &random) {

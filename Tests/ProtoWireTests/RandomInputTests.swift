@@ -1,5 +1,6 @@
 import ProtoWire
 import Testing
+import MaaSTestSupport
 
 /// Hostile bytes never crash the decoder: every input either decodes or throws a located error, and
 /// whatever decodes survives a round trip. Fixed seeds, bounded iterations: the same inputs on every run.
@@ -21,7 +22,7 @@ struct RandomInputTests {
 
     @Test("random byte strings never crash the decoder")
     func randomBytes() {
-        var random = SeededGenerator(seed: 0x0DEC_0DE5)
+        var random = SplitMix64(seed: 0x0DEC_0DE5)
         for _ in 0..<20_000 {
             let count = Int.random(in: 0...48, using: &random)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
@@ -36,7 +37,7 @@ struct RandomInputTests {
             [0x08], [0x4D], [0x51], [0x7A], [0x82, 0x05], [0x8A, 0x05], [0xB2, 0x04], [0xFA, 0x01], [0xBA, 0x02],
             [0xE2, 0x03], [0x82, 0x07], [0x8A, 0x07], [0xF8, 0xFF, 0xFF, 0xFF, 0x0F],
         ]
-        var random = SeededGenerator(seed: 0xBADC_0FFE)
+        var random = SplitMix64(seed: 0xBADC_0FFE)
         for _ in 0..<20_000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 1...6, using: &random) {
@@ -50,7 +51,7 @@ struct RandomInputTests {
     @Test("mutations of golden messages never crash the decoder", arguments: GoldenCases.all)
     func mutatedGoldens(_ golden: GoldenCase) throws {
         let original = try Fixtures.golden(golden.name)
-        var random = SeededGenerator(seed: UInt64(truncatingIfNeeded: golden.name.hashValueStable))
+        var random = SplitMix64(seed: UInt64(truncatingIfNeeded: golden.name.hashValueStable))
         for _ in 0..<300 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...4, using: &random) {
@@ -60,7 +61,7 @@ struct RandomInputTests {
         }
     }
 
-    static func mutate(_ bytes: inout [UInt8], using random: inout SeededGenerator) {
+    static func mutate(_ bytes: inout [UInt8], using random: inout SplitMix64) {
         guard !bytes.isEmpty else {
             bytes.append(UInt8.random(in: 0...255, using: &random))
             return

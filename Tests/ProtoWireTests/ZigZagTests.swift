@@ -1,5 +1,6 @@
 import ProtoWire
 import Testing
+import MaaSTestSupport
 
 @Suite("ZigZag")
 struct ZigZagTests {
@@ -24,7 +25,7 @@ struct ZigZagTests {
 
     @Test("decode inverts encode for random values")
     func inverts() {
-        var random = SeededGenerator(seed: 0x5A5A)
+        var random = SplitMix64(seed: 0x5A5A)
         for _ in 0..<10_000 {
             let wide = Int64(bitPattern: random.next())
             let narrow = Int32(truncatingIfNeeded: wide)

@@ -1,22 +1,11 @@
 import Testing
+import MaaSTestSupport
 @testable import MaaSAudio
 
 /// Seeded damage to valid files: the decoder must return a clip or an AudioError, never crash or hang.
 @Suite("AudioDecoder under damaged input")
 struct DecoderFuzzTests {
-    /// SplitMix64: a fixed seed gives the same inputs on every run, so any failure replays.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func mutate(_ bytes: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var out = bytes
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             guard !out.isEmpty else { break }
@@ -44,7 +33,7 @@ struct DecoderFuzzTests {
     @Test("seeded mutations of every fixture decode or fail cleanly", arguments: sources)
     func mutationsNeverCrash(file: String) {
         let original = Fixtures.bytes(file)
-        var rng = SeededGenerator(state: UInt64(file.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }.magnitude))
+        var rng = SplitMix64(seed: UInt64(file.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }.magnitude))
         let extractor = try! FeatureExtractor(.speech16k)
         var decoded = 0, refused = 0
         for _ in 0..<Self.mutationsPerFile {
@@ -65,7 +54,7 @@ struct DecoderFuzzTests {
 
     @Test("random bytes never decode into a crash")
     func randomBytes() {
-        var rng = SeededGenerator(state: 42)
+        var rng = SplitMix64(seed: 42)
         for length in [1, 2, 3, 4, 11, 12, 44, 45, 100, 1000, 4096] {
             for _ in 0..<20 {
                 let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }

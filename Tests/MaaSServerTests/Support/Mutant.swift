@@ -35,31 +35,6 @@ struct Mutant: Sendable {
     }
 }
 
-struct Dice {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in 0..<sides.
-    mutating func roll(_ sides: Int) -> Int { Int(next() % UInt64(max(sides, 1))) }
-
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
-
-    mutating func pick<T>(_ choices: [T]) -> T { choices[roll(choices.count)] }
-
-    mutating func shuffle<T>(_ array: inout [T]) {
-        for i in array.indices.reversed() where i > 0 { array.swapAt(i, roll(i + 1)) }
-    }
-}
-
 /// The valid requests the mutations start from, and the models they are for.
 struct MutationBase: Sendable {
     enum Kind: Sendable { case tensor, file, pcm }

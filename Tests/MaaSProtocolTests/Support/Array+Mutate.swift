@@ -1,30 +1,9 @@
-/// SplitMix64: a small seeded generator, so the randomized tests replay the same inputs on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    /// Seeded from a name (FNV-1a over its UTF-8), so each case gets its own inputs, the same on every run
-    /// (`hashValue` changes from run to run).
-    init(name: String) {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        self.init(seed: hash)
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import MaaSTestSupport
 
 extension Array where Element == UInt8 {
     /// One random edit of the kinds that break parsers: a flipped bit, a replaced, inserted or removed
     /// byte, a cut tail, or a repeated slice (duplicate fields, and lengths that now point at the wrong bytes).
-    mutating func mutate(using random: inout SeededGenerator) {
+    mutating func mutate(using random: inout SplitMix64) {
         guard !isEmpty else {
             append(UInt8.random(in: 0...255, using: &random))
             return
