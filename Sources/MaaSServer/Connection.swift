@@ -220,7 +220,7 @@ final class Connection: Sendable {
             }
             if let frameError = error as? FrameError {
                 // Framing is lost: say why on call_id 0, then close; later bytes cannot be tied to any call.
-                let status = RPCError(converting: frameError, logger: logger)
+                let status = RPCError(converting: frameError, logger: logger).forWire()
                 logger.info("closing connection after a framing error", metadata: ["error": "\(status)"])
                 await send(Envelope(callID: 0, status: status.status, endStream: true), logger: logger)
             } else {
@@ -266,10 +266,8 @@ final class Connection: Sendable {
         case .failure(let failure):
             error = RPCError(converting: failure, logger: CallContext.callLogger(logger, id: callID, method: method))
         }
-        // Messages are client-supplied text in part; keep an error frame well inside any peer's limit.
-        if error.message.utf8.count > 4096 {
-            error.message = String(decoding: error.message.utf8.prefix(4096), as: UTF8.self) + "…"
-        }
+        // Messages quote client-supplied text in part (`RPCError.forWire`).
+        error = error.forWire()
         logger.info("call failed", metadata: [
             "call.id": "\(callID)", "rpc.method": "\(method)", "status.code": "\(error.code.name)",
             "status.message": "\(error.message)",

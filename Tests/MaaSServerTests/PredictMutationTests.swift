@@ -203,6 +203,9 @@ struct PredictMutationTests {
             if status.message.isEmpty { return "\(status.code) with no message to \(mutant.describe())" }
             // A refusal of the client's bytes must not read as the server's fault, nor trail off.
             let text = status.message.lowercased()
+            if status.message.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                return "\(status.code) '\(status.message)' carries a raw control character, to \(mutant.describe())"
+            }
             if text.contains("internal error") || text.hasSuffix("are ") || text.hasSuffix(": ") {
                 return "\(status.code) '\(status.message)' reads as unfinished or as a server fault, to \(mutant.describe())"
             }
