@@ -34,12 +34,18 @@ public struct ServingConfig: Sendable, Equatable {
     public init(metadata: [String: String]) throws(ConfigError) {
         self.init()
         if let text = metadata[Self.audioMetadataKey] {
-            audio = try Self.decode(AudioConfig.self, from: Array(text.utf8), source: "the model's \(Self.audioMetadataKey) metadata")
+            audio = try Self.decode(AudioConfig.self, from: Array(text.utf8), source: Self.metadataSource(Self.audioMetadataKey))
         }
         if let text = metadata[Self.classesMetadataKey] {
             classes = try Self.decode(
-                ClassesConfig.self, from: Array(text.utf8), source: "the model's \(Self.classesMetadataKey) metadata")
+                ClassesConfig.self, from: Array(text.utf8), source: Self.metadataSource(Self.classesMetadataKey))
         }
+    }
+
+    /// Where a metadata entry came from, for messages: the model file's own, or a label of the upload (labels
+    /// are stored with the file's metadata and win over it).
+    private static func metadataSource(_ key: String) -> String {
+        "the \(key) metadata (the model file's, or a label of the upload)"
     }
 
     /// The metadata entries that carry this config in a model file.
@@ -116,8 +122,9 @@ public struct ServingConfig: Sendable, Equatable {
         case .keyNotFound(let key, let context):
             return "missing key '\(key.stringValue)' in \(path(context))"
         case .dataCorrupted(let context):
-            let underlying = context.underlyingError.map { ": \($0.localizedDescription)" } ?? ""
-            return "not valid JSON at \(path(context))\(underlying) \(context.debugDescription)"
+            let details = [context.underlyingError?.localizedDescription, context.debugDescription]
+                .compactMap { $0 }.filter { !$0.isEmpty }
+            return "not valid JSON at \(path(context))" + (details.isEmpty ? "" : " (\(details.joined(separator: "; ")))")
         @unknown default:
             return "\(error)"
         }

@@ -57,7 +57,7 @@ struct ServingConfigResolveTests {
         ("bad front-end", "audio front-end: invalid hopLength"),
         ("two names", "has 3 classes in its last dimension but the config names 2"),
         ("empty names", "names is empty"),
-        ("bad metadata", "the model's maas.classes metadata"),
+        ("bad metadata", "the maas.classes metadata (the model file's, or a label of the upload)"),
     ])
     func refused(label: String, message: String) {
         var twenty = AudioConfig(features: .speech16k)

@@ -160,7 +160,20 @@ struct ServingConfigTests {
             _ = try ServingConfig(metadata: ["maas.audio": "{\"nfft\": 512}"])
             Issue.record("parsed")
         } catch {
-            #expect(error.message.hasPrefix("the model's maas.audio metadata: unknown key 'nfft'"), "\(error)")
+            #expect(error.message.hasPrefix("the maas.audio metadata (the model file's, or a label of the upload): unknown key 'nfft'"), "\(error)")
+        }
+    }
+
+    @Test("metadata that is not JSON at all is said in one sentence, Foundation's reason in brackets",
+          arguments: ["not json", "{", "", "[1, 2"])
+    func notJSONMetadata(text: String) {
+        do {
+            _ = try ServingConfig(metadata: ["maas.audio": text])
+            Issue.record("parsed \(text)")
+        } catch {
+            #expect(error.message.hasPrefix(
+                "the maas.audio metadata (the model file's, or a label of the upload): not valid JSON at the top level"), "\(error)")
+            #expect(!error.message.contains("  ") && !error.message.contains(". ") && error.message.last == ")", "\(error)")
         }
     }
 
