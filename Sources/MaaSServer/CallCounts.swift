@@ -12,7 +12,7 @@ final class CallCounts: Sendable {
     /// Of those, the ones an idle server computed on the event loop itself (`LoopCompute`).
     var loopComputedCalls: Int { loopComputed.load(ordering: .relaxed) }
 
-    /// Clips the loop decoded and then left to a worker: far longer than their bytes suggested.
+    /// Clips the loop left to a worker by the length their header declares: far longer than their bytes suggested.
     var loopDeclinedCalls: Int { loopDeclined.load(ordering: .relaxed) }
 
     func countInline() {

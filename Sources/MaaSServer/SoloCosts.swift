@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// Tensors cost per byte. Audio costs per second of decoded audio, and its bytes are turned into seconds by the
 /// kind's bytes per second: a compressed clip's bytes say little about its length (a FLAC of silence is a
-/// hundred times smaller than one of speech as long), so a clip is checked again once decoded
+/// hundred times smaller than one of speech as long), so a clip is checked again by its header's length
 /// (`estimate(seconds:kind:)`), and one unusually compressible clip makes later ones look at most 4/3 as long,
 /// instead of making a cost per byte a hundred times higher.
 final class SoloCosts: Sendable {
