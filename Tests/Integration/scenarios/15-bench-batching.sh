@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scenario: maas bench loads batched and unbatched versions without errors; lone calls to an idle server are computed on its event loop unless --loop-compute-us 0, and a FLAC of silence is sent on to a worker once decoded; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone, except in a version registered with --no-batch-padding; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
+# scenario: maas bench loads batched and unbatched versions without errors; lone calls to an idle server are computed on its event loop unless --loop-compute-us 0, and a FLAC of silence is sent on to a worker by its header's length; requests of different lengths share padded batches (a final-state classifier with row lengths) and answer as alone, except in a version registered with --no-batch-padding; the batching statistics logged at SIGTERM account for every request of the batched versions only; bench refuses bad options
 # time-limit: 120
 set -uo pipefail
 source "$REPO/Tests/Integration/lib/harness.sh"
@@ -184,10 +184,11 @@ server_term
 off=$(sed -n 's/.* predict.computed_on_loop=\([0-9]*\) .*stopped$/\1/p' "$SERVER_LOG")
 check_eq "with --loop-compute-us 0 no call was computed on the event loop" "0" "${off:-none}"
 
-# ---- a compressed clip far longer than its bytes: decoded on the loop, then computed on a worker
+# ---- a compressed clip far longer than its bytes: declined by the loop from its header, computed on a worker
 # 0.2 s of sine and 59 s of silence as FLAC, a few kilobytes each: let on the loop by their bytes, the silence
-# is sent on to a worker once decoded (300 times the audio). The 20 ms limit fits the short clip in a debug
-# build (with room for a loaded machine) and not the silence in a release one (a 0.2 s call takes over 70 µs).
+# is sent on to a worker by the length its header declares (300 times the audio). The 20 ms limit fits the
+# short clip in a debug build (with room for a loaded machine) and not the silence in a release one (a 0.2 s
+# call takes over 70 µs).
 if command -v sox >/dev/null 2>&1; then
     source "$REPO/Tests/Integration/lib/audio.sh"
     wav_sine "$SCRATCH/short.wav" 0.2 440
@@ -206,8 +207,8 @@ if command -v sox >/dev/null 2>&1; then
     server_term
     declined=$(sed -n 's/.* predict.loop_declined=\([0-9]*\) .*stopped$/\1/p' "$SERVER_LOG")
     flac_on_loop=$(sed -n 's/.* predict.computed_on_loop=\([0-9]*\) .*stopped$/\1/p' "$SERVER_LOG")
-    check_eq "the silence alone was sent on to a worker once decoded (predict.loop_declined)" "1" "${declined:-none}"
+    check_eq "the silence alone was sent on to a worker by its length (predict.loop_declined)" "1" "${declined:-none}"
     check "the short clips came to the loop (predict.computed_on_loop=${flac_on_loop:-none})" test "${flac_on_loop:-0}" -ge 2
 else
-    skip "a FLAC of silence is declined by the loop once decoded" "sox is not installed"
+    skip "a FLAC of silence is declined by the loop by its length" "sox is not installed"
 fi
