@@ -10,6 +10,9 @@ public struct AudioError: Error, Sendable, Equatable, CustomStringConvertible {
         case undecodable(reason: String)
         /// The audio lasts longer than the caller's limit (known from the header, before decoding).
         case tooLong(seconds: Double, limit: Double)
+        /// The header does not say how long the audio is (a FLAC streamed to a pipe), and decoding passed the
+        /// caller's limit; it stopped there.
+        case tooLongUndeclared(limit: Double)
         /// The input (or the file's declared geometry) is beyond a size limit.
         case tooLarge(what: String, value: Int, limit: Int)
         /// A sample is NaN or infinite; librosa rejects such audio too.
@@ -34,6 +37,9 @@ public struct AudioError: Error, Sendable, Equatable, CustomStringConvertible {
             "audio is not a readable WAV, FLAC, OGG/Vorbis or AIFF file: \(reason)"
         case .tooLong(let seconds, let limit):
             "audio lasts \(Self.format(seconds)) s, over the limit of \(Self.format(limit)) s: send a shorter clip"
+        case .tooLongUndeclared(let limit):
+            "audio lasts longer than the limit of \(Self.format(limit)) s (its header gives no length, and decoding "
+                + "stopped at the limit): send a shorter clip"
         case .tooLarge(let what, let value, let limit):
             "\(what) is \(value), over the limit of \(limit)"
         case .nonFinite(let index):

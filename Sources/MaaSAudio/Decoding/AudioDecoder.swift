@@ -23,7 +23,9 @@ public enum AudioDecoder {
     /// Like `decode(_:limits:)`, but first asks `admit` whether to decode a clip of the length its header
     /// declares (in seconds), and returns nil without decoding a sample when it says no. The declared length
     /// bounds the decoded one: reading stops at the header's frame count, so a clip never decodes longer than
-    /// what was admitted (it may decode shorter, when the file ends early and that is not an error).
+    /// what was admitted (it may decode shorter, when the file ends early and that is not an error). A header
+    /// that gives no length (a FLAC streamed to a pipe) is offered as the longest clip the limits allow, and
+    /// its reading stops just past that limit.
     public static func decode(
         _ bytes: UnsafeRawBufferPointer, limits: AudioLimits, admitting admit: (_ declaredSeconds: Double) -> Bool
     ) throws(AudioError) -> AudioClip? {
@@ -34,8 +36,13 @@ public enum AudioDecoder {
         }
         let file = try SoundFile(reading: bytes)
         try file.checkGeometry(limits)
-        guard admit(file.declaredSeconds) else { return nil }
-        let samples = try file.readMono()
+        let declared = file.declaredSeconds
+        guard admit(declared ?? limits.maxDuration) else { return nil }
+        let limitFrames = Int((limits.maxDuration * Double(file.sampleRate)).rounded(.down))
+        let samples = try file.readMono(atMost: declared == nil ? limitFrames + 1 : .max)
+        guard samples.count <= limitFrames || declared != nil else {
+            throw AudioError(.tooLongUndeclared(limit: limits.maxDuration))
+        }
         // 16-bit samples scaled by 1/32768 are finite by construction: only other formats need the scan.
         if file.nativeRead != .pcm16 { try checkFinite(samples) }
         return AudioClip(samples: samples, sampleRate: file.sampleRate)

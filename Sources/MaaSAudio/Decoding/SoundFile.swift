@@ -56,15 +56,21 @@ struct SoundFile: ~Copyable {
         guard channels <= limits.maxChannels else {
             throw AudioError(.tooLarge(what: "channel count", value: channels, limit: limits.maxChannels))
         }
+        // A length the header does not give is checked as the samples are read (`readMono(atMost:)`).
+        guard let declaredSeconds else { return }
         guard frames > 0 else { throw AudioError(.empty) }
         guard declaredSeconds <= limits.maxDuration else {
             throw AudioError(.tooLong(seconds: declaredSeconds, limit: limits.maxDuration))
         }
     }
 
-    /// How long the header says the clip is; `readMono` never reads past it.
-    var declaredSeconds: Double {
-        Double(frames) / Double(sampleRate)
+    /// libsndfile's frame count (`SF_COUNT_MAX`) for a file whose header gives no length: a FLAC written to a
+    /// pipe leaves its STREAMINFO's total at 0, which the format allows.
+    static let undeclaredFrames = Int(Int64.max)
+
+    /// How long the header says the clip is, nil when it does not say; `readMono` never reads past it.
+    var declaredSeconds: Double? {
+        frames == Self.undeclaredFrames ? nil : Double(frames) / Double(sampleRate)
     }
 
     /// Decodes every frame as float (libsndfile scales integer formats to [-1, 1)) and averages the channels.
@@ -73,17 +79,19 @@ struct SoundFile: ~Copyable {
     /// Reads in fixed chunks; the header's length sizes the first allocation only up to 2^20 frames, and the
     /// output grows past that only as samples really arrive, so a header that lies about its length costs
     /// nothing. A read error after some frames (a truncated FLAC, say) is an error, not a silently shorter clip.
-    func readMono(_ read: SampleRead? = nil) throws(AudioError) -> [Float] {
+    /// `cap` bounds the frames read when the header gives no length.
+    func readMono(_ read: SampleRead? = nil, atMost cap: Int = .max) throws(AudioError) -> [Float] {
         var reader = MonoReader(handle: handle, channels: channels, read: read ?? nativeRead)
+        let target = min(frames, cap)
         // Clips up to 2^20 frames (the common case) are read straight into their array, with no copy.
-        var mono = [Float](unsafeUninitializedCapacity: max(0, min(frames, 1 << 20))) { buffer, count in
+        var mono = [Float](unsafeUninitializedCapacity: max(0, min(target, 1 << 20))) { buffer, count in
             count = reader.fill(buffer)
         }
-        if mono.count < frames, !reader.ended {
+        if mono.count < target, !reader.ended {
             let chunk = UnsafeMutableBufferPointer<Float>.allocate(capacity: MonoReader.chunkFrames)
             defer { chunk.deallocate() }
-            while mono.count < frames, !reader.ended {
-                let wanted = min(chunk.count, frames - mono.count)
+            while mono.count < target, !reader.ended {
+                let wanted = min(chunk.count, target - mono.count)
                 let got = reader.fill(UnsafeMutableBufferPointer(rebasing: chunk[..<wanted]))
                 mono.append(contentsOf: chunk[..<got])
             }
@@ -91,7 +99,8 @@ struct SoundFile: ~Copyable {
         let code = sf_error(handle)
         if code != 0 {
             let reason = Self.message(sf_strerror(handle))
-            throw AudioError(.undecodable(reason: "\(reason) (after \(mono.count) of \(frames) frames)"))
+            let of = declaredSeconds == nil ? "" : " of \(frames)"
+            throw AudioError(.undecodable(reason: "\(reason) (after \(mono.count)\(of) frames)"))
         }
         guard !mono.isEmpty else { throw AudioError(.empty) }
         return mono

@@ -78,6 +78,47 @@ struct AudioDecoderTests {
         }
     }
 
+    /// `flac` with its STREAMINFO's total sample count set to 0, "unknown", as an encoder writing to a pipe
+    /// leaves it (the format allows it; libsndfile then reports no length).
+    static func withoutDeclaredLength(_ flac: [UInt8]) -> [UInt8] {
+        // "fLaC", then the first metadata block's 4-byte header; STREAMINFO (type 0) must come first. Its total
+        // is the low 36 bits of bytes 13...17 of the block: the low nibble of byte 21 and bytes 22...25.
+        precondition(flac.starts(with: Array("fLaC".utf8)) && flac[4] & 0x7F == 0, "not a FLAC with STREAMINFO first")
+        var bytes = flac
+        bytes[21] &= 0xF0
+        bytes.replaceSubrange(22..<26, with: [0, 0, 0, 0])
+        return bytes
+    }
+
+    @Test("a FLAC whose header gives no length decodes as with it, offered to admission as the longest clip allowed",
+          arguments: ["speech_16000_s16.flac", "pcm16_stereo_4099.flac", "pcm16_3ch_8195.flac"])
+    func undeclaredLength(file: String) throws {
+        let declared = Fixtures.bytes(file)
+        let undeclared = Self.withoutDeclaredLength(declared)
+        var offered: [Double] = []
+        let clip = try undeclared.withUnsafeBytes { buffer in
+            try AudioDecoder.decode(buffer, limits: AudioLimits(maxDuration: 30)) { seconds in
+                offered.append(seconds)
+                return true
+            }
+        }
+        #expect(offered == [30])
+        #expect(clip == (try AudioDecoder.decode(declared, maxDuration: 60)))
+    }
+
+    @Test("a clip with no declared length over the limit is refused with the limit, not a length it never declared")
+    func undeclaredLengthOverTheLimit() throws {
+        // 61 s of silence in 1.4 kB against the 60 s limit, and a speech clip against a 0.5 s one.
+        for (file, limit) in [("long_silence_61s.flac", 60.0), ("speech_16000_s16.flac", 0.5)] {
+            let bytes = Self.withoutDeclaredLength(Fixtures.bytes(file))
+            #expect(throws: AudioError(.tooLongUndeclared(limit: limit)), "\(file)") {
+                try AudioDecoder.decode(bytes, maxDuration: limit)
+            }
+        }
+        let error = AudioError(.tooLongUndeclared(limit: 60))
+        #expect(error.description == "audio lasts longer than the limit of 60 s (its header gives no length, and decoding stopped at the limit): send a shorter clip")
+    }
+
     /// A canonical 44-byte-header WAV with `edit` applied to its header (little-endian fields).
     static func editedWAV(_ edit: (inout [UInt8]) -> Void) -> [UInt8] {
         var bytes = Fixtures.bytes("speech_22050_s16.wav")
