@@ -73,7 +73,8 @@ public struct ClassDecoder: Sendable {
     ) -> [Double]? {
         guard let isDistribution = isDistribution(scores, rows: rows, columns: columns) else { return nil }
         if lastFrameOnly {
-            return logProbabilities(scores, row: rows - 1, columns: columns, isDistribution: isDistribution).map { exp($0) }
+            let last = scores[(rows - 1) * columns..<rows * columns].map { Double($0) }
+            return isDistribution ? last.map { max($0, 1e-30) } : softmax(last)
         }
         let sums = isDistribution
             ? summedLogProbabilities(scores, rows: rows, columns: columns)
@@ -99,17 +100,6 @@ public struct ClassDecoder: Sendable {
             if low < 0 || high > 1.0001 || abs(sum - 1) > 1e-3 { isDistribution = false }
         }
         return isDistribution
-    }
-
-    /// One row's log-probabilities: the logs of a distribution (floored at 1e-30), else a log-softmax.
-    static func logProbabilities(
-        _ scores: UnsafeBufferPointer<Float>, row: Int, columns: Int, isDistribution: Bool
-    ) -> [Double] {
-        let values = scores[row * columns..<(row + 1) * columns].map { Double($0) }
-        if isDistribution { return values.map { log(max($0, 1e-30)) } }
-        let peak = values.max() ?? 0
-        let logTotal = peak + log(values.reduce(0) { $0 + exp($1 - peak) })
-        return values.map { $0 - logTotal }
     }
 
     /// Each column's log-probability summed over the rows of a distribution, with one log per column: the

@@ -40,7 +40,7 @@ public enum AudioDecoder {
         guard admit(declared ?? limits.maxDuration) else { return nil }
         let limitFrames = Int((limits.maxDuration * Double(file.sampleRate)).rounded(.down))
         let samples = try file.readMono(atMost: declared == nil ? limitFrames + 1 : .max)
-        guard samples.count <= limitFrames || declared != nil else {
+        if declared == nil, samples.count > limitFrames {
             throw AudioError(.tooLongUndeclared(limit: limits.maxDuration))
         }
         // 16-bit samples scaled by 1/32768 are finite by construction: only other formats need the scan.
