@@ -18,12 +18,16 @@ public protocol ProtoMessage: Sendable {
     func encode(to writer: inout ProtoWriter)
 }
 
+// The decoding entry points are inlinable so that each message type gets them specialized in the module that
+// uses it: unspecialized, a decode called `decodeField` through the witness table and looked up `Optional<Self>`
+// metadata for every embedded message (about 500 instructions each, counted by Benchmarks/profile/callgrind.sh).
 extension ProtoMessage {
     public static var protoFieldNames: [Int: String] { [:] }
 
     public func validate() throws(ProtoDecodingError) {}
 
     /// Decodes a top-level message from `bytes`; the whole buffer counts against `limits.maxLength`.
+    @inlinable
     public init(serializedBytes bytes: [UInt8], limits: ProtoLimits = .default) throws(ProtoDecodingError) {
         do throws(ProtoDecodingError) {
             guard bytes.count <= max(0, limits.maxLength) else {
@@ -39,6 +43,7 @@ extension ProtoMessage {
 
     /// Decodes a top-level message from a view's bytes in place: `bytes` fields read with `readBytesView`
     /// share the view's buffer. Error offsets count from the view's first byte, as for an array.
+    @inlinable
     public init(serializedBytes view: ProtoReader.BytesView, limits: ProtoLimits = .default) throws(ProtoDecodingError) {
         do throws(ProtoDecodingError) {
             guard view.count <= max(0, limits.maxLength) else {
@@ -55,6 +60,7 @@ extension ProtoMessage {
     }
 
     /// Decodes every remaining field of `reader` as this message.
+    @inlinable
     public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         self.init()
         try merge(from: &reader)
@@ -63,6 +69,7 @@ extension ProtoMessage {
     /// Reads every remaining field of `reader` into this message, the way Google's parsers merge:
     /// scalars and oneof members overwrite, repeated fields and maps append, and embedded messages
     /// decoded with `decodeEmbedded(_:from:merging:)` merge into what is already there.
+    @inlinable
     public mutating func merge(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         while let field = try reader.nextField() {
             do throws(ProtoDecodingError) {
@@ -82,12 +89,14 @@ extension ProtoMessage {
     }
 
     /// Decodes an embedded message field.
+    @inlinable
     public static func decodeEmbedded(_ field: FieldTag, from reader: inout ProtoReader) throws(ProtoDecodingError) -> Self {
         try decodeEmbedded(field, from: &reader, merging: nil)
     }
 
     /// Decodes an embedded message field into `existing`: when a singular message field occurs more
     /// than once on the wire, protobuf merges the occurrences rather than keeping the last.
+    @inlinable
     public static func decodeEmbedded(
         _ field: FieldTag, from reader: inout ProtoReader, merging existing: Self?
     ) throws(ProtoDecodingError) -> Self {

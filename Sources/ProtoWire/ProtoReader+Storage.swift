@@ -21,10 +21,10 @@ extension ProtoReader {
 
         /// Calls `body` with all the bytes. Readers index the pointer only below their `end`, which never
         /// exceeds `count` (checked where a reader is made), so these reads stay inside the buffer.
-        @inline(__always)
-        func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        @inlinable @inline(__always)
+        func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
             switch self {
-            case .array(let bytes): try bytes.withUnsafeBytes(body)
+            case .array(let bytes): try bytes.withUnsafeBufferPointer { (buffer) throws(E) in try body(UnsafeRawBufferPointer(buffer)) }
             case .owned(_, let raw): try body(raw)
             }
         }

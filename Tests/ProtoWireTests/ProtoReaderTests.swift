@@ -1,3 +1,4 @@
+import MaaSTestSupport
 import ProtoWire
 import Testing
 
@@ -16,6 +17,32 @@ struct ProtoReaderTests {
         var reader = ProtoReader(hex(varint.bytes))
         #expect(try reader.readRawVarint() == varint.value)
         #expect(reader.isAtEnd)
+    }
+
+    /// `readString` takes ASCII without the standard library's validation; every other string goes through it.
+    /// Both must agree with `String(validating:as:)` on every input, above all around 0x7F/0x80.
+    @Test("a string field decodes exactly as String(validating:) would: every 1- and 2-byte value, and random ones")
+    func stringsAgreeWithValidation() throws {
+        func check(_ payload: [UInt8]) throws {
+            var reader = ProtoReader([0x0A, UInt8(payload.count)] + payload)
+            let field = try #require(try reader.nextField())
+            let expected = String(validating: payload, as: UTF8.self)
+            let decoded = try? reader.readString(field)
+            #expect(decoded == expected, "differs for \(payload)")
+            if let decoded { #expect(Array(decoded.utf8) == payload) }
+        }
+        for first in 0...255 {
+            try check([UInt8(first)])
+            for second in 0...255 { try check([UInt8(first), UInt8(second)]) }
+        }
+        var random = SplitMix64(seed: 0x5171_C0DE)
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+        for _ in 0..<20_000 {
+            let length = Int(random.next() % 9)
+            try check((0..<length).map { _ in
+                random.next() % 2 == 0 ? interesting[Int(random.next() % UInt64(interesting.count))] : UInt8(truncatingIfNeeded: random.next())
+            })
+        }
     }
 
     @Test("does not move the cursor when a value fails")
