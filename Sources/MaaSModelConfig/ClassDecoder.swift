@@ -67,31 +67,42 @@ public struct ClassDecoder: Sendable {
     }
 
     /// The clip's probability per class (the last row's, or the softmax of the mean log-probability over the
-    /// rows); nil when a score is not finite. Runs for every Predict with labels, over buffers, without copies.
+    /// rows); nil when a score is not finite. Runs for every Predict with labels, over buffers, without copies:
+    /// the answer is the one array it allocates (scratch space is on the stack).
     static func clipProbabilities(
         _ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int, lastFrameOnly: Bool
     ) -> [Double]? {
+        guard rows > 0, columns > 0, scores.count >= rows * columns else { return nil }
         guard let isDistribution = isDistribution(scores, rows: rows, columns: columns) else { return nil }
         if lastFrameOnly {
-            let last = scores[(rows - 1) * columns..<rows * columns].map { Double($0) }
-            return isDistribution ? last.map { max($0, 1e-30) } : softmax(last)
+            let last = UnsafeBufferPointer(rebasing: scores[(rows - 1) * columns..<rows * columns])
+            return isDistribution ? last.map { max(Double($0), 1e-30) } : softmax(last.map { Double($0) })
         }
-        let sums = isDistribution
-            ? summedLogProbabilities(scores, rows: rows, columns: columns)
-            : summedScores(scores, rows: rows, columns: columns)
-        return softmax(sums.map { $0 / Double(rows) })
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: columns) { sums in
+            if isDistribution {
+                summedLogProbabilities(scores, rows: rows, columns: columns, into: sums)
+            } else {
+                summedScores(scores, rows: rows, columns: columns, into: sums)
+            }
+            let scale = 1 / Double(rows)
+            for column in 0..<columns { sums[column] *= scale }
+            return softmax(UnsafeBufferPointer(sums))
+        }
     }
 
     /// Whether every row is a probability distribution (values in [0, 1] summing to 1 within 1e-3); nil when
     /// a score is not finite. One pass without branches per score: Floats summed as Doubles cannot overflow,
     /// so a row's sum is finite exactly when all its scores are.
     static func isDistribution(_ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> Bool? {
+        guard let first = scores.baseAddress, scores.count >= rows * columns else { return nil }
         var isDistribution = true
         for row in 0..<rows {
+            let values = first + row * columns
             var sum = 0.0
             var low = Float.infinity
             var high = -Float.infinity
-            for value in scores[row * columns..<(row + 1) * columns] {
+            for column in 0..<columns {
+                let value = values[column]
                 sum += Double(value)
                 low = min(low, value)
                 high = max(high, value)
@@ -102,44 +113,53 @@ public struct ClassDecoder: Sendable {
         return isDistribution
     }
 
-    /// Each column's log-probability summed over the rows of a distribution, with one log per column: the
-    /// values are multiplied, and every 8 rows each product's power of two is moved into an integer exponent
-    /// (exactly: a scaling by a power of two). A product of 8 values floored at 1e-30 stays far above Double's
-    /// smallest normal (1e-240 against 2e-308).
-    static func summedLogProbabilities(_ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> [Double] {
-        var products = [Double](repeating: 1, count: columns)
-        var exponents = [Int](repeating: 0, count: columns)
-        for row in 0..<rows {
-            let base = row * columns
-            for column in 0..<columns { products[column] *= max(Double(scores[base + column]), 1e-30) }
-            if row % 8 == 7 {
-                for column in 0..<columns {
-                    exponents[column] += Int(products[column].exponent)
-                    products[column] = products[column].significand
+    /// Each column's log-probability summed over the rows of a distribution, into `sums`, with one log per
+    /// column: the values are multiplied, and every 8 rows each product's power of two is moved into an integer
+    /// exponent (exactly: a scaling by a power of two). A product of 8 values floored at 1e-30 stays far above
+    /// Double's smallest normal (1e-240 against 2e-308).
+    static func summedLogProbabilities(
+        _ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutableBufferPointer<Double>
+    ) {
+        guard let first = scores.baseAddress, let products = sums.baseAddress, scores.count >= rows * columns,
+              sums.count >= columns else { return }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: columns) { exponents in
+            products.initialize(repeating: 1, count: columns)
+            exponents.initialize(repeating: 0)
+            for row in 0..<rows {
+                let values = first + row * columns
+                for column in 0..<columns { products[column] *= max(Double(values[column]), 1e-30) }
+                if row % 8 == 7 {
+                    for column in 0..<columns {
+                        exponents[column] += Int(products[column].exponent)
+                        products[column] = products[column].significand
+                    }
                 }
             }
+            let ln2 = log(2.0)
+            for column in 0..<columns { sums[column] = log(products[column]) + Double(exponents[column]) * ln2 }
         }
-        let ln2 = log(2.0)
-        return (0..<columns).map { log(products[$0]) + Double(exponents[$0]) * ln2 }
     }
 
-    /// Each column's score summed over the rows of logits (or log-probabilities). A row's log-softmax subtracts
-    /// the same log-sum-exp from every column, and a constant added to every class cancels in the clip's
-    /// softmax: the mean log-probability decides as the mean logit does, with no exp or log per score.
-    static func summedScores(_ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> [Double] {
-        var sums = [Double](repeating: 0, count: columns)
+    /// Each column's score summed over the rows of logits (or log-probabilities), into `sums`. A row's
+    /// log-softmax subtracts the same log-sum-exp from every column, and a constant added to every class cancels
+    /// in the clip's softmax: the mean log-probability decides as the mean logit does, with no exp or log per
+    /// score.
+    static func summedScores(
+        _ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutableBufferPointer<Double>
+    ) {
+        sums.initialize(repeating: 0)
         for row in 0..<rows {
             let base = row * columns
             for column in 0..<columns { sums[column] += Double(scores[base + column]) }
         }
-        return sums
     }
 
-    static func softmax(_ scores: [Double]) -> [Double] {
+    static func softmax(_ scores: some Collection<Double>) -> [Double] {
         let peak = scores.max() ?? 0
-        let exps = scores.map { exp($0 - peak) }
+        var exps = scores.map { exp($0 - peak) }
         let total = exps.reduce(0, +)
-        return exps.map { $0 / total }
+        for index in exps.indices { exps[index] /= total }
+        return exps
     }
 
     /// Argmax per frame, repeats collapsed, blanks dropped, labels joined without a separator.
