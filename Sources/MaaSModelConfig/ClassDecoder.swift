@@ -91,26 +91,35 @@ public struct ClassDecoder: Sendable {
     }
 
     /// Whether every row is a probability distribution (values in [0, 1] summing to 1 within 1e-3); nil when
-    /// a score is not finite. One pass without branches per score: Floats summed as Doubles cannot overflow,
-    /// so a row's sum is finite exactly when all its scores are.
+    /// a score is not finite. Floats summed as Doubles cannot overflow, so a row's sum is finite exactly when
+    /// all its scores are. The rows' sums are checked one row at a time, then the range over the whole buffer,
+    /// eight lanes at a time (a NaN fails both comparisons, but its row's sum is already NaN).
     static func isDistribution(_ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> Bool? {
-        guard let first = scores.baseAddress, scores.count >= rows * columns else { return nil }
+        let count = rows * columns
+        guard let first = scores.baseAddress, scores.count >= count else { return nil }
         var isDistribution = true
         for row in 0..<rows {
             let values = first + row * columns
             var sum = 0.0
-            var low = Float.infinity
-            var high = -Float.infinity
-            for column in 0..<columns {
-                let value = values[column]
-                sum += Double(value)
-                low = min(low, value)
-                high = max(high, value)
-            }
+            for column in 0..<columns { sum += Double(values[column]) }
             guard sum.isFinite else { return nil }
-            if low < 0 || high > 1.0001 || abs(sum - 1) > 1e-3 { isDistribution = false }
+            if abs(sum - 1) > 1e-3 { isDistribution = false }
         }
-        return isDistribution
+        guard isDistribution else { return false }
+        var outside = SIMDMask<SIMD8<Int32>>(repeating: false)
+        let raw = UnsafeRawPointer(first)
+        var index = 0
+        while index + 8 <= count {
+            let lanes = raw.loadUnaligned(fromByteOffset: index * MemoryLayout<Float>.stride, as: SIMD8<Float>.self)
+            outside .|= (lanes .< 0) .| (lanes .> 1.0001)
+            index += 8
+        }
+        if any(outside) { return false }
+        while index < count {
+            if first[index] < 0 || first[index] > 1.0001 { return false }
+            index += 1
+        }
+        return true
     }
 
     /// Each column's log-probability summed over the rows of a distribution, into `sums`, with one log per

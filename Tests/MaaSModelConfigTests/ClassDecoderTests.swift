@@ -73,6 +73,43 @@ struct ClassDecoderTests {
         #expect(answer?.top.first?.label == (decision == .lastFrame ? "c" : "a"))
     }
 
+    /// The decoder checks the range of scores over the whole buffer, eight at a time, and the sums row by row:
+    /// one score out of [0, 1] anywhere (in the vector part or the tail) makes the scores logits, even when
+    /// every row still sums to 1.
+    @Test("rows summing to 1 are logits when one score anywhere is below 0 or above 1", arguments: [3, 5])
+    func oneScoreOutOfRange(rows: Int) throws {
+        let names = ["a", "b", "c", "d", "e"]
+        let base: [Float] = [0.4, 0.3, 0.15, 0.1, 0.05]
+        let distribution = (0..<rows).flatMap { row in (0..<5).map { base[($0 + row) % 5] } }
+        let decoder = Self.decoder(.perFrame, names: names)
+        func answer(_ values: [Float]) throws -> [Int: Float] {
+            Self.byIndex(try decoder.answer(values: values, shape: [rows, 1, 5], topK: 5))
+        }
+        func expectClose(_ got: [Int: Float], _ expected: [Double], _ comment: Comment) {
+            for index in 0..<5 { #expect(abs(Double(got[index] ?? -1) - expected[index]) <= 1e-6, comment) }
+        }
+        let meanLogs = (0..<5).map { c in (0..<rows).map { log(Double(distribution[$0 * 5 + c])) }.reduce(0, +) / Double(rows) }
+        expectClose(try answer(distribution), Self.softmax(meanLogs), "the unchanged rows are probabilities")
+        for position in distribution.indices {
+            for shift: Float in [-0.5, 0.7] {
+                var values = distribution
+                let partner = position / 5 * 5 + (position % 5 + 1) % 5
+                values[position] = shift < 0 ? -0.02 : 1.02
+                values[partner] = 0
+                let rest = (position / 5 * 5..<position / 5 * 5 + 5).filter { $0 != position && $0 != partner }
+                let remainder = 1 - Double(values[position]) - rest.reduce(0.0) { $0 + Double(values[$1]) }
+                values[partner] = Float(remainder)
+                let meanScores = (0..<5).map { c in (0..<rows).map { Double(values[$0 * 5 + c]) }.reduce(0, +) / Double(rows) }
+                expectClose(try answer(values), Self.softmax(meanScores), "score \(values[position]) at \(position)")
+            }
+            // Just above 1, alone in its row: the row's sum (1.0008) is within the 1e-3 a distribution may be off.
+            var values = distribution
+            for index in position / 5 * 5..<position / 5 * 5 + 5 { values[index] = index == position ? 1.0008 : 0 }
+            let meanScores = (0..<5).map { c in (0..<rows).map { Double(values[$0 * 5 + c]) }.reduce(0, +) / Double(rows) }
+            expectClose(try answer(values), Self.softmax(meanScores), "1.0008 alone at \(position)")
+        }
+    }
+
     @Test("per-frame logits are normalized per frame before the mean of logs")
     func perFrameLogits() throws {
         let logits: [Float] = [2, 0, -1, 1, 1, 0]
