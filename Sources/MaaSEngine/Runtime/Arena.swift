@@ -11,10 +11,13 @@ package final class Arena: OpContext, @unchecked Sendable {
     package let prepared: PreparedPlan
     private let dimValues: UnsafeMutableBufferPointer<Int>
     private let shapes: UnsafeMutableBufferPointer<Int>
-    private var counts: [Int]
-    private var offsets: [Int]
-    private var scratchOffsets: [Int]
-    private var buffer: UnsafeMutableRawPointer? = nil
+    // Unchecked exclusivity: only this class touches these, one run at a time, never while a kernel holds an
+    // inout access to them; the dynamic checks cost about 2,000 instructions a run of the suite's model
+    // (26 calls of swift_beginAccess, Benchmarks/profile/callgrind.sh). Array bounds checks stay.
+    @exclusivity(unchecked) private var counts: [Int]
+    @exclusivity(unchecked) private var offsets: [Int]
+    @exclusivity(unchecked) private var scratchOffsets: [Int]
+    @exclusivity(unchecked) private var buffer: UnsafeMutableRawPointer? = nil
     private var capacity = 0
     /// The evaluated dims the current layout was made for.
     private var layoutKey: [Int]? = nil
