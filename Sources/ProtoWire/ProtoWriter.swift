@@ -39,9 +39,9 @@ public struct ProtoWriter: Sendable {
         if appended == nil { bytes.append(contentsOf: data) }
     }
 
-    /// A view's bytes, with one copy. Not left to the generic version: called from another module, that one
-    /// reaches the view's bytes through the protocol witness and an `Optional` metadata look-up (about 1,000
-    /// instructions a call, Benchmarks/profile/callgrind.sh).
+    /// A view's bytes, with one copy. Not left to the generic version: unspecialized, that one reaches the view's
+    /// bytes through the protocol witness and an `Optional` metadata look-up (about 1,000 instructions a call,
+    /// Benchmarks/profile/callgrind.sh).
     public mutating func writeRawBytes(_ data: ProtoReader.BytesView) {
         data.withUnsafeBytes { bytes.append(contentsOf: $0) }
     }
@@ -137,6 +137,20 @@ public struct ProtoWriter: Sendable {
 
     /// Writes a length-delimited field even when empty (oneof members and message fields have presence).
     public mutating func writeLengthDelimited<C: Collection>(_ number: Int, _ value: C) where C.Element == UInt8 {
+        writeTag(number, .lengthDelimited)
+        writeRawVarint(UInt64(value.count))
+        writeRawBytes(value)
+    }
+
+    // The same two for a `BytesView` (tensor data, audio, model chunks), so that its bytes are copied through
+    // the view's own accessor: the generic versions reach them through the protocol witness.
+
+    public mutating func write(_ number: Int, bytes value: ProtoReader.BytesView) {
+        guard !value.isEmpty else { return }
+        writeLengthDelimited(number, value)
+    }
+
+    public mutating func writeLengthDelimited(_ number: Int, _ value: ProtoReader.BytesView) {
         writeTag(number, .lengthDelimited)
         writeRawVarint(UInt64(value.count))
         writeRawBytes(value)
