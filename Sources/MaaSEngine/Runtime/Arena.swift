@@ -86,9 +86,12 @@ package final class Arena: OpContext, @unchecked Sendable {
             case .int64(let values): values.withUnsafeBytes { copy($0, to: destination) }
             }
         }
-        for (index, op) in plan.ops.enumerated() {
-            scratch = scratchOffsets[index] >= 0 ? buffer! + scratchOffsets[index] : nil
-            try OpRunner.run(op, in: self)
+        // Ops are borrowed from the plan's storage, not copied (12 retains and releases a run of the suite's model).
+        try plan.ops.withUnsafeBufferPointer { (ops) throws(EngineError) in
+            for index in ops.indices {
+                scratch = scratchOffsets[index] >= 0 ? buffer! + scratchOffsets[index] : nil
+                try OpRunner.run(ops[index], in: self)
+            }
         }
         scratch = nil
         var results: [String: HostTensor] = [:]
@@ -115,32 +118,39 @@ package final class Arena: OpContext, @unchecked Sendable {
     /// Concrete shapes and element counts of every tensor from the evaluated dims, with the checks that keep
     /// a damaged plan from sizing buffers wrongly: inputs must come out as given, aliases as big as their roots.
     private func computeShapes(_ hostInputs: [HostTensor]) throws(EngineError) {
-        let plan = prepared.plan
-        for (index, tensor) in plan.tensors.enumerated() {
-            let start = prepared.shapeOffsets[index]
+        let ranks = prepared.ranks, elementSizes = prepared.elementSizes
+        let shapeDims = prepared.shapeDims, shapeOffsets = prepared.shapeOffsets
+        for index in 0..<ranks.count {
+            let start = shapeOffsets[index]
             var count = 1
-            for (axis, ref) in tensor.shape.enumerated() {
-                let value = dimValues[ref.index]
+            for position in start..<(start + ranks[index]) {
+                let value = dimValues[shapeDims[position]]
                 guard value >= 0 else {
-                    throw EngineError.invalidInput("tensor '\(tensor.name)' would have negative dimension \(value)")
+                    throw EngineError.invalidInput(
+                        "tensor '\(prepared.plan.tensors[index].name)' would have negative dimension \(value)")
                 }
                 let product = count.multipliedReportingOverflow(by: value)
-                guard !product.overflow, product.partialValue <= Self.maxBytes / tensor.type.storageSize else {
-                    throw EngineError.invalidInput("tensor '\(tensor.name)' would be too large for these input shapes")
+                guard !product.overflow, product.partialValue <= Self.maxBytes / elementSizes[index] else {
+                    throw EngineError.invalidInput(
+                        "tensor '\(prepared.plan.tensors[index].name)' would be too large for these input shapes")
                 }
                 count = product.partialValue
-                shapes[start + axis] = value
+                shapes[position] = value
             }
             counts[index] = count
-            switch tensor.storage {
+        }
+        // Inputs and aliases: a few tensors, checked once their shapes are all known.
+        for (index, tensor) in prepared.checkedTensors {
+            switch tensor {
             case .input(let input):
-                guard Array(shape(index)) == hostInputs[input].shape else {
-                    throw EngineError.invalidModel("plan is inconsistent: input '\(tensor.name)' evaluates to another shape")
+                guard shape(index).elementsEqual(hostInputs[input].shape) else {
+                    throw EngineError.invalidModel(
+                        "plan is inconsistent: input '\(prepared.plan.tensors[index].name)' evaluates to another shape")
                 }
             case .alias(let root):
-                guard counts[root] == count else {
+                guard counts[root] == counts[index] else {
                     throw EngineError.invalidInput(
-                        "'\(tensor.name)' cannot view \(counts[root]) elements as shape \(Array(shape(index)))")
+                        "'\(prepared.plan.tensors[index].name)' cannot view \(counts[root]) elements as shape \(Array(shape(index)))")
                 }
             case .constant, .computed: break
             }

@@ -12,6 +12,14 @@ package final class PreparedPlan: Sendable {
     /// Where each tensor's dimensions start in a run's flattened shape storage.
     package let shapeOffsets: [Int]
     package let shapeStorageCount: Int
+    /// The same shapes as plain numbers, so a run reads them without copying a tensor's name and shape arrays
+    /// (47 retains a run of the suite's model): per tensor its rank and element size, and per axis, in
+    /// `shapeOffsets` order, the index of the dim it takes.
+    package let ranks: [Int]
+    package let elementSizes: [Int]
+    package let shapeDims: [Int]
+    /// The tensors whose shapes a run checks: inputs (must come out as given) and aliases (as big as their root).
+    package let checkedTensors: [(index: Int, storage: PlanTensor.Storage)]
 
     package init(_ loaded: PlanFile.Loaded, file: MappedFile) {
         let plan = loaded.plan
@@ -37,6 +45,15 @@ package final class PreparedPlan: Sendable {
         for tensor in plan.tensors {
             offsets.append(total)
             total += tensor.rank
+        }
+        ranks = plan.tensors.map(\.rank)
+        elementSizes = plan.tensors.map { $0.type.storageSize }
+        shapeDims = plan.tensors.flatMap { $0.shape.map(\.index) }
+        checkedTensors = plan.tensors.enumerated().compactMap { index, tensor in
+            switch tensor.storage {
+            case .input, .alias: (index, tensor.storage)
+            case .constant, .computed: nil
+            }
         }
         self.roots = roots
         firstUse = first
