@@ -68,7 +68,7 @@ public struct ClassDecoder: Sendable {
 
     /// The clip's probability per class (the last row's, or the softmax of the mean log-probability over the
     /// rows); nil when a score is not finite. Runs for every Predict with labels, over buffers, without copies:
-    /// the answer is the one array it allocates (scratch space is on the stack).
+    /// the answer is the one array it allocates (scratch is a temporary allocation, on the stack when small).
     static func clipProbabilities(
         _ scores: UnsafeBufferPointer<Float>, rows: Int, columns: Int, lastFrameOnly: Bool
     ) -> [Double]? {
