@@ -110,6 +110,33 @@ struct ClassDecoderTests {
         }
     }
 
+    /// Scratch for the clip decision is a temporary allocation, on the stack only when small: 3,000 classes
+    /// (24 KB of sums) may take the heap.
+    @Test("3,000 classes over 7 frames: probabilities and logits both match the per-frame reference",
+          arguments: [true, false])
+    func manyClasses(asProbabilities: Bool) throws {
+        func softmax(_ values: [Double]) -> [Double] {
+            let peak = values.max()!
+            let exps = values.map { exp($0 - peak) }
+            let total = exps.reduce(0, +)
+            return exps.map { $0 / total }
+        }
+        let columns = 3000, rows = 7
+        let names = (0..<columns).map { "c\($0)" }
+        var logits = [[Double]]()
+        for row in 0..<rows { logits.append((0..<columns).map { sin(Double($0 * (row + 3)) * 0.37) * 4 }) }
+        let frames = asProbabilities ? logits.map(softmax) : logits
+        let values = frames.flatMap { $0.map(Float.init) }
+        let decoder = Self.decoder(.perFrame, names: names)
+        let answer = try #require(try decoder.answer(values: values, shape: [rows, 1, columns], topK: 5))
+        // The reference: the softmax of each column's mean per-frame log-softmax, in Double.
+        let logs = frames.map { row in softmax(row.map { asProbabilities ? log(max($0, 1e-30)) : $0 }).map(log) }
+        let expected = softmax((0..<columns).map { c in (0..<rows).map { logs[$0][c] }.reduce(0, +) / Double(rows) })
+        let best = expected.indices.sorted { expected[$0] > expected[$1] }.prefix(5)
+        #expect(answer.top.map { Int($0.index) } == Array(best))
+        for score in answer.top { #expect(abs(Double(score.probability) - expected[Int(score.index)]) <= 1e-5) }
+    }
+
     @Test("per-frame logits are normalized per frame before the mean of logs")
     func perFrameLogits() throws {
         let logits: [Float] = [2, 0, -1, 1, 1, 0]
