@@ -47,6 +47,7 @@ extension ProtoReader {
 
         /// Lets `Array(view)`, `append(contentsOf:)` and other generic algorithms copy with one `memcpy`
         /// instead of a subscript per byte.
+        @inlinable
         public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
             try storage.withBytes { raw in
                 try UnsafeRawBufferPointer(rebasing: raw[range]).withMemoryRebound(to: UInt8.self, body)

@@ -33,17 +33,24 @@ public struct ProtoWriter: Sendable {
         for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
     }
 
-    /// Contiguous bytes (arrays, slices, `BytesView`s) are appended with one copy, never byte by byte.
+    /// Contiguous bytes (arrays, slices, `BytesView`s, a string's UTF-8) are appended with one copy, never byte
+    /// by byte. Inlinable, with the two below, so that a caller in another module gets them specialized for its
+    /// collection: unspecialized, they reached the bytes through the protocol witness and an `Optional` metadata
+    /// look-up (about 1,000 instructions per tensor written, Benchmarks/profile/callgrind.sh).
+    @inlinable
     public mutating func writeRawBytes<C: Collection>(_ data: C) where C.Element == UInt8 {
-        let appended: Void? = data.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
-        if appended == nil { bytes.append(contentsOf: data) }
+        let appended: Void? = data.withContiguousStorageIfAvailable { appendBytes($0) }
+        if appended == nil { appendBytes(data) }
     }
 
-    /// A view's bytes, with one copy. Not left to the generic version: unspecialized, that one reaches the view's
-    /// bytes through the protocol witness and an `Optional` metadata look-up (about 1,000 instructions a call,
-    /// Benchmarks/profile/callgrind.sh).
-    public mutating func writeRawBytes(_ data: ProtoReader.BytesView) {
-        data.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    @usableFromInline
+    mutating func appendBytes(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
+    }
+
+    @usableFromInline
+    mutating func appendBytes<S: Sequence>(_ data: S) where S.Element == UInt8 {
+        bytes.append(contentsOf: data)
     }
 
     public mutating func writeTag(_ number: Int, _ wireType: WireType) {
@@ -130,27 +137,15 @@ public struct ProtoWriter: Sendable {
         writeLengthDelimited(number, value.utf8)
     }
 
+    @inlinable
     public mutating func write<C: Collection>(_ number: Int, bytes value: C) where C.Element == UInt8 {
         guard !value.isEmpty else { return }
         writeLengthDelimited(number, value)
     }
 
     /// Writes a length-delimited field even when empty (oneof members and message fields have presence).
+    @inlinable
     public mutating func writeLengthDelimited<C: Collection>(_ number: Int, _ value: C) where C.Element == UInt8 {
-        writeTag(number, .lengthDelimited)
-        writeRawVarint(UInt64(value.count))
-        writeRawBytes(value)
-    }
-
-    // The same two for a `BytesView` (tensor data, audio, model chunks), so that its bytes are copied through
-    // the view's own accessor: the generic versions reach them through the protocol witness.
-
-    public mutating func write(_ number: Int, bytes value: ProtoReader.BytesView) {
-        guard !value.isEmpty else { return }
-        writeLengthDelimited(number, value)
-    }
-
-    public mutating func writeLengthDelimited(_ number: Int, _ value: ProtoReader.BytesView) {
         writeTag(number, .lengthDelimited)
         writeRawVarint(UInt64(value.count))
         writeRawBytes(value)
